@@ -1,0 +1,276 @@
+"""Runs the selected checks over a vault's credentials and assembles the audit result (worst first)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
+from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, score_passwords
+from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.findings import SEVERITY, FindingKind
+
+if TYPE_CHECKING:
+    from reuse_audit.exposure import ExposureResult
+
+
+class Check(StrEnum):
+    """The checks `--checks` can select."""
+
+    REUSE = "reuse"
+    STRENGTH = "strength"
+    EXPOSURE = "exposure"
+    VARIANTS = "variants"
+
+
+ALL_CHECKS: frozenset[Check] = frozenset(Check)
+OLD_AFTER = timedelta(days=730)
+
+
+def parse_checks(text: str) -> frozenset[Check]:
+    """Parse `--checks reuse,strength,...`; raise ValueError naming an unknown check."""
+    out: set[Check] = set()
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            out.add(Check(part))
+        except ValueError:
+            raise ValueError(f"unknown check {part!r} (known: {', '.join(c.value for c in Check)})") from None
+    if not out:
+        raise ValueError("--checks needs at least one check")
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class ExposureSettings:
+    """How to reach Have I Been Pwned (or its downloaded corpus)."""
+
+    offline: bool = False
+    hibp_url: str = "https://api.pwnedpasswords.com"
+    hibp_file: Path | None = None
+    workers: int = 16
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    checks: frozenset[Check] = ALL_CHECKS
+    policy: StrengthPolicy = field(default_factory=StrengthPolicy)
+    include_excluded: bool = False
+    exposure: ExposureSettings = field(default_factory=ExposureSettings)
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VariantGroup:
+    """Entries whose passwords are near-identical variants of each other."""
+
+    id: str
+    entries: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class EntryReport:
+    """One audited entry: its findings and reasons. ``credential.password`` is never rendered."""
+
+    credential: Credential
+    secret_id: int  # index of its distinct password in this run (in-memory only, never output)
+    findings: tuple[FindingKind, ...]
+    reasons: tuple[str, ...]
+    reuse_group: str | None = None
+    reuse_size: int = 0
+    variant_group: str | None = None
+    strength: StrengthResult | None = None
+    exposure: ExposureResult | None = None
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    vault: VaultContents
+    options: AuditOptions
+    entries: tuple[EntryReport, ...]  # audited entries, worst first, rank 1..n
+    skipped: tuple[SkippedEntry, ...]
+    reuse_groups: tuple[ReuseGroup, ...]
+    variant_groups: tuple[VariantGroup, ...]
+    exposure_note: str | None = None  # why exposure was skipped / partly unknown, for the summary
+    # per distinct password (in-memory, for the plan): index -> result
+    exposure_by_secret: dict[int, ExposureResult] = field(default_factory=dict)
+    secret_of: dict[str, int] = field(default_factory=dict)  # uuid -> distinct password index
+
+    def count(self, kind: FindingKind) -> int:
+        return sum(1 for e in self.entries if kind in e.findings)
+
+    @property
+    def unknown_exposure(self) -> int:
+        return sum(1 for e in self.entries if e.exposure is not None and e.exposure.status == "unknown")
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: ProgressFn | None = None
+              ) -> AuditResult:
+    """Run the selected checks. Credentials excluded from reports still count for others' reuse."""
+    creds = list(vault.credentials)
+    passwords, of_cred = secret_index(creds)
+    checks = options.checks
+    now = options.now or datetime.now(UTC)
+
+    groups = find_reuse_groups(creds, of_cred) if Check.REUSE in checks else []
+    group_of = {u: g for g in groups for u in g.entries}
+
+    audited_idx = [i for i, c in enumerate(creds) if options.include_excluded or not c.excluded]
+    needed = sorted({of_cred[i] for i in audited_idx})
+
+    strength: dict[int, StrengthResult] = {}
+    if Check.STRENGTH in checks and needed:
+        inputs: dict[int, set[str]] = defaultdict(set)
+        for c, s in zip(creds, of_cred, strict=True):
+            inputs[s].update(_user_inputs(c))
+        scored = score_passwords([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
+                                 options.policy)
+        strength = dict(zip(needed, scored, strict=True))
+
+    variant_groups: list[VariantGroup] = []
+    variant_of: dict[str, VariantGroup] = {}
+    if Check.VARIANTS in checks and len(passwords) > 1:
+        variant_groups = _variant_groups(creds, of_cred, passwords)
+        variant_of = {u: g for g in variant_groups for u in g.entries}
+
+    exposure: dict[int, ExposureResult] = {}
+    exposure_note = None
+    if Check.EXPOSURE in checks and passwords:
+        exposure, exposure_note = _exposure(passwords, options.exposure, exposure_progress)
+    elif Check.EXPOSURE not in checks:
+        exposure_note = "exposure check not selected (--checks)"
+
+    master = vault.master_password.reveal() if vault.master_password is not None else None
+    reports: list[EntryReport] = []
+    for i in audited_idx:
+        c = creds[i]
+        s = of_cred[i]
+        reports.append(_entry_report(c, s, passwords[s] == master if master else False, group_of.get(c.uuid),
+                                     variant_of.get(c.uuid), strength.get(s), exposure.get(s), now))
+    reports.sort(key=_severity_key)
+    ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
+    skipped = list(vault.skipped)
+    if not options.include_excluded:
+        skipped += [SkippedEntry(c.uuid, c.title, "excluded") for c in creds if c.excluded]
+    return AuditResult(
+        vault=vault, options=options, entries=ranked, skipped=tuple(skipped), reuse_groups=tuple(groups),
+        variant_groups=tuple(variant_groups), exposure_note=exposure_note, exposure_by_secret=exposure,
+        secret_of={c.uuid: s for c, s in zip(creds, of_cred, strict=True)},
+    )
+
+
+def _user_inputs(c: Credential) -> set[str]:
+    from reuse_audit.services.domains import host_from_url
+
+    out = {c.title, c.username, c.email}
+    host = host_from_url(c.url) if c.url else None
+    if host:
+        out.add(host)
+        out.update(part for part in host.split(".") if len(part) > 2)
+    if "@" in c.username:
+        out.update(c.username.split("@"))
+    return {x for x in out if x}
+
+
+def _variant_groups(creds: list[Credential], of_cred: list[int], passwords: list[str]) -> list[VariantGroup]:
+    from reuse_audit.checks.variants import find_variant_groups
+
+    clusters = find_variant_groups(passwords)
+    holders: dict[int, list[Credential]] = defaultdict(list)
+    for c, s in zip(creds, of_cred, strict=True):
+        holders[s].append(c)
+    raw = []
+    for cl in clusters:
+        members = [c for s in cl.members for c in holders[s]]
+        members.sort(key=lambda c: creds.index(c))
+        raw.append((members, cl.kinds))
+    raw.sort(key=lambda t: (-len(t[0]), t[0][0].title.casefold(), t[0][0].uuid))
+    return [VariantGroup(f"V{n}", tuple(c.uuid for c in m), tuple(k)) for n, (m, k) in enumerate(raw, 1)]
+
+
+def _exposure(passwords: list[str], settings: ExposureSettings, progress: ProgressFn | None
+              ) -> tuple[dict[int, ExposureResult], str | None]:
+    from reuse_audit.exposure import ExposureStatus, check_exposure
+    from reuse_audit.secret import Secret
+
+    results = check_exposure(
+        [Secret(p) for p in passwords], hibp_url=settings.hibp_url, hibp_file=settings.hibp_file,
+        offline=settings.offline, workers=settings.workers, progress=progress,
+    )
+    note = None
+    statuses = {r.status for r in results}
+    if statuses == {ExposureStatus.SKIPPED}:
+        note = next((r.reason for r in results if r.reason), "exposure check skipped")
+    elif ExposureStatus.UNKNOWN in statuses:
+        n = sum(1 for r in results if r.status == ExposureStatus.UNKNOWN)
+        note = f"{n} password(s) could not be checked against Have I Been Pwned"
+    return dict(enumerate(results)), note
+
+
+def _entry_report(c: Credential, secret_id: int, is_master: bool, group: ReuseGroup | None,
+                  variant: VariantGroup | None, strength: StrengthResult | None,
+                  exposure: ExposureResult | None, now: datetime) -> EntryReport:
+    kinds: list[FindingKind] = []
+    reasons: list[str] = []
+    if is_master:
+        kinds.append(FindingKind.MASTER_PASSWORD)
+        reasons.append("password is the vault's own master password")
+    if exposure is not None and exposure.status == "pwned":
+        kinds.append(FindingKind.PWNED)
+        reasons.append(f"password found {exposure.count:,} times in breaches")
+    if group is not None:
+        kinds.append(FindingKind.REUSED)
+        others = group.size - 1
+        reasons.append(f"same password as {others} other entr{'y' if others == 1 else 'ies'} ({group.id})")
+    if variant is not None:
+        kinds.append(FindingKind.VARIANT)
+        reasons.append(f"password is a variant of others' ({variant.id}: {', '.join(variant.kinds)})")
+    if strength is not None:
+        if strength.weak:
+            kinds.append(FindingKind.WEAK)
+            reasons.append(f"weak: zxcvbn score {strength.score} of 4")
+        if not strength.meets_policy:
+            kinds.append(FindingKind.POLICY)
+            reasons.append(", ".join(strength.policy_failures))
+    if c.expires is not None and c.expires <= now:
+        kinds.append(FindingKind.EXPIRED)
+        reasons.append(f"expired on {c.expires.date().isoformat()}")
+    if c.password_since is not None and now - c.password_since > OLD_AFTER:
+        kinds.append(FindingKind.OLD)
+        reasons.append(f"password unchanged since {c.password_since.date().isoformat()}")
+    if c.linked_to:
+        reasons.append("password is a reference to another entry's (same secret)")
+    return EntryReport(
+        credential=c, secret_id=secret_id, findings=tuple(kinds), reasons=tuple(reasons),
+        reuse_group=group.id if group else None, reuse_size=group.size if group else 0,
+        variant_group=variant.id if variant else None, strength=strength, exposure=exposure,
+    )
+
+
+def _severity_key(r: EntryReport) -> tuple[object, ...]:
+    worst = min((SEVERITY.index(k) for k in r.findings), default=len(SEVERITY))
+    count = r.exposure.count if r.exposure is not None and r.exposure.count else 0
+    score = r.strength.score if r.strength is not None else 5
+    return (worst, -count, -r.reuse_size, r.reuse_group or "~", score, -len(r.findings),
+            r.credential.title.casefold(), r.credential.uuid)
+
+
+def _with_rank(r: EntryReport, rank: int) -> EntryReport:
+    from dataclasses import replace
+
+    return replace(r, rank=rank)

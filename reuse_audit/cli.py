@@ -1,0 +1,283 @@
+"""The command line: thin typer commands that resolve options and call the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from reuse_audit import __version__
+
+app = typer.Typer(
+    name="reuse-audit",
+    help="Find shared, weak and breached passwords in a KeePass vault, and plan what to rotate first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+hibp_app = typer.Typer(help="Tools for the Have I Been Pwned corpus.", no_args_is_help=True)
+app.add_typer(hibp_app, name="hibp")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+def _env(name: str) -> str:
+    return f"REUSE_AUDIT_{name}"
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    """One clear line on stderr and an exit code; never a traceback."""
+    typer.echo(f"reuse-audit: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reuse-audit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """reuse-audit: audit a KeePass vault for shared, weak and breached passwords."""
+
+
+# ---- options shared by the vault commands (each command declares them after its name) ----
+VaultArg = Annotated[Path, typer.Argument(help="The KeePass KDBX file.", show_default=False)]
+KeyfileOpt = Annotated[Path | None, typer.Option("--keyfile", envvar=_env("KEYFILE"),
+                                                 help="Key file (XML v1/v2, hex, 32-byte or any file).")]
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", envvar=_env("PASSWORD_STDIN"),
+                                                help="Read the master password as one line from stdin.")]
+NoPasswordOpt = Annotated[bool, typer.Option("--no-password", envvar=_env("NO_PASSWORD"),
+                                             help="The vault has no password (key file only).")]
+PasswordCommandOpt = Annotated[str | None, typer.Option(
+    "--password-command", envvar=_env("PASSWORD_COMMAND"),
+    help="Run CMD (no shell) and read the master password from its stdout's first line.")]
+ChecksOpt = Annotated[str, typer.Option("--checks", envvar=_env("CHECKS"),
+                                        help="Comma-separated checks: reuse,strength,exposure,variants.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", envvar=_env("OFFLINE"),
+                                          help="No network at all (exposure needs --hibp-file then).")]
+HibpUrlOpt = Annotated[str, typer.Option("--hibp-url", envvar=_env("HIBP_URL"),
+                                         help="Base URL of the Pwned Passwords range API.")]
+HibpFileOpt = Annotated[Path | None, typer.Option(
+    "--hibp-file", envvar=_env("HIBP_FILE"),
+    help="Downloaded Pwned Passwords corpus: one sorted HASH:COUNT file or a directory of range files.")]
+HibpWorkersOpt = Annotated[int, typer.Option("--hibp-workers", envvar=_env("HIBP_WORKERS"), min=1, max=64,
+                                             help="Concurrent requests to the range API.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", envvar=_env("STRICT"),
+                                         help="Exit 3 when a check could not complete (unknown exposure).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", envvar=_env("QUIET"),
+                                        help="Print nothing on stderr but errors.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", envvar=_env("OUTPUT"),
+                                                help="Write the report to FILE (mode 0600) instead of stdout.")]
+MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=_env("MIN_LENGTH"), min=1,
+                                           help="Policy: minimum length in characters.")]
+RequireSymbolOpt = Annotated[bool, typer.Option("--require-symbol/--no-require-symbol",
+                                                envvar=_env("REQUIRE_SYMBOL"),
+                                                help="Policy: require a symbol (not a letter or digit).")]
+IncludeExcludedOpt = Annotated[bool, typer.Option("--include-excluded", envvar=_env("INCLUDE_EXCLUDED"),
+                                                  help="Audit entries marked 'exclude from reports' too.")]
+FailOnOpt = Annotated[str, typer.Option("--fail-on", envvar=_env("FAIL_ON"),
+                                        help="Comma-separated finding kinds that make the exit code 1.")]
+MinPwnedOpt = Annotated[int, typer.Option("--min-pwned-count", envvar=_env("MIN_PWNED_COUNT"), min=1,
+                                          help="Ignore breach hits seen fewer than N times (for --fail-on).")]
+
+
+def _is_tty_stderr() -> bool:
+    return sys.stderr.isatty()
+
+
+def _load(vault: Path, keyfile: Path | None, password_stdin: bool, no_password: bool,
+          password_command: str | None) -> object:
+    from reuse_audit.master_key import KeySource, KeySourceError, read_vault_key
+    from reuse_audit.vault.errors import VaultError
+    from reuse_audit.vault.header import read_header
+    from reuse_audit.vault.source import load_vault
+
+    try:
+        read_header(vault)  # a missing or foreign file fails before we ask for a password
+        key = read_vault_key(KeySource(keyfile, password_stdin, no_password, password_command), vault)
+        return load_vault(vault, key)
+    except (KeySourceError, VaultError) as exc:
+        fail(str(exc))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    from reuse_audit.safe_write import write_private
+
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        write_private(output, text)
+    except OSError as exc:
+        fail(f"{output}: cannot write the report ({exc.strerror})")
+
+
+def _progress_bar(quiet: bool, label: str):  # type: ignore[no-untyped-def]
+    """A rich progress callback on stderr, or None when quiet / not a terminal."""
+    if quiet or not _is_tty_stderr():
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        if total > 5:
+            progress.start()
+            progress.update(task, completed=done, total=total)
+
+    return progress, update
+
+
+@app.command()
+def audit(
+    vault: VaultArg,
+    keyfile: KeyfileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    no_password: NoPasswordOpt = False,
+    password_command: PasswordCommandOpt = None,
+    checks: ChecksOpt = "reuse,strength,exposure,variants",
+    output_format: Annotated[str, typer.Option("--format", "-f", envvar=_env("FORMAT"),
+                                               help="table, json, csv, markdown or html.")] = "table",
+    output: OutputOpt = None,
+    offline: OfflineOpt = False,
+    hibp_url: HibpUrlOpt = "https://api.pwnedpasswords.com",
+    hibp_file: HibpFileOpt = None,
+    hibp_workers: HibpWorkersOpt = 16,
+    min_length: MinLengthOpt = 12,
+    require_symbol: RequireSymbolOpt = True,
+    include_excluded: IncludeExcludedOpt = False,
+    fail_on: FailOnOpt = "master_password,pwned,reused,weak,policy",
+    min_pwned_count: MinPwnedOpt = 1,
+    strict: StrictOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Audit VAULT: shared passwords, variants, strength, breach exposure; worst first.
+
+    Exit 0 when nothing at --fail-on, 1 findings, 2 bad input, 3 a check could not complete (--strict).
+    """
+    from reuse_audit.audit import AuditOptions, ExposureSettings, parse_checks, run_audit
+    from reuse_audit.checks.strength import StrengthPolicy
+    from reuse_audit.findings import parse_kinds
+    from reuse_audit.report.audit_formats import AuditFormat, summary_line
+
+    try:
+        fmt = AuditFormat(output_format.lower())
+        selected = parse_checks(checks)
+        fail_kinds = parse_kinds(fail_on)
+    except ValueError as exc:
+        fail(str(exc) if "check" in str(exc) or "kind" in str(exc) else
+             f"unknown --format {output_format!r} (table, json, csv, markdown, html)")
+    contents = _load(vault, keyfile, password_stdin, no_password, password_command)
+    options = AuditOptions(
+        checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=include_excluded,
+        exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
+    )
+    result = _run_checks(run_audit, contents, options, quiet)
+    _emit(fmt.formatter()(result, _table_width()), output)
+    if not quiet:
+        typer.echo(summary_line(result), err=True)
+    raise typer.Exit(_exit_code(result, fail_kinds, min_pwned_count, strict))
+
+
+def _run_checks(run, contents, options, quiet):  # type: ignore[no-untyped-def]
+    from reuse_audit.exposure import ExposureServiceError
+
+    progress, update = _progress_bar(quiet, "Have I Been Pwned")
+    try:
+        return run(contents, options, update)
+    except ExposureServiceError as exc:
+        fail(str(exc))
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _table_width() -> int | None:
+    import shutil
+
+    return shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
+
+
+def _exit_code(result: object, fail_kinds: frozenset[object], min_pwned: int, strict: bool) -> int:
+    from reuse_audit.audit import AuditResult
+    from reuse_audit.findings import FindingKind
+
+    assert isinstance(result, AuditResult)
+    if strict and result.unknown_exposure:
+        return EXIT_INCOMPLETE
+    for e in result.entries:
+        for k in e.findings:
+            if k not in fail_kinds:
+                continue
+            if k == FindingKind.PWNED and e.exposure is not None and (e.exposure.count or 0) < min_pwned:
+                continue
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@app.command()
+def demo(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "table",
+    quiet: QuietOpt = False,
+) -> None:
+    """Run the main job on the bundled demo vault (master password: see README). No network."""
+    from reuse_audit.audit import AuditOptions, ExposureSettings, run_audit
+    from reuse_audit.demo import demo_paths, demo_vault
+    from reuse_audit.report.audit_formats import AuditFormat, summary_line
+
+    try:
+        fmt = AuditFormat(output_format.lower())
+    except ValueError:
+        fail(f"unknown --format {output_format!r}")
+    with demo_paths() as (vault_path, pwned_path):
+        contents = demo_vault(vault_path)
+        options = AuditOptions(exposure=ExposureSettings(offline=True, hibp_file=pwned_path))
+        result = run_audit(contents, options)
+    _emit(fmt.formatter()(result, _table_width()), None)
+    if not quiet:
+        typer.echo(summary_line(result), err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@hibp_app.command("verify")
+def hibp_verify(
+    file: Annotated[Path, typer.Argument(help="The downloaded corpus: sorted file or range directory.")],
+    quiet: QuietOpt = False,
+) -> None:
+    """Check a whole downloaded HIBP corpus once: line count, format and sort order. Exit 0 ok, 2 not."""
+    from reuse_audit.exposure import ExposureServiceError, verify_hibp_file
+
+    progress, update = _progress_bar(quiet, "Verifying")
+    try:
+        report = verify_hibp_file(file, progress=update)
+    except ExposureServiceError as exc:
+        fail(str(exc))
+    finally:
+        if progress is not None:
+            progress.stop()
+    typer.echo(str(report))
+    raise typer.Exit(EXIT_OK if getattr(report, "ok", False) else EXIT_INPUT)
+
+
+def main() -> None:
+    """Console-script entry point: never a traceback, whatever happens."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("reuse-audit: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
+        typer.echo(f"reuse-audit: internal error ({type(exc).__name__}); please report it", err=True)
+        sys.exit(EXIT_INPUT)

@@ -1,0 +1,90 @@
+"""The audit report as a JSON-ready document (schema_version 1): the one source every format renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from reuse_audit import __version__
+from reuse_audit.audit import AuditResult, EntryReport
+from reuse_audit.findings import FindingKind
+from reuse_audit.exposure import ExposureResult
+
+SCHEMA_VERSION = 1
+
+
+def iso(t: datetime | None) -> str | None:
+    """ISO-8601 UTC with a Z, or None."""
+    if t is None:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def exposure_dict(r: ExposureResult | None) -> dict[str, Any]:
+    """The per-entry exposure object; a check that did not run is "skipped", never "not_found"."""
+    if r is None:
+        return {"status": "skipped", "count": None, "reason": "exposure check not selected"}
+    return {"status": str(r.status.value), "count": r.count, "reason": r.reason}
+
+
+def entry_dict(e: EntryReport) -> dict[str, Any]:
+    c = e.credential
+    return {
+        "uuid": c.uuid,
+        "title": c.title,
+        "username": c.username,
+        "url": c.url,
+        "group": c.group,
+        "reuse_group": e.reuse_group,
+        "variant_group": e.variant_group,
+        "linked_to": c.linked_to,
+        "has_otp": c.has_otp,
+        "excluded": c.excluded,
+        "findings": [k.value for k in e.findings],
+        "strength": None if e.strength is None else {
+            "score": e.strength.score,
+            "length": e.strength.length,
+            "classes": list(e.strength.classes),
+            "meets_policy": e.strength.meets_policy,
+            "policy_failures": list(e.strength.policy_failures),
+        },
+        "exposure": exposure_dict(e.exposure),
+        "expires": iso(c.expires),
+        "password_since": iso(c.password_since),
+        "rank": e.rank,
+        "reasons": list(e.reasons),
+    }
+
+
+def audit_document(result: AuditResult) -> dict[str, Any]:
+    """Build the versioned JSON document of an audit."""
+    opts = result.options
+    counts = {k.value: result.count(k) for k in FindingKind}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "reuse-audit", "version": __version__},
+        "vault": {
+            "kdbx_version": result.vault.kdbx_version,
+            "entries_total": result.vault.entries_total,
+            "entries_audited": len(result.entries),
+            "skipped": [asdict(s) for s in result.skipped],
+        },
+        "checks": sorted(c.value for c in opts.checks),
+        "policy": {"min_length": opts.policy.min_length, "require_symbol": opts.policy.require_symbol,
+                   "weak_score_at_most": 2},
+        "summary": {
+            "findings": counts,
+            "entries_with_findings": sum(1 for e in result.entries if e.findings),
+            "reuse_groups": len(result.reuse_groups),
+            "variant_groups": len(result.variant_groups),
+            "exposure_unknown": result.unknown_exposure,
+            "exposure_note": result.exposure_note,
+        },
+        "reuse_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries)} for g in result.reuse_groups],
+        "variant_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries), "kinds": list(g.kinds)}
+                           for g in result.variant_groups],
+        "entries": [entry_dict(e) for e in result.entries],
+    }

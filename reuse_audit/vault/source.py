@@ -1,0 +1,236 @@
+"""The vault source: turns an unlocked KDBX tree into credentials (references resolved, Recycle Bin left out)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import struct
+import uuid as uuidlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.secret import Secret
+from reuse_audit.vault.unlock import UnlockedVault, VaultKey, unlock
+
+_REF = re.compile(r"\{REF:([TUPAN])@([TUPANI]):([^}]*)\}", re.IGNORECASE)
+_FIELD = {"T": "Title", "U": "UserName", "P": "Password", "A": "URL", "N": "Notes"}
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+_OTP_FIELDS = ("otp", "totp", "timeotp-secret", "timeotp-secret-base32", "timeotp-secret-hex",
+               "timeotp-secret-base64", "hmacotp-secret", "hmacotp-secret-base32", "hmacotp-secret-hex",
+               "hmacotp-secret-base64", "totp seed")
+_EMAIL_FIELDS = ("email", "e-mail", "mail", "email address", "メール", "メールアドレス")
+
+
+def load_vault(path: Path, key: VaultKey) -> VaultContents:
+    """Unlock ``path`` and return its credentials. Raises VaultError (one line) when it cannot."""
+    vault = unlock(path, key)
+    return read_contents(vault, path, key.password)
+
+
+def normalise_uuid(text: str) -> str | None:
+    """Canonical lowercase hyphenated form of a hyphenated or 32-hex uuid, or None if it is not one."""
+    t = text.strip().strip("{}")
+    if not re.fullmatch(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", t):
+        return None
+    return str(uuidlib.UUID(t))
+
+
+@dataclass
+class _RawEntry:
+    uuid: str
+    strings: dict[str, str]
+    protected_failed: bool
+    group: str
+    in_recycle_bin: bool
+    times: dict[str, str]
+    custom_data: dict[str, str]
+    quality_check: bool
+    tags: tuple[str, ...]
+    history_passwords: list[tuple[str, str | None]]  # (password, LastModificationTime) oldest first
+
+
+def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> VaultContents:
+    """Read every entry of an unlocked vault into credentials and skipped entries."""
+    root = vault.kp.tree.getroot()
+    tree = vault.kp.tree
+    kdbx4 = vault.version.startswith("4")
+    stream_broken = bool(vault.unreadable_paths)
+    recycle_uuid = _text(root.find("Meta/RecycleBinUUID"))
+    root_group = root.find("Root/Group")
+    raw: list[_RawEntry] = []
+    if root_group is not None:
+        for group_el, gpath, in_bin in _walk_groups(root_group, recycle_uuid):
+            for e in group_el.findall("Entry"):
+                raw.append(_read_entry(e, tree, gpath, in_bin, stream_broken))
+
+    by_uuid = {r.uuid: r for r in raw}
+    live = [r for r in raw if not r.in_recycle_bin]
+    resolver = _Resolver(live, by_uuid)
+    creds: list[Credential] = []
+    skipped: list[SkippedEntry] = []
+    for r in live:
+        title_raw = r.strings.get("Title", "")
+        try:
+            fields = {k: resolver.resolve(v) for k, v in r.strings.items() if k in _FIELD.values()}
+        except _RefCycle:
+            skipped.append(SkippedEntry(r.uuid, title_raw, "unreadable"))
+            continue
+        title = fields.get("Title", "")
+        if r.protected_failed:
+            skipped.append(SkippedEntry(r.uuid, title, "unreadable"))
+            continue
+        password = fields.get("Password", "")
+        if not password:
+            skipped.append(SkippedEntry(r.uuid, title, "empty_password"))
+            continue
+        linked = _exact_reference_target(r.strings.get("Password", ""), resolver)
+        lower_keys = {k.lower(): k for k in r.strings}
+        has_otp = any(k in lower_keys for k in _OTP_FIELDS)
+        email = next((r.strings[lower_keys[k]] for k in _EMAIL_FIELDS if k in lower_keys), "")
+        expires = None
+        if r.times.get("Expires", "").lower() == "true":
+            expires = _parse_time(r.times.get("ExpiryTime"), kdbx4)
+        created = _parse_time(r.times.get("CreationTime"), kdbx4)
+        modified = _parse_time(r.times.get("LastModificationTime"), kdbx4)
+        excluded = (not r.quality_check) or r.custom_data.get("KnownBad", "").lower() == "true"
+        since = _password_since(r, resolver, password, created, modified, kdbx4)
+        creds.append(Credential(
+            uuid=r.uuid, title=title, username=fields.get("UserName", ""), url=fields.get("URL", ""),
+            group=r.group, password=Secret(password), has_otp=has_otp, excluded=excluded, linked_to=linked,
+            expires=expires, created=created, modified=modified, password_since=since,
+            email=email.strip(), tags=r.tags,
+        ))
+    return VaultContents(
+        path=str(path), kdbx_version=vault.version, entries_total=len(live),
+        credentials=tuple(creds), skipped=tuple(skipped), master_password=master,
+    )
+
+
+def _walk_groups(group: Any, recycle_uuid: str, prefix: str = "", in_bin: bool = False,
+                 is_root: bool = True) -> Iterator[tuple[Any, str, bool]]:
+    name = _text(group.find("Name"))
+    here = "" if is_root else (f"{prefix}/{name}" if prefix else name)
+    in_bin = in_bin or (bool(recycle_uuid) and _text(group.find("UUID")) == recycle_uuid)
+    yield group, here, in_bin
+    for child in group.findall("Group"):
+        yield from _walk_groups(child, recycle_uuid, here, in_bin, False)
+
+
+def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool) -> _RawEntry:
+    strings: dict[str, str] = {}
+    failed = False
+    for s in e.findall("String"):
+        k = _text(s.find("Key"))
+        v = s.find("Value")
+        strings[k] = _text(v)
+        if stream_broken and k == "Password" and v is not None and v.get("Protected") == "True" and v.text:
+            failed = True  # one protected value failed: the inner stream is unusable for every one
+    times = {}
+    t = e.find("Times")
+    if t is not None:
+        times = {c.tag: _text(c) for c in t}
+    custom = {}
+    for item in e.findall("CustomData/Item"):
+        custom[_text(item.find("Key"))] = _text(item.find("Value"))
+    qc = _text(e.find("QualityCheck")).lower() != "false"
+    tags = tuple(x.strip() for x in re.split(r"[;,]", _text(e.find("Tags"))) if x.strip())
+    history: list[tuple[str, str | None]] = []
+    for h in e.findall("History/Entry"):
+        pw = next((_text(s.find("Value")) for s in h.findall("String") if _text(s.find("Key")) == "Password"), "")
+        ht = h.find("Times/LastModificationTime")
+        history.append((pw, None if ht is None else _text(ht)))
+    return _RawEntry(_uuid(_text(e.find("UUID"))), strings, failed, gpath, in_bin, times, custom, qc, tags,
+                     history)
+
+
+class _RefCycle(Exception):
+    pass
+
+
+class _Resolver:
+    """Resolves KeePass {REF:F@S:text} placeholders recursively; a cycle raises _RefCycle."""
+
+    def __init__(self, entries: list[_RawEntry], by_uuid: dict[str, _RawEntry]) -> None:
+        self.entries = entries
+        self.by_uuid = by_uuid
+
+    def target(self, search_in: str, text: str) -> _RawEntry | None:
+        s = search_in.upper()
+        if s == "I":
+            u = normalise_uuid(text)
+            return None if u is None else self.by_uuid.get(u)
+        field = _FIELD[s]
+        needle = text.lower()
+        return next((e for e in self.entries if needle in e.strings.get(field, "").lower()), None)
+
+    def resolve(self, value: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> str:
+        if "{" not in value:
+            return value
+
+        def sub(m: re.Match[str]) -> str:
+            tgt = self.target(m.group(2), m.group(3))
+            if tgt is None:
+                return m.group(0)  # KeePass leaves an unresolvable reference as it is
+            key = f"{tgt.uuid}/{m.group(1).upper()}"
+            if key in seen or depth > 20:
+                raise _RefCycle
+            return self.resolve(tgt.strings.get(_FIELD[m.group(1).upper()], ""), depth + 1, seen | {key})
+
+        return _REF.sub(sub, value)
+
+
+def _exact_reference_target(raw_password: str, resolver: _Resolver) -> str | None:
+    m = _REF.fullmatch(raw_password.strip())
+    if not m or m.group(1).upper() != "P":
+        return None
+    tgt = resolver.target(m.group(2), m.group(3))
+    return None if tgt is None else tgt.uuid
+
+
+def _password_since(r: _RawEntry, resolver: _Resolver, current: str, created: datetime | None,
+                    modified: datetime | None, kdbx4: bool) -> datetime | None:
+    """Start of the oldest unbroken run of versions (history, then current) holding the current password."""
+    versions = r.history_passwords
+    start = len(versions)
+    while start > 0:
+        try:
+            same = resolver.resolve(versions[start - 1][0]) == current
+        except _RefCycle:
+            same = False
+        if not same:
+            break
+        start -= 1
+    if start == 0:
+        return created
+    if start == len(versions):
+        return modified or created  # the password changed in the current version
+    return _parse_time(versions[start][1], kdbx4) or created
+
+
+def _parse_time(text: str | None, kdbx4: bool) -> datetime | None:
+    if not text:
+        return None
+    try:
+        if kdbx4 and not text.endswith("Z") and "-" not in text[:5]:
+            (secs,) = struct.unpack("<q", base64.b64decode(text)[:8].ljust(8, b"\0"))
+            return _EPOCH + timedelta(seconds=secs)
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError, struct.error):
+        return None
+
+
+def _uuid(b64: str) -> str:
+    try:
+        return str(uuidlib.UUID(bytes=base64.b64decode(b64)))
+    except ValueError:
+        return b64
+
+
+def _text(el: Any) -> str:
+    if el is None or el.text is None:
+        return ""
+    return str(el.text)
