@@ -1,0 +1,156 @@
+"""Hosts, registrable domains and e-mail domains: how an entry URL or an address becomes a site.
+
+Registrable domains come from the Public Suffix List shipped inside the ``publicsuffixlist`` package
+(ICANN and private sections, as browsers use them); nothing is ever fetched.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from functools import cache
+from urllib.parse import urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+# Schemes whose URLs name a network host worth auditing. Anything else (cmd://, androidapp://,
+# iosapp://, file://, kdbx://, otpauth://, ...) has no site to match.
+_HOST_SCHEMES = frozenset(
+    {
+        "http", "https", "ftp", "ftps", "sftp", "ssh", "telnet", "rdp", "vnc", "ws", "wss",
+        "imap", "imaps", "pop", "pop3", "pop3s", "smtp", "smtps", "ldap", "ldaps", "git", "svn",
+        "smb", "dav", "davs", "webdav", "webdavs",
+    }
+)  # fmt: skip
+# Schemes written without "//" that would otherwise be read as a bare host.
+_OPAQUE_SCHEMES = frozenset({"mailto", "javascript", "data", "about", "tel", "sms", "urn", "file", "news"})
+_SCHEME_WITH_AUTHORITY = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+_OPAQUE_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(?!\d)")
+# Letters of any script, digits, hyphen, underscore (seen in intranet names); dots between labels.
+_LABEL = re.compile(r"^[\w-]{1,63}$")
+# Private-use names that the Public Suffix List does not (and should not) know.
+_INTRANET_SUFFIXES = ("local", "lan", "internal", "intranet", "corp", "home", "localdomain", "localhost")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@([^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+)$")
+
+
+@cache
+def _psl() -> PublicSuffixList:
+    # Parsing the list takes a few tens of milliseconds: do it once, on first use.
+    return PublicSuffixList()
+
+
+def normalise_host(host: str) -> str | None:
+    """Lowercase ``host`` (NFKC for non-ASCII), drop a trailing dot and brackets, decode ``xn--`` labels.
+
+    Returns ``None`` when what is left is not a plausible host name or IP address.
+    """
+    if not host.isascii():
+        # Full-width letters and dots typed with a Japanese IME: NFKC folds them, IDNA-style.
+        host = unicodedata.normalize("NFKC", host).replace("\u3002", ".")
+    host = host.strip().rstrip(".").lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host:
+        return None
+    if is_ip_address(host):
+        return str(ipaddress.ip_address(host))
+    labels = host.split(".")
+    decoded: list[str] = []
+    for label in labels:
+        if not _LABEL.match(label):
+            return None
+        if label.startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna").lower()
+            except UnicodeError:
+                pass  # keep a malformed A-label as written; it still identifies the host
+        decoded.append(label)
+    return ".".join(decoded)
+
+
+def host_from_url(url: str) -> str | None:
+    """The host of a vault entry's URL field, normalised as :func:`normalise_host` does.
+
+    Accepts URLs without a scheme (``webmail.aaa.jp/login``, ``aaa.jp``, ``aaa.jp:8443``), drops port and
+    user info, and returns ``None`` for empty fields, KeePass placeholders (``{S:url}``, ``{REF:...}``),
+    ``cmd://`` and app URLs (``androidapp://``, ``iosapp://``) and anything else without a network host.
+    """
+    text = url.strip()
+    if not text or "{" in text or "}" in text:
+        return None
+    with_authority = _SCHEME_WITH_AUTHORITY.match(text)
+    if with_authority:
+        if with_authority.group(1).lower() not in _HOST_SCHEMES:
+            return None
+    else:
+        opaque = _OPAQUE_SCHEME.match(text)
+        if opaque and opaque.group(1).lower() in _OPAQUE_SCHEMES:
+            return None
+        text = "//" + text.lstrip("/")
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:  # malformed IPv6 literal or port
+        return None
+    if not host:
+        return None
+    return normalise_host(host)
+
+
+def is_ip_address(host: str) -> bool:
+    """True for an IPv4 or IPv6 address (brackets allowed)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def is_intranet_host(host: str) -> bool:
+    """True for IP addresses and names with no public suffix (``nas``, ``wiki.corp.local``, ``x.lan``)."""
+    host = host.rstrip(".").lower()
+    if is_ip_address(host):
+        return True
+    if "." not in host or host.rsplit(".", 1)[1] in _INTRANET_SUFFIXES:
+        return True
+    return _psl().publicsuffix(host, accept_unknown=False) is None
+
+
+def registrable_domain(host: str) -> str:
+    """The registrable domain ("eTLD+1") of ``host``: ``mail.aaa.co.jp`` → ``aaa.co.jp``.
+
+    IP addresses, intranet hosts (see :func:`is_intranet_host`) and hosts that are themselves a public
+    suffix (``co.jp``, ``github.io``) are returned unchanged (lowercased, without a trailing dot).
+    """
+    host = host.strip().rstrip(".").lower()
+    if not host or is_intranet_host(host):
+        return host
+    domain = _psl().privatesuffix(host)
+    return domain if isinstance(domain, str) else host
+
+
+def parent_hosts(host: str) -> tuple[str, ...]:
+    """``host`` and each parent down to its registrable domain, most specific first.
+
+    ``a.mail.google.com`` → ``("a.mail.google.com", "mail.google.com", "google.com")``; never a public
+    suffix such as ``co.jp``.
+    """
+    host = host.strip().rstrip(".").lower()
+    domain = registrable_domain(host)
+    if not host.endswith("." + domain):
+        return (host,)
+    extra = host[: -len(domain) - 1].split(".")
+    return tuple(".".join([*extra[i:], domain]) for i in range(len(extra))) + (domain,)
+
+
+def is_email(s: str) -> bool:
+    """True when ``s`` looks like a single ``local@domain.tld`` address (no display name, no spaces)."""
+    return _EMAIL.match(s.strip()) is not None
+
+
+def email_domain(address: str) -> str | None:
+    """The normalised domain of an e-mail address (``Taro@Mail.AAA.jp`` → ``mail.aaa.jp``), else None."""
+    match = _EMAIL.match(address.strip())
+    if match is None:
+        return None
+    return normalise_host(match.group(1))
