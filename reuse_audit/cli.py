@@ -228,27 +228,177 @@ def _exit_code(result: object, fail_kinds: frozenset[object], min_pwned: int, st
 
 
 @app.command()
-def demo(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "table",
+def plan(
+    vault: VaultArg,
+    breached: Annotated[list[str] | None, typer.Option(
+        "--breached", envvar=_env("BREACHED"),
+        help="What was breached: entry UUID, e-mail address, title, or host/domain (repeatable).")] = None,
+    breached_from: Annotated[list[str] | None, typer.Option(
+        "--breached-from", envvar=_env("BREACHED_FROM"),
+        help="Mail source(s) to read bounces from; breaches every address found compromised (repeatable).")
+    ] = None,
+    breached_password_prompt: Annotated[bool, typer.Option(
+        "--breached-password-prompt",
+        help="Ask (hidden) for the stolen password, to find sharers and variants of a mailbox kept "
+             "outside the vault.")] = False,
+    keyfile: KeyfileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    no_password: NoPasswordOpt = False,
+    password_command: PasswordCommandOpt = None,
+    checks: ChecksOpt = "reuse,strength,exposure,variants",
+    output_format: Annotated[str, typer.Option("--format", "-f", envvar=_env("FORMAT"),
+                                               help="table, json, csv, markdown or html.")] = "table",
+    output: OutputOpt = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every entry, not only those with "
+                                                         "something to do.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", envvar=_env("LANG"),
+                                             help="en or ja (default: from the locale).")] = None,
+    offline: OfflineOpt = False,
+    hibp_url: HibpUrlOpt = "https://api.pwnedpasswords.com",
+    hibp_file: HibpFileOpt = None,
+    hibp_workers: HibpWorkersOpt = 16,
+    min_length: MinLengthOpt = 12,
+    require_symbol: RequireSymbolOpt = True,
+    include_excluded: IncludeExcludedOpt = False,
+    strict: StrictOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Run the main job on the bundled demo vault (master password: see README). No network."""
-    from reuse_audit.audit import AuditOptions, ExposureSettings, run_audit
-    from reuse_audit.demo import demo_paths, demo_vault
-    from reuse_audit.report.audit_formats import AuditFormat, summary_line
+    """Make an ordered, explained rotation plan: what to change first after a breach, and why.
+
+    Exit 0 the plan was made, 2 usage or input error, 3 a check could not complete (--strict).
+    """
+    from reuse_audit.audit import AuditOptions, ExposureSettings, parse_checks
+    from reuse_audit.checks.strength import StrengthPolicy
+    from reuse_audit.plan.formats import PlanFormat
 
     try:
-        fmt = AuditFormat(output_format.lower())
+        fmt = PlanFormat(output_format.lower())
+        selected = parse_checks(checks)
+    except ValueError as exc:
+        fail(str(exc) if "check" in str(exc) else
+             f"unknown --format {output_format!r} (table, json, csv, markdown, html)")
+    language = _lang(lang)
+    evidence, from_addresses = _breached_from(breached_from or [], vault, quiet)
+    selectors = list(breached or []) + from_addresses
+    stolen = _prompt_stolen_password() if breached_password_prompt else ()
+    contents = _load(vault, keyfile, password_stdin, no_password, password_command)
+    options = AuditOptions(
+        checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=True,
+        exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
+    )
+    _make_plan(contents, options, selectors, stolen, evidence, fmt, language, show_all, include_excluded,
+               output, quiet, strict, breached_from_given=bool(breached_from))
+
+
+def _lang(lang: str | None) -> str:
+    from reuse_audit.plan.i18n import resolve_lang
+
+    if lang is not None and lang.lower() not in ("en", "ja"):
+        fail(f"unknown --lang {lang!r} (en or ja)")
+    return resolve_lang(lang)
+
+
+def _prompt_stolen_password() -> tuple[object, ...]:
+    import getpass
+
+    from reuse_audit.secret import Secret
+
+    try:
+        with open("/dev/tty", "r+") as tty:  # noqa: F841 - only proves a terminal exists
+            pass
+    except OSError:
+        fail("--breached-password-prompt needs a terminal to ask on")
+    try:
+        value = getpass.getpass("The stolen (breached) password, hidden: ")
+    except (EOFError, KeyboardInterrupt):
+        fail("no breached password entered")
+    if not value:
+        fail("no breached password entered")
+    return (Secret(value),)
+
+
+def _breached_from(sources: list[str], vault: Path, quiet: bool) -> tuple[tuple[str, ...], list[str]]:
+    """Read bounces from each source; return what the mailbox showed and the compromised addresses."""
+    if not sources:
+        return (), []
+    from reuse_audit.bounces import BounceInputError, find_compromised
+
+    try:
+        scan = find_compromised(sources)
+    except BounceInputError as exc:
+        fail(str(exc))
+    addresses = list(scan.compromised_addresses)
+    evidence = tuple(scan.summaries)
+    if not addresses:
+        if not quiet:
+            typer.echo("reuse-audit: the mail showed no compromised address; the plan covers general "
+                       "hygiene only", err=True)
+    return evidence, addresses
+
+
+def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, show_all,  # type: ignore[no-untyped-def]
+               include_excluded, output, quiet, strict, breached_from_given=False) -> None:
+    from reuse_audit.audit import run_audit
+    from reuse_audit.checks.reuse import secret_index
+    from reuse_audit.plan.breach import SelectorError, select
+    from reuse_audit.plan.formats import render_plan
+    from reuse_audit.plan.ranking import BreachInput, build_plan
+    from reuse_audit.report.audit_document import audit_document
+
+    creds = list(contents.credentials)
+    breach = None
+    if selectors or stolen:
+        try:
+            selection = select(selectors, creds)
+        except SelectorError as exc:
+            fail(str(exc))
+        breach = BreachInput(selection, tuple(selectors), tuple(stolen), tuple(evidence))
+    elif evidence:
+        from reuse_audit.plan.breach import Selection
+
+        breach = BreachInput(Selection((), (), (), {}), (), (), tuple(evidence))
+    result = _run_checks(run_audit, contents, options, quiet)
+    passwords, _ = secret_index(creds)
+    made = build_plan(result, breach, include_excluded=include_excluded, passwords=passwords)
+    doc = audit_document(result)
+    extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
+    _emit(render_plan(made, fmt, lang=language, show_all=show_all, width=_table_width(), extra=extra), output)
+    if not quiet:
+        todo = len(made.todo)
+        typer.echo(f"plan: {todo} step(s) to do of {len(made.steps)} entries"
+                   + (f" (exposure: {made.exposure_note})" if made.exposure_note else ""), err=True)
+    if strict and result.unknown_exposure:
+        raise typer.Exit(EXIT_INCOMPLETE)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def demo(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, markdown or html."
+                                               )] = "table",
+    lang: Annotated[str | None, typer.Option("--lang", envvar=_env("LANG"), help="en or ja.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every entry.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run the main job on the bundled demo vault: `plan --breached admin@aaa.jp`, offline.
+
+    The demo vault's master password is aaa-demo-2026; its breach-corpus excerpt ships with it.
+    """
+    from reuse_audit.audit import AuditOptions, ExposureSettings
+    from reuse_audit.demo import demo_paths, demo_vault
+    from reuse_audit.plan.formats import PlanFormat
+
+    try:
+        fmt = PlanFormat(output_format.lower())
     except ValueError:
         fail(f"unknown --format {output_format!r}")
+    language = _lang(lang)
     with demo_paths() as (vault_path, pwned_path):
         contents = demo_vault(vault_path)
-        options = AuditOptions(exposure=ExposureSettings(offline=True, hibp_file=pwned_path))
-        result = run_audit(contents, options)
-    _emit(fmt.formatter()(result, _table_width()), None)
-    if not quiet:
-        typer.echo(summary_line(result), err=True)
-    raise typer.Exit(EXIT_OK)
+        options = AuditOptions(include_excluded=True,
+                               exposure=ExposureSettings(offline=True, hibp_file=pwned_path))
+        _make_plan(contents, options, ["admin@aaa.jp"], (), (), fmt, language, show_all, False, None, quiet,
+                   False)
 
 
 @hibp_app.command("verify")

@@ -54,8 +54,10 @@ def build_vault(path: Path, entries: Iterable[E], password: str | None = MASTER,
                 parent = found or kp.add_group(parent, part)
             g = groups[spec.group] = parent
         first = spec.history[0] if spec.history else spec.password
-        e = kp.add_entry(g, spec.title, spec.username, first, url=spec.url or None,
+        # pykeepass builds XPath from the title: add under a plain one, then set the real title
+        e = kp.add_entry(g, f"entry-{len(uuids)}", spec.username, first, url=spec.url or None,
                          tags=spec.tags or None, force_creation=True)
+        e.title = spec.title
         for pw in spec.history[1:] + [spec.password] if spec.history else []:
             e.save_history()
             e.password = pw

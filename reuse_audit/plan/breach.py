@@ -1,0 +1,141 @@
+"""Resolves `--breached` selectors (uuid, e-mail address, title, host/domain) to entries and mailboxes."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reuse_audit.credentials import Credential
+from reuse_audit.plan.model import Mailbox
+from reuse_audit.services.catalogue import looks_like_mail_host, mailbox_provider_domains
+from reuse_audit.services.domains import email_domain, host_from_url, is_email, registrable_domain
+from reuse_audit.vault.source import normalise_uuid
+
+
+class SelectorError(Exception):
+    """A selector matched nothing; the message is one line, with near matches."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the selectors breach: entries (vault order), mailboxes, and the breached addresses."""
+
+    matched: tuple[str, ...]
+    mailboxes: tuple[Mailbox, ...]
+    addresses: tuple[str, ...]
+    how: dict[str, str]  # uuid -> the selector that breached it
+
+
+def select(selectors: Sequence[str], creds: Sequence[Credential]) -> Selection:
+    """Resolve each selector in the documented order: uuid, e-mail address, title, host or domain."""
+    matched: dict[str, str] = {}
+    mailboxes: list[Mailbox] = []
+    addresses: list[str] = []
+    for raw in selectors:
+        sel = raw.strip()
+        uuids, mailbox, address = _one(sel, creds)
+        for u in uuids:
+            matched.setdefault(u, sel)
+        if mailbox is not None:
+            mailboxes.append(mailbox)
+        if address and address not in addresses:
+            addresses.append(address)
+    order = {c.uuid: i for i, c in enumerate(creds)}
+    for u in sorted(matched, key=order.__getitem__):  # a breached entry that is itself a mailbox
+        c = creds[order[u]]
+        login = _login_address(c)
+        if login and login not in addresses and _mailbox_score(c, login)[0] >= 2:
+            addresses.append(login)
+    return Selection(tuple(sorted(matched, key=order.__getitem__)), tuple(mailboxes), tuple(addresses), matched)
+
+
+def _one(sel: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox | None, str | None]:
+    u = normalise_uuid(sel)
+    if u is not None:
+        hits = [c.uuid for c in creds if c.uuid == u]
+        if hits:
+            return hits, None, None
+    if is_email(sel):
+        return _mailbox(sel.lower(), creds)
+    folded = sel.casefold()
+    titled = [c.uuid for c in creds if c.title.casefold() == folded]
+    if titled:
+        return titled, None, None
+    hosted = _by_host(sel, creds)
+    if hosted:
+        return hosted, None, None
+    raise SelectorError(f"--breached {sel!r} matches no entry (by uuid, e-mail, title, host or domain)"
+                        + _near(sel, creds))
+
+
+def _login_address(c: Credential) -> str | None:
+    for value in (c.username, c.email):
+        if value and is_email(value.strip()):
+            return value.strip().lower()
+    return None
+
+
+def _mailbox_score(c: Credential, address: str) -> tuple[int, str]:
+    """How plainly ``c`` is the mailbox of ``address`` (0: not at all), and why, in words."""
+    domain = email_domain(address) or ""
+    host = host_from_url(c.url) if c.url else None
+    reg = registrable_domain(host) if host else ""
+    providers = mailbox_provider_domains(domain) if domain else ()
+    score, why = 0, []
+    if host and reg in providers:
+        score += 3
+        why.append(f"its host {host} belongs to the mail domain {domain}"
+                   if reg == registrable_domain(domain) else f"its host {host} is {domain}'s mail provider")
+    if looks_like_mail_host(host):
+        score += 2
+        why.append(f"{host} is a mail host")
+    text = f"{c.title} {c.group}".casefold()
+    if "mail" in text or "メール" in text:
+        score += 1
+        why.append("its title or group says mail")
+    return score, "; ".join(why)
+
+
+def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox, str]:
+    local = address.split("@", 1)[0]
+    candidates = [c for c in creds if _login_address(c) == address]
+    # A mail account stored with only the local part as its login (user "admin" at webmail.aaa.jp).
+    candidates += [c for c in creds if c.username.strip().lower() == local and c not in candidates
+                   and _mailbox_score(c, address)[0] >= 3]
+    scored = sorted(((_mailbox_score(c, address), i, c) for i, c in enumerate(candidates)),
+                    key=lambda t: (-t[0][0], t[1]))
+    best = [t for t in scored if t[0][0] > 0 and t[0][0] == scored[0][0][0]] if scored else []
+    if best:
+        (_score, why), _i, chosen = best[0]
+        text = f"took {chosen.title!r} as the mailbox of {address}: {why}"
+        if len(best) > 1:
+            others = ", ".join(repr(t[2].title) for t in best[1:4])
+            text += f" (also plausible: {others}; name the right one with --breached UUID)"
+        return [chosen.uuid], Mailbox(address, chosen.uuid, text), address
+    if candidates:
+        text = (f"no entry looks like the mailbox of {address}, so the mailbox is taken to live outside "
+                f"the vault; {len(candidates)} entr{'y uses' if len(candidates) == 1 else 'ies use'} it as login")
+        return [], Mailbox(address, None, text), address
+    raise SelectorError(f"--breached {address!r}: no entry has this address as its login or e-mail field"
+                        + _near(address, creds))
+
+
+def _by_host(sel: str, creds: Sequence[Credential]) -> list[str]:
+    host = host_from_url(sel) or sel.lower()
+    out = []
+    for c in creds:
+        h = host_from_url(c.url) if c.url else None
+        if h and (h == host or h.endswith("." + host) or registrable_domain(h) == host):
+            out.append(c.uuid)
+    return out
+
+
+def _near(sel: str, creds: Sequence[Credential]) -> str:
+    names: dict[str, str] = {}
+    for c in creds:
+        for v in (c.title, c.username, host_from_url(c.url) if c.url else None):
+            if v:
+                names.setdefault(v.casefold(), v)
+    close = difflib.get_close_matches(sel.casefold(), list(names), n=5, cutoff=0.6)
+    return f"; near matches: {', '.join(repr(names[x]) for x in close)}" if close else ""
