@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from reuse_audit import __version__
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from reuse_audit.audit import AuditOptions, AuditResult
+    from reuse_audit.credentials import VaultContents
+    from reuse_audit.findings import FindingKind
 
 app = typer.Typer(
     name="reuse-audit",
@@ -95,7 +103,7 @@ def _is_tty_stderr() -> bool:
 
 
 def _load(vault: Path, keyfile: Path | None, password_stdin: bool, no_password: bool,
-          password_command: str | None) -> object:
+          password_command: str | None) -> VaultContents:
     from reuse_audit.master_key import KeySource, KeySourceError, read_vault_key
     from reuse_audit.vault.errors import VaultError
     from reuse_audit.vault.header import read_header
@@ -122,7 +130,7 @@ def _emit(text: str, output: Path | None) -> None:
         fail(f"{output}: cannot write the report ({exc.strerror})")
 
 
-def _progress_bar(quiet: bool, label: str):  # type: ignore[no-untyped-def]
+def _progress_bar(quiet: bool, label: str) -> tuple[Progress | None, Callable[[int, int], None] | None]:
     """A rich progress callback on stderr, or None when quiet / not a terminal."""
     if quiet or not _is_tty_stderr():
         return None, None
@@ -167,7 +175,7 @@ def audit(
 
     Exit 0 when nothing at --fail-on, 1 findings, 2 bad input, 3 a check could not complete (--strict).
     """
-    from reuse_audit.audit import AuditOptions, ExposureSettings, parse_checks, run_audit
+    from reuse_audit.audit import AuditOptions, ExposureSettings, parse_checks
     from reuse_audit.checks.strength import StrengthPolicy
     from reuse_audit.findings import parse_kinds
     from reuse_audit.report.audit_formats import AuditFormat, summary_line
@@ -184,19 +192,20 @@ def audit(
         checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=include_excluded,
         exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
     )
-    result = _run_checks(run_audit, contents, options, quiet)
+    result = _run_checks(contents, options, quiet)
     _emit(fmt.formatter()(result, _table_width()), output)
     if not quiet:
         typer.echo(summary_line(result), err=True)
     raise typer.Exit(_exit_code(result, fail_kinds, min_pwned_count, strict))
 
 
-def _run_checks(run, contents, options, quiet):  # type: ignore[no-untyped-def]
+def _run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> AuditResult:
+    from reuse_audit.audit import run_audit
     from reuse_audit.exposure import ExposureServiceError
 
     progress, update = _progress_bar(quiet, "Have I Been Pwned")
     try:
-        return run(contents, options, update)
+        return run_audit(contents, options, update)
     except ExposureServiceError as exc:
         fail(str(exc))
     finally:
@@ -210,11 +219,8 @@ def _table_width() -> int | None:
     return shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
 
 
-def _exit_code(result: object, fail_kinds: frozenset[object], min_pwned: int, strict: bool) -> int:
-    from reuse_audit.audit import AuditResult
+def _exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned: int, strict: bool) -> int:
     from reuse_audit.findings import FindingKind
-
-    assert isinstance(result, AuditResult)
     if strict and result.unknown_exposure:
         return EXIT_INCOMPLETE
     for e in result.entries:
@@ -338,7 +344,6 @@ def _breached_from(sources: list[str], vault: Path, quiet: bool) -> tuple[tuple[
 
 def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, show_all,  # type: ignore[no-untyped-def]
                include_excluded, output, quiet, strict, breached_from_given=False) -> None:
-    from reuse_audit.audit import run_audit
     from reuse_audit.checks.reuse import secret_index
     from reuse_audit.plan.breach import SelectorError, select
     from reuse_audit.plan.formats import render_plan
@@ -357,7 +362,7 @@ def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, sh
         from reuse_audit.plan.breach import Selection
 
         breach = BreachInput(Selection((), (), (), {}), (), (), tuple(evidence))
-    result = _run_checks(run_audit, contents, options, quiet)
+    result = _run_checks(contents, options, quiet)
     passwords, _ = secret_index(creds)
     made = build_plan(result, breach, include_excluded=include_excluded, passwords=passwords)
     doc = audit_document(result)

@@ -56,7 +56,7 @@ def main() -> None:
     rng = random.Random(2026)
     lines = {hashlib.sha1(FORUM_PW.encode(), usedforsecurity=False).hexdigest().upper(): 2_413_945}
     while len(lines) < 400:
-        lines["%040X" % rng.getrandbits(160)] = rng.randint(1, 5000)
+        lines[f"{rng.getrandbits(160):040X}"] = rng.randint(1, 5000)
     text = "".join(f"{h}:{c}\r\n" for h, c in sorted(lines.items()))
     (DATA / "demo-pwned-excerpt.txt").write_text(text, encoding="ascii", newline="")
     print(f"wrote {out} at {datetime.now(UTC):%Y-%m-%d}")
