@@ -50,6 +50,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     addresses = tuple(breach.selection.addresses) if breach else ()
     what = _what(breach, creds)
 
+    variant_kinds = {g.id: ",".join(g.kinds) for g in audit.variant_groups}
     variant_cache: dict[int, str | None] = {}
 
     def variant_of(sid: int) -> str | None:
@@ -88,7 +89,8 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             tier = 5 if r.findings else 6
         if tier <= 3 and master is not None and plain[sid] == master:
             master_hit.append(c.title)
-        reasons += _finding_reasons(r)
+        # In tiers 1-3 the breach reason says it all; group membership would only repeat it.
+        reasons += _finding_reasons(r, variant_kinds, skip=(K.REUSED, K.VARIANT) if tier <= 3 else ())
         action = _action(tier, r, svc, c)
         tfa_url = None
         if not c.has_otp and svc is not None and svc.tfa_methods:
@@ -102,7 +104,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         host = host_from_url(c.url) if c.url else None
         change_url = change_password_url(host) if host and action in (Action.CHANGE_PASSWORD,
                                                                         Action.SECURE_ACCOUNT) else None
-        key = (tier, sub, *_within_key(tier, c, r, value))
+        key = (tier, sub, action == Action.NONE, *_within_key(tier, c, r, value))
         steps.append((key, RotationStep(
             step=0, tier=tier, sub_order=sub, uuid=c.uuid, title=c.title, username=c.username, url=c.url,
             group=c.group, action=action, reasons=tuple(reasons), change_url=change_url, tfa_url=tfa_url,
@@ -140,9 +142,10 @@ def _what(breach: BreachInput | None, creds: list[Credential]) -> str:
     if breach is None:
         return ""
     if breach.selection.addresses:
-        return breach.selection.addresses[0]
+        return f"mailbox {breach.selection.addresses[0]}"
     titles = {c.uuid: c.title for c in creds}
-    return ", ".join(titles.get(u, u) for u in breach.selection.matched[:2]) or "password"
+    named = ", ".join(titles.get(u, u) for u in breach.selection.matched[:2])
+    return f"account {named}" if named else "account"
 
 
 def _registered_to(c: Credential, addresses: Sequence[str]) -> str | None:
@@ -170,15 +173,18 @@ def _sub_order(c: Credential, addresses: Sequence[str], svc: Service | None, rea
     return 3
 
 
-def _finding_reasons(r: EntryReport) -> list[Reason]:
+def _finding_reasons(r: EntryReport, variant_kinds: dict[str, str], skip: tuple[K, ...] = ()) -> list[Reason]:
     out = []
     for k in r.findings:
+        if k in skip:
+            continue
         if k == K.PWNED and r.exposure is not None:
             out.append(Reason.of("pwned", count=r.exposure.count or 0))
         elif k == K.REUSED:
             out.append(Reason.of("reused", group=r.reuse_group or "", others=max(r.reuse_size - 1, 0)))
         elif k == K.VARIANT:
-            out.append(Reason.of("variant", group=r.variant_group or "", kinds=""))
+            out.append(Reason.of("variant", group=r.variant_group or "",
+                                 kinds=variant_kinds.get(r.variant_group or "", "")))
         elif k == K.WEAK and r.strength is not None:
             out.append(Reason.of("weak", score=r.strength.score))
         elif k == K.POLICY and r.strength is not None:
