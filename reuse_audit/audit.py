@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
-from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, score_passwords
+from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_scoring
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
 from reuse_audit.findings import SEVERITY, FindingKind
 
@@ -134,19 +134,21 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     needed = sorted({of_cred[i] for i in audited_idx})
 
     strength: dict[int, StrengthResult] = {}
+    scoring = None
     if Check.STRENGTH in checks and needed:
         inputs: dict[int, set[str]] = defaultdict(set)
         for c, s in zip(creds, of_cred, strict=True):
             inputs[s].update(_user_inputs(c))
-        scored = score_passwords([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
-                                 options.policy)
-        strength = dict(zip(needed, scored, strict=True))
+        scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
+                                options.policy)
 
     variant_groups: list[VariantGroup] = []
     variant_of: dict[str, VariantGroup] = {}
-    if Check.VARIANTS in checks and len(passwords) > 1:
+    if Check.VARIANTS in checks and len(passwords) > 1:  # runs here while the workers score strength
         variant_groups = _variant_groups(creds, of_cred, passwords)
         variant_of = {u: g for g in variant_groups for u in g.entries}
+    if scoring is not None:
+        strength = dict(zip(needed, scoring(), strict=True))
 
     exposure: dict[int, ExposureResult] = {}
     exposure_note = None
@@ -194,10 +196,11 @@ def _variant_groups(creds: list[Credential], of_cred: list[int], passwords: list
     holders: dict[int, list[Credential]] = defaultdict(list)
     for c, s in zip(creds, of_cred, strict=True):
         holders[s].append(c)
+    position = {c.uuid: i for i, c in enumerate(creds)}
     raw = []
     for cl in clusters:
         members = [c for s in cl.members for c in holders[s]]
-        members.sort(key=lambda c: creds.index(c))
+        members.sort(key=lambda c: position[c.uuid])
         raw.append((members, cl.kinds))
     raw.sort(key=lambda t: (-len(t[0]), t[0][0].title.casefold(), t[0][0].uuid))
     return [VariantGroup(f"V{n}", tuple(c.uuid for c in m), tuple(k)) for n, (m, k) in enumerate(raw, 1)]

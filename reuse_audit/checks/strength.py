@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
@@ -70,18 +70,35 @@ def _score(job: tuple[str, list[str]]) -> int:
 
 def score_passwords(passwords: Sequence[str], user_inputs: Sequence[list[str]],
                     policy: StrengthPolicy, workers: int | None = None) -> list[StrengthResult]:
-    """Score each distinct password once, with the user inputs of every entry that holds it.
+    """Score each distinct password once, with the user inputs of every entry that holds it."""
+    return start_scoring(passwords, user_inputs, policy, workers)()
 
-    Uses every core when there are many passwords (zxcvbn holds the GIL, so threads would not help).
+
+def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]],
+                  policy: StrengthPolicy, workers: int | None = None) -> Callable[[], list[StrengthResult]]:
+    """Start scoring in the background; the returned function waits for and returns the results.
+
+    Uses every core when there are many passwords (zxcvbn holds the GIL, so threads would not help), so the
+    caller can run other checks meanwhile.
     """
     jobs = [(p, [u for u in ins if u]) for p, ins in zip(passwords, user_inputs, strict=True)]
     n = workers or multiprocessing.cpu_count()
-    if len(jobs) >= _PARALLEL_FROM and n > 1:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(n) as pool:
-            scores = pool.map(_score, jobs, chunksize=max(1, len(jobs) // (n * 8)))
-    else:
-        scores = [_score(j) for j in jobs]
+    if len(jobs) < _PARALLEL_FROM or n < 2:
+        return lambda: _results(passwords, [_score(j) for j in jobs], policy)
+    pool = multiprocessing.get_context("fork").Pool(n)
+    pending = pool.map_async(_score, jobs, chunksize=max(1, len(jobs) // (n * 8)))
+
+    def finish() -> list[StrengthResult]:
+        try:
+            return _results(passwords, pending.get(), policy)
+        finally:
+            pool.close()
+            pool.join()
+
+    return finish
+
+
+def _results(passwords: Sequence[str], scores: Sequence[int], policy: StrengthPolicy) -> list[StrengthResult]:
     results = []
     for p, s in zip(passwords, scores, strict=True):
         classes = character_classes(p)
