@@ -1,0 +1,93 @@
+"""The HIBP Pwned Passwords exposure check: online range queries (k-anonymity) or a local download.
+
+Only the first 5 hex characters of a password's SHA-1 ever leave this layer, over the network or in a
+message; a password that could not be checked is ``UNKNOWN`` with a reason, never "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reuse_audit.exposure.hashing import HashKey
+from reuse_audit.exposure.model import (
+    ExposureErrorCode,
+    ExposureResult,
+    ExposureServiceError,
+    ExposureStatus,
+    VerifyReport,
+)
+from reuse_audit.exposure.offline import check_offline
+from reuse_audit.exposure.online import RetryPolicy, check_online
+from reuse_audit.exposure.session import checked_base_url
+from reuse_audit.exposure.verify import verify_hibp_file
+from reuse_audit.secret import Secret
+
+__all__ = [
+    "DEFAULT_HIBP_URL",
+    "OFFLINE_WITHOUT_FILE",
+    "ExposureErrorCode",
+    "ExposureResult",
+    "ExposureServiceError",
+    "ExposureStatus",
+    "RetryPolicy",
+    "VerifyReport",
+    "check_exposure",
+    "verify_hibp_file",
+]
+
+DEFAULT_HIBP_URL = "https://api.pwnedpasswords.com"
+OFFLINE_WITHOUT_FILE = "offline: no --hibp-file given"
+
+
+def check_exposure(
+    passwords: Sequence[Secret],
+    *,
+    hibp_url: str = DEFAULT_HIBP_URL,
+    hibp_file: Path | None = None,
+    offline: bool = False,
+    workers: int = 16,
+    progress: Callable[[int, int], None] | None = None,
+    timeout: float = 10.0,
+    total_timeout: float = 300.0,
+    retry_policy: RetryPolicy | None = None,
+) -> list[ExposureResult]:
+    """Check each password against Pwned Passwords; one result per password, in input order.
+
+    - ``hibp_file`` given: look up in that sorted ``HASH:COUNT`` file or range directory; no network.
+    - ``offline`` without ``hibp_file``: every result is ``SKIPPED`` ("offline: no --hibp-file given").
+    - otherwise: ``GET {hibp_url}/range/{PREFIX}`` once per distinct prefix, ``workers`` at a time, with
+      ``Add-Padding: true``; ``timeout`` bounds each connect/read, ``total_timeout`` the whole check.
+      A range that still fails after retries leaves its passwords ``UNKNOWN`` with a reason.
+
+    ``progress(done, total)`` is called as ranges (online, directory) or hashes (single file) complete.
+    Raises :class:`ExposureServiceError` for bad arguments, a non-https URL, or a missing, malformed or
+    unsorted HIBP file. Messages never contain more of a hash than its 5-character prefix.
+    """
+    if workers < 1:
+        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, "workers must be at least 1")
+    if not (timeout > 0 and total_timeout > 0):
+        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, "timeouts must be positive")
+    if hibp_file is not None:
+        return check_offline([HashKey.of(p) for p in passwords], Path(hibp_file), progress)
+    if offline:
+        return [ExposureResult.skipped(OFFLINE_WITHOUT_FILE) for _ in passwords]
+    base_url = checked_base_url(hibp_url)
+    keys = [HashKey.of(p) for p in passwords]
+    outcomes = check_online(
+        keys,
+        base_url=base_url,
+        workers=workers,
+        timeout=timeout,
+        total_timeout=total_timeout,
+        policy=retry_policy or RetryPolicy(),
+        progress=progress,
+    )
+    results: list[ExposureResult] = []
+    for key in keys:
+        outcome = outcomes[key.prefix]
+        if outcome.counts is None:
+            results.append(ExposureResult.unknown(outcome.failure or f"HIBP range {key.prefix}: unavailable"))
+        else:
+            results.append(ExposureResult.from_count(outcome.counts[key.suffix]))
+    return results

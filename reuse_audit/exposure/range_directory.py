@@ -1,0 +1,69 @@
+"""Lookups in a directory of ``XXXXX.txt`` range files, as PwnedPasswordsDownloader writes it."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reuse_audit.exposure.hashing import HashKey
+from reuse_audit.exposure.range_body import MalformedRangeBody, find_counts
+
+RANGE_COUNT = 16**5
+RANGE_FILE_NAME = re.compile(r"[0-9A-Fa-f]{5}\.txt")
+
+
+@dataclass(frozen=True)
+class RangeFileOutcome:
+    """The counts of the wanted suffixes of one prefix, or why its range file could not be used."""
+
+    prefix: str
+    counts: dict[str, int] | None = field(repr=False)  # keyed by suffix: never to be printed
+    failure: str | None
+
+
+def looks_like_range_directory(path: Path) -> bool:
+    """True if ``path`` holds at least one range file (checks the ends, then the first few entries)."""
+    if (path / "00000.txt").is_file() or (path / "FFFFF.txt").is_file():
+        return True
+    with os.scandir(path) as entries:
+        for seen, entry in enumerate(entries):
+            if RANGE_FILE_NAME.fullmatch(entry.name):
+                return True
+            if seen >= 1000:
+                break
+    return False
+
+
+def range_file(directory: Path, prefix: str) -> Path | None:
+    """The range file for a prefix (upper- or lowercase name), or ``None`` if missing."""
+    for name in (f"{prefix.upper()}.txt", f"{prefix.lower()}.txt"):
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def lookup_ranges(directory: Path, keys: Iterable[HashKey]) -> Iterator[RangeFileOutcome]:
+    """Read each needed range file once, in prefix order, yielding one outcome per distinct prefix."""
+    by_prefix: dict[str, set[str]] = {}
+    for key in keys:
+        by_prefix.setdefault(key.prefix, set()).add(key.suffix)
+    for prefix in sorted(by_prefix):
+        yield _lookup_range(directory, prefix, by_prefix[prefix])
+
+
+def _lookup_range(directory: Path, prefix: str, suffixes: set[str]) -> RangeFileOutcome:
+    path = range_file(directory, prefix)
+    if path is None:
+        return RangeFileOutcome(prefix, None, f"HIBP range file {prefix}.txt missing in {directory}")
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        return RangeFileOutcome(prefix, None, f"HIBP range file {prefix}.txt unreadable: {exc.strerror}")
+    try:
+        return RangeFileOutcome(prefix, find_counts(body, suffixes), None)
+    except MalformedRangeBody as exc:
+        return RangeFileOutcome(prefix, None, f"HIBP range file {prefix}.txt: {exc}")

@@ -1,0 +1,77 @@
+"""verify_hibp_file: one sequential pass that reports line count, order and the first bad line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reuse_audit.exposure import ExposureErrorCode, ExposureServiceError, verify_hibp_file
+from reuse_audit.exposure import verify as verify_module
+from tests.exposure.hibp_fakes import sha1, write_sorted_file
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_a_good_file_verifies(tmp_path: Path, newline: str, final_newline: bool) -> None:
+    path = tmp_path / "hibp.txt"
+    write_sorted_file(path, {}, filler=5000, newline=newline, final_newline=final_newline)
+    report = verify_hibp_file(path)
+    assert report.ok and report.sorted
+    assert (report.lines, report.malformed_lines, report.first_bad_line) == (5000, 0, None)
+
+
+def test_reads_in_chunks_and_reports_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify_module, "_CHUNK", 4096)  # line breaks fall across chunk edges
+    path = tmp_path / "hibp.txt"
+    write_sorted_file(path, {}, filler=5000)
+    calls: list[tuple[int, int]] = []
+    report = verify_hibp_file(path, progress=lambda d, t: calls.append((d, t)))
+    assert report.ok and report.lines == 5000
+    assert len(calls) > 10 and calls[-1] == (path.stat().st_size, path.stat().st_size)
+
+
+def test_reports_the_first_out_of_order_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify_module, "_CHUNK", 4096)
+    path = tmp_path / "hibp.txt"
+    write_sorted_file(path, {}, filler=5000)
+    lines = path.read_text().splitlines()
+    lines[3000], lines[3001] = lines[3001], lines[3000]
+    path.write_text("\n".join(lines) + "\n")
+    report = verify_hibp_file(path)
+    assert not report.sorted and not report.ok
+    assert (report.first_bad_line, report.first_bad_reason, report.unsorted_lines) == (
+        "3002",
+        "out of order",
+        1,
+    )
+
+
+def test_reports_malformed_and_duplicate_lines(tmp_path: Path) -> None:
+    path = tmp_path / "hibp.txt"
+    write_sorted_file(path, {}, filler=100)
+    lines = path.read_text().splitlines()
+    lines[10] = "garbage"
+    lines.insert(50, lines[49])
+    path.write_text("\n".join(lines) + "\n")
+    report = verify_hibp_file(path)
+    assert report.malformed_lines == 1
+    assert (report.first_bad_line, report.first_bad_reason) == ("11", "not HASH:COUNT")
+    assert report.unsorted_lines >= 1
+
+
+def test_verifies_a_range_directory(tmp_path: Path) -> None:
+    digest = sha1("hunter2")
+    (tmp_path / f"{digest[:5]}.txt").write_text(f"{digest[5:]}:17\r\n{'F' * 35}:2\r\n", newline="")
+    (tmp_path / "00000.txt").write_text(f"{'B' * 35}:1\n{'A' * 35}:2\n")
+    report = verify_hibp_file(tmp_path)
+    assert report.kind == "range_directory"
+    assert (report.range_files, report.missing_ranges, report.lines) == (2, 16**5 - 2, 4)
+    assert (report.first_bad_line, report.first_bad_reason) == ("00000.txt:2", "out of order")
+    assert not report.ok
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ExposureServiceError) as caught:
+        verify_hibp_file(tmp_path / "nope.txt")
+    assert caught.value.code is ExposureErrorCode.FILE_NOT_FOUND
