@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reuse_audit.exposure.hashing import HashKey
 from reuse_audit.exposure.model import (
@@ -18,10 +19,11 @@ from reuse_audit.exposure.model import (
     VerifyReport,
 )
 from reuse_audit.exposure.offline import check_offline
-from reuse_audit.exposure.online import RetryPolicy, check_online
-from reuse_audit.exposure.session import checked_base_url
 from reuse_audit.exposure.verify import verify_hibp_file
 from reuse_audit.secret import Secret
+
+if TYPE_CHECKING:
+    from reuse_audit.exposure.online import RetryPolicy
 
 __all__ = [
     "DEFAULT_HIBP_URL",
@@ -72,6 +74,10 @@ def check_exposure(
         return check_offline([HashKey.of(p) for p in passwords], Path(hibp_file), progress)
     if offline:
         return [ExposureResult.skipped(OFFLINE_WITHOUT_FILE) for _ in passwords]
+    # requests is imported only when the network is really used: offline runs start faster
+    from reuse_audit.exposure.online import RetryPolicy, check_online
+    from reuse_audit.exposure.session import checked_base_url
+
     base_url = checked_base_url(hibp_url)
     keys = [HashKey.of(p) for p in passwords]
     outcomes = check_online(
@@ -91,3 +97,11 @@ def check_exposure(
         else:
             results.append(ExposureResult.from_count(outcome.counts[key.suffix]))
     return results
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RetryPolicy":
+        from reuse_audit.exposure.online import RetryPolicy
+
+        return RetryPolicy
+    raise AttributeError(name)
