@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -31,6 +32,14 @@ hibp_app = typer.Typer(help="Tools for the Have I Been Pwned corpus.", no_args_i
 app.add_typer(hibp_app, name="hibp")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class ImapOptions:
+    user: str | None
+    password_stdin: bool
+    password_command: str | None
+    ca_file: Path | None
 
 
 def _env(name: str) -> str:
@@ -247,6 +256,15 @@ def plan(
         "--breached-password-prompt",
         help="Ask (hidden) for the stolen password, to find sharers and variants of a mailbox kept "
              "outside the vault.")] = False,
+    imap_user: Annotated[str | None, typer.Option("--imap-user", envvar=_env("IMAP_USER"),
+                                                  help="IMAP login for an imaps:// --breached-from.")] = None,
+    imap_password_stdin: Annotated[bool, typer.Option("--imap-password-stdin",
+                                                      help="Read the IMAP password from stdin.")] = False,
+    imap_password_command: Annotated[str | None, typer.Option(
+        "--imap-password-command", envvar=_env("IMAP_PASSWORD_COMMAND"),
+        help="Run CMD (no shell) for the IMAP password.")] = None,
+    ca_file: Annotated[Path | None, typer.Option("--ca-file", envvar=_env("CA_FILE"),
+                                                 help="CA certificate for a private IMAP server.")] = None,
     keyfile: KeyfileOpt = None,
     password_stdin: PasswordStdinOpt = False,
     no_password: NoPasswordOpt = False,
@@ -284,7 +302,8 @@ def plan(
         fail(str(exc) if "check" in str(exc) else
              f"unknown --format {output_format!r} (table, json, csv, markdown, html)")
     language = _lang(lang)
-    evidence, from_addresses = _breached_from(breached_from or [], vault, quiet)
+    imap = ImapOptions(imap_user, imap_password_stdin, imap_password_command, ca_file)
+    evidence, from_addresses = _breached_from(breached_from or [], language, quiet, imap, password_stdin)
     selectors = list(breached or []) + from_addresses
     stolen = _prompt_stolen_password() if breached_password_prompt else ()
     contents = _load(vault, keyfile, password_stdin, no_password, password_command)
@@ -323,23 +342,30 @@ def _prompt_stolen_password() -> tuple[object, ...]:
     return (Secret(value),)
 
 
-def _breached_from(sources: list[str], vault: Path, quiet: bool) -> tuple[tuple[str, ...], list[str]]:
+def _breached_from(sources: list[str], language: str, quiet: bool, imap: ImapOptions,
+                   stdin_taken: bool) -> tuple[tuple[str, ...], list[str]]:
     """Read bounces from each source; return what the mailbox showed and the compromised addresses."""
     if not sources:
         return (), []
-    from reuse_audit.bounces import BounceInputError, find_compromised
+    from reuse_audit.bounces import MailSourceError, find_compromised
+    from reuse_audit.bounces.command import BadInput, imap_login_from_options
+    from reuse_audit.bounces.report import plan_header_lines
+    from reuse_audit.bounces.sources import is_imap_url
 
     try:
-        scan = find_compromised(sources)
-    except BounceInputError as exc:
-        fail(str(exc))
-    addresses = list(scan.compromised_addresses)
-    evidence = tuple(scan.summaries)
-    if not addresses:
-        if not quiet:
-            typer.echo("reuse-audit: the mail showed no compromised address; the plan covers general "
-                       "hygiene only", err=True)
-    return evidence, addresses
+        login = None
+        if any(is_imap_url(s) for s in sources):
+            login = imap_login_from_options(imap.user, password_stdin=imap.password_stdin,
+                                            password_command=imap.password_command, ca_file=imap.ca_file,
+                                            stdin_taken=stdin_taken)
+        scan = find_compromised(sources, imap_login=login, lang=language)
+    except (MailSourceError, BadInput) as exc:
+        fail(f"--breached-from: {exc}")
+    addresses = list(scan.compromised)
+    if not addresses and not quiet:
+        typer.echo("reuse-audit: the mail showed no compromised address; the plan covers general hygiene only",
+                   err=True)
+    return tuple(plan_header_lines(scan, language)), addresses
 
 
 def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, show_all,  # type: ignore[no-untyped-def]
@@ -424,6 +450,29 @@ def hibp_verify(
             progress.stop()
     typer.echo(str(report))
     raise typer.Exit(EXIT_OK if getattr(report, "ok", False) else EXIT_INPUT)
+
+
+def _vault_logins(vault: Path) -> list[str]:
+    """`bounces --vault`: every e-mail address used as a login in the vault (asks for its password)."""
+    from reuse_audit.services.domains import is_email
+
+    contents = _load(vault, None, False, False, None)
+    seen: dict[str, None] = {}
+    for c in contents.credentials:
+        for value in (c.username, c.email):
+            if value and is_email(value.strip()):
+                seen.setdefault(value.strip().lower())
+    return list(seen)
+
+
+def _register_bounces() -> None:
+    from reuse_audit.bounces.command import make_bounces_command
+
+    app.command("bounces", help="Detect a hijacked mailbox from a flood of bounces (mbox, Maildir, .eml, IMAP)."
+                )(make_bounces_command(me_from_vault=_vault_logins))
+
+
+_register_bounces()
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reuse_audit.redact import Redactor
 from reuse_audit.secret import Secret
 
 
@@ -54,3 +55,4 @@ class VaultContents:
     credentials: tuple[Credential, ...]
     skipped: tuple[SkippedEntry, ...]
     master_password: Secret | None = None
+    redact: Redactor = field(default_factory=Redactor)  # hides vault passwords in any text shown to the user

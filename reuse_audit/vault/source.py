@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.redact import Redactor
 from reuse_audit.secret import Secret
 from reuse_audit.vault.unlock import UnlockedVault, VaultKey, unlock
 
@@ -70,6 +71,7 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
     by_uuid = {r.uuid: r for r in raw}
     live = [r for r in raw if not r.in_recycle_bin]
     resolver = _Resolver(live, by_uuid)
+    hide = _redactor(raw, resolver, master)
     creds: list[Credential] = []
     skipped: list[SkippedEntry] = []
     for r in live:
@@ -77,9 +79,9 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
         try:
             fields = {k: resolver.resolve(v) for k, v in r.strings.items() if k in _FIELD.values()}
         except _RefCycle:
-            skipped.append(SkippedEntry(r.uuid, title_raw, "unreadable"))
+            skipped.append(SkippedEntry(r.uuid, hide(title_raw), "unreadable"))
             continue
-        title = fields.get("Title", "")
+        title = hide(fields.get("Title", ""))
         if r.protected_failed:
             skipped.append(SkippedEntry(r.uuid, title, "unreadable"))
             continue
@@ -99,15 +101,32 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
         excluded = (not r.quality_check) or r.custom_data.get("KnownBad", "").lower() == "true"
         since = _password_since(r, resolver, password, created, modified, kdbx4)
         creds.append(Credential(
-            uuid=r.uuid, title=title, username=fields.get("UserName", ""), url=fields.get("URL", ""),
-            group=r.group, password=Secret(password), has_otp=has_otp, excluded=excluded, linked_to=linked,
+            uuid=r.uuid, title=title, username=hide(fields.get("UserName", "")), url=hide(fields.get("URL", "")),
+            group=hide(r.group), password=Secret(password), has_otp=has_otp, excluded=excluded, linked_to=linked,
             expires=expires, created=created, modified=modified, password_since=since,
-            email=email.strip(), tags=r.tags,
+            email=hide(email.strip()), tags=tuple(hide(t) for t in r.tags),
         ))
     return VaultContents(
         path=str(path), kdbx_version=vault.version, entries_total=len(live),
-        credentials=tuple(creds), skipped=tuple(skipped), master_password=master,
+        credentials=tuple(creds), skipped=tuple(skipped), master_password=master, redact=hide,
     )
+
+
+def _redactor(raw: list[_RawEntry], resolver: _Resolver, master: Secret | None) -> Redactor:
+    """Every password the vault holds (Recycle Bin and history included) and the master password."""
+    secrets: set[str] = set()
+    for r in raw:
+        if r.protected_failed:
+            continue
+        for value in [r.strings.get("Password", "")] + [pw for pw, _t in r.history_passwords]:
+            secrets.add(value)
+            try:
+                secrets.add(resolver.resolve(value))
+            except _RefCycle:
+                pass
+    if master is not None:
+        secrets.add(master.reveal())
+    return Redactor(s for s in secrets if not s.startswith("{REF:"))
 
 
 def _walk_groups(group: Any, recycle_uuid: str, prefix: str = "", in_bin: bool = False,

@@ -1,0 +1,305 @@
+"""Mailbox sources: mbox files, Maildir folders, directories of ``.eml`` files and IMAP folders.
+
+Every source yields :class:`RawMessage` items whose header block is read first; the full message is only
+loaded when the caller asks for it, so ordinary mail in a large mailbox is never read or parsed whole.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import mailbox
+import re
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+from urllib.parse import unquote, urlsplit
+
+from reuse_audit.secret import Secret
+
+IMAP_BATCH = 200
+IMAP_TIMEOUT_SECONDS = 30.0
+# A bounce's notification and DSN parts come before the returned original; anything past this many
+# bytes of the body is an attachment of the original and is not fetched.
+IMAP_BODY_LIMIT = 256 * 1024
+_MAX_HEADER_BYTES = 256 * 1024
+
+
+class MailSourceError(Exception):
+    """A mailbox could not be opened or read: missing path, bad IMAP URL, login refused, network."""
+
+
+@dataclass(frozen=True)
+class RawMessage:
+    """One message: its raw header block now, its full raw bytes on demand."""
+
+    where: str
+    headers: bytes
+    _load: Callable[[], bytes] = field(repr=False, compare=False)
+
+    def full(self) -> bytes:
+        """The whole message as raw bytes (headers included)."""
+        return self._load()
+
+
+class MailSource(Protocol):
+    """Anything that yields the messages of one mailbox folder."""
+
+    def messages(self) -> Iterator[RawMessage]:
+        """Yield every message, header block first."""
+        ...
+
+
+def _read_header_block(handle: BinaryIO) -> bytes:
+    lines: list[bytes] = []
+    size = 0
+    while size < _MAX_HEADER_BYTES:
+        line = handle.readline()
+        if not line:
+            break
+        lines.append(line)
+        size += len(line)
+        if line in (b"\n", b"\r\n"):
+            break
+    return b"".join(lines)
+
+
+@dataclass(frozen=True)
+class MboxSource:
+    """An mbox file (Thunderbird keeps each folder as one)."""
+
+    path: Path
+
+    def messages(self) -> Iterator[RawMessage]:
+        try:
+            box = mailbox.mbox(self.path, create=False)
+            keys = box.keys()
+        except (OSError, mailbox.Error) as exc:
+            raise MailSourceError(f"cannot read mbox {self.path}: {exc.__class__.__name__}") from None
+        try:
+            for key in keys:
+                handle = box.get_file(key)
+                try:
+                    headers = _read_header_block(handle)  # type: ignore[arg-type]
+                finally:
+                    handle.close()
+
+                def load(k: str = key) -> bytes:
+                    return box.get_bytes(k)
+
+                yield RawMessage(f"{self.path}#{key}", headers, load)
+        finally:
+            box.close()
+
+
+@dataclass(frozen=True)
+class MaildirSource:
+    """A Maildir folder (``cur/``, ``new/``, ``tmp/``)."""
+
+    path: Path
+
+    def messages(self) -> Iterator[RawMessage]:
+        try:
+            box = mailbox.Maildir(self.path, factory=None, create=False)
+            keys = sorted(box.keys())
+        except (OSError, mailbox.Error) as exc:
+            raise MailSourceError(f"cannot read Maildir {self.path}: {exc.__class__.__name__}") from None
+        for key in keys:
+            try:
+                handle = box.get_file(key)
+            except (OSError, KeyError):
+                continue  # deleted while we read: a live Maildir changes under us
+            try:
+                headers = _read_header_block(handle)  # type: ignore[arg-type]
+            finally:
+                handle.close()
+
+            def load(k: str = key) -> bytes:
+                return box.get_bytes(k)
+
+            yield RawMessage(f"{self.path}/{key}", headers, load)
+
+
+@dataclass(frozen=True)
+class EmlFilesSource:
+    """One ``.eml`` file, or a directory of them."""
+
+    paths: tuple[Path, ...]
+
+    def messages(self) -> Iterator[RawMessage]:
+        for path in self.paths:
+            try:
+                with path.open("rb") as handle:
+                    headers = _read_header_block(handle)
+            except OSError:
+                continue
+
+            def load(p: Path = path) -> bytes:
+                return p.read_bytes()
+
+            yield RawMessage(str(path), headers, load)
+
+
+@dataclass(frozen=True)
+class ImapLogin:
+    """How to log in to an IMAP server: user name, password (masked) and an optional private CA."""
+
+    user: str
+    password: Secret
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class ImapFolder:
+    """Where an ``imaps://host[:port]/FOLDER`` URL points."""
+
+    host: str
+    port: int
+    folder: str
+    user_in_url: str | None
+
+    @classmethod
+    def parse(cls, url: str) -> ImapFolder:
+        """Read an ``imaps://`` URL; anything else (plain ``imap://`` included) is refused."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "imaps":
+            raise MailSourceError(f"not an imaps:// URL (TLS is required): {url}")
+        try:
+            port = parts.port or 993
+        except ValueError:
+            raise MailSourceError(f"bad port in IMAP URL: {url}") from None
+        if not parts.hostname:
+            raise MailSourceError(f"no host in IMAP URL: {url}")
+        folder = unquote(parts.path.lstrip("/")) or "INBOX"
+        return cls(parts.hostname, port, folder, unquote(parts.username) if parts.username else None)
+
+
+def _imap_date(value: datetime) -> str:
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    return f"{value.day:02d}-{months[value.month - 1]}-{value.year}"
+
+
+def _quote_folder(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_FETCH_UID = re.compile(rb"UID (\d+)")
+
+
+@dataclass(frozen=True)
+class ImapSource:
+    """An IMAP folder over TLS: SEARCH SINCE, then headers, then only the bodies of likely bounces."""
+
+    location: ImapFolder
+    login: ImapLogin
+    since: datetime | None
+
+    def _connect(self) -> imaplib.IMAP4_SSL:
+        context = ssl.create_default_context(cafile=str(self.login.ca_file) if self.login.ca_file else None)
+        where = f"{self.location.host}:{self.location.port}"
+        try:
+            client = imaplib.IMAP4_SSL(self.location.host, self.location.port, ssl_context=context,
+                                       timeout=IMAP_TIMEOUT_SECONDS)
+        except ssl.SSLCertVerificationError as exc:
+            raise MailSourceError(f"IMAP server {where}: TLS certificate not trusted ({exc.verify_message})"
+                                  ) from None
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailSourceError(
+                f"cannot connect to IMAP server {where}: {exc.__class__.__name__}"
+            ) from None
+        try:
+            client.login(self.login.user, self.login.password.reveal())
+        except imaplib.IMAP4.error:
+            _logout(client)
+            raise MailSourceError(f"IMAP login refused for {self.login.user} at {where}") from None
+        return client
+
+    def messages(self) -> Iterator[RawMessage]:
+        client = self._connect()
+        try:
+            yield from self._messages(client)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise MailSourceError(
+                f"IMAP error on {self.location.host}/{self.location.folder}: {exc.__class__.__name__}"
+            ) from None
+        finally:
+            _logout(client)
+
+    def _messages(self, client: imaplib.IMAP4_SSL) -> Iterator[RawMessage]:
+        status, _ = client.select(_quote_folder(self.location.folder), readonly=True)
+        if status != "OK":
+            raise MailSourceError(f"IMAP folder not found: {self.location.folder}")
+        criteria = f"SINCE {_imap_date(self.since)}" if self.since else "ALL"
+        status, data = client.uid("SEARCH", criteria)
+        if status != "OK":
+            raise MailSourceError(f"IMAP SEARCH failed on {self.location.folder}")
+        uids = [uid.decode() for uid in (data[0] or b"").split()]
+        for start in range(0, len(uids), IMAP_BATCH):
+            batch = uids[start:start + IMAP_BATCH]
+            status, data = client.uid("FETCH", ",".join(batch), "(UID BODY.PEEK[HEADER])")
+            if status != "OK":
+                raise MailSourceError(f"IMAP FETCH failed on {self.location.folder}")
+            for item in data:
+                if not isinstance(item, tuple):
+                    continue
+                match = _FETCH_UID.search(item[0])
+                if not match:
+                    continue
+                uid = match.group(1).decode()
+                headers = item[1]
+
+                def load(u: str = uid, h: bytes = headers) -> bytes:
+                    return h + self._fetch_body(client, u)
+
+                yield RawMessage(f"{self.location.host}/{self.location.folder}#{uid}", headers, load)
+
+    @staticmethod
+    def _fetch_body(client: imaplib.IMAP4_SSL, uid: str) -> bytes:
+        status, data = client.uid("FETCH", uid, f"(BODY.PEEK[TEXT]<0.{IMAP_BODY_LIMIT}>)")
+        if status != "OK":
+            return b""
+        return b"".join(item[1] for item in data if isinstance(item, tuple))
+
+
+def _logout(client: imaplib.IMAP4_SSL) -> None:
+    try:
+        client.logout()
+    except (OSError, imaplib.IMAP4.error):
+        pass
+
+
+def is_imap_url(spec: str) -> bool:
+    """True for ``imap://`` or ``imaps://`` sources (only the latter is accepted by :func:`open_source`)."""
+    return spec.lower().startswith(("imaps://", "imap://"))
+
+
+def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | None = None) -> MailSource:
+    """Open one SOURCE argument: an IMAP URL, a Maildir, a directory of ``.eml`` files, an mbox or an eml.
+
+    Raises :class:`MailSourceError` for a path that does not exist, an empty directory or a bad URL.
+    """
+    if is_imap_url(spec):
+        location = ImapFolder.parse(spec)
+        if login is None:
+            raise MailSourceError(f"no IMAP login for {spec}: give --imap-user")
+        return ImapSource(location, login, since)
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        if (path / "cur").is_dir() and (path / "new").is_dir():
+            return MaildirSource(path)
+        files = tuple(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".eml"))
+        if not files:
+            raise MailSourceError(f"no Maildir and no .eml files in {path}")
+        return EmlFilesSource(files)
+    if not path.exists():
+        raise MailSourceError(f"no such mailbox: {path}")
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(5)
+    except OSError as exc:
+        raise MailSourceError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
+    if start in (b"From ", b""):  # an empty file is an empty mbox (a fresh Thunderbird folder)
+        return MboxSource(path)
+    return EmlFilesSource((path,))

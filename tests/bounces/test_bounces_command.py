@@ -1,0 +1,203 @@
+"""The `bounces` command: JSON shape, table, exit codes, one-line errors, output file, languages."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from reuse_audit.bounces import find_compromised
+from reuse_audit.bounces.command import make_bounces_command, parse_since
+from reuse_audit.bounces.report import OutputFormat, plan_header_lines
+from tests.bounces.bounce_factory import make_bounce, ordinary_mail
+
+START = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+ACCOUNT_KEYS = {"address", "verdict", "bounces", "via_account", "backscatter", "unknown", "temporary",
+                "distinct_recipients", "first", "last", "evidence"}
+
+
+def _app(me_from_vault: object = None) -> typer.Typer:
+    app = typer.Typer()
+    app.command("bounces")(make_bounces_command(me_from_vault))  # type: ignore[arg-type]
+
+    @app.command("version")
+    def version() -> None:  # a second command keeps typer from collapsing the app into one command
+        """Print nothing."""
+
+    return app
+
+
+@pytest.fixture
+def hijacked_mbox(tmp_path: Path) -> Path:
+    path = tmp_path / "Inbox"
+    box = mailbox.mbox(path)
+    box.add(ordinary_mail(1))
+    for n in range(6):
+        box.add(make_bounce(when=START + timedelta(minutes=7 * n), message_id=f"<s{n}@example.com>",
+                            recipients=[f"x{n}@gmail.com", f"y{n}@gmail.com", f"z{n}@yahoo.co.jp"]))
+    box.add(make_bounce(when=START, action="delayed", status="4.4.1", message_id="<t@example.com>"))
+    box.flush()
+    return path
+
+
+@pytest.fixture
+def quiet_mbox(tmp_path: Path) -> Path:
+    path = tmp_path / "Quiet"
+    box = mailbox.mbox(path)
+    box.add(ordinary_mail(1))
+    box.add(make_bounce())
+    box.flush()
+    return path
+
+
+def run(*args: str, app: typer.Typer | None = None, input: str | None = None) -> Result:
+    return CliRunner().invoke(app or _app(), ["bounces", *args], input=input)
+
+
+def test_json_report_shape_and_exit_code_one_when_compromised(hijacked_mbox: Path) -> None:
+    result = run(str(hijacked_mbox), "--format", "json", "--quiet")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    [account] = document["accounts"]
+    assert set(account) == ACCOUNT_KEYS
+    assert account["address"] == "alice@example.com"
+    assert account["verdict"] == "compromised"
+    assert (account["bounces"], account["via_account"], account["temporary"]) == (6, 6, 1)
+    assert account["distinct_recipients"] == 18
+    assert account["first"] == "2024-05-01T10:00:00Z"
+    assert account["last"] == "2024-05-01T10:35:00Z"
+    assert {e["kind"] for e in account["evidence"]} >= {"burst", "recipients", "received"}
+
+
+def test_evidence_keeps_no_foreign_addresses(hijacked_mbox: Path) -> None:
+    result = run(str(hijacked_mbox), "--format", "json", "--quiet")
+    assert "@gmail.com" not in result.stdout
+    assert "gmail.com (12)" in result.stdout
+
+
+def test_table_ends_with_the_next_command(hijacked_mbox: Path) -> None:
+    result = run(str(hijacked_mbox), "--vault", "my vault.kdbx", "--me", "alice@example.com")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.rstrip().splitlines()[-1] == (
+        "Next: reuse-audit plan 'my vault.kdbx' --breached alice@example.com"
+    )
+
+
+def test_table_in_japanese(hijacked_mbox: Path) -> None:
+    result = run(str(hijacked_mbox), "--lang", "ja", "--quiet")
+    assert "乗っ取り" in result.stdout
+    assert "次に実行: reuse-audit plan VAULT --breached alice@example.com" in result.stdout
+
+
+def test_exit_code_zero_when_nothing_is_compromised(quiet_mbox: Path) -> None:
+    result = run(str(quiet_mbox), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accounts"][0]["verdict"] == "none"
+
+
+def test_me_filters_the_addresses(hijacked_mbox: Path) -> None:
+    result = run(str(hijacked_mbox), "--format", "json", "--me", "bob@example.org")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["accounts"] == []
+
+
+def test_vault_hook_supplies_the_addresses(hijacked_mbox: Path, tmp_path: Path) -> None:
+    vault = tmp_path / "v.kdbx"
+    vault.write_bytes(b"x")
+    seen: list[Path] = []
+
+    def logins(path: Path) -> list[str]:
+        seen.append(path)
+        return ["bob@example.org"]
+
+    result = run(str(hijacked_mbox), "--vault", str(vault), "--format", "json", app=_app(logins))
+    assert seen == [vault]
+    assert json.loads(result.stdout)["accounts"] == []
+
+
+def test_thresholds_are_options(quiet_mbox: Path) -> None:
+    result = run(str(quiet_mbox), "--min-bounces", "1", "--min-recipients", "1", "--format", "json")
+    assert result.exit_code == 1, result.output
+
+
+def test_output_file_is_private_and_complete(hijacked_mbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run(str(hijacked_mbox), "--format", "json", "-o", str(out), "--quiet")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert json.loads(out.read_text())["schema_version"] == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["/nonexistent/Inbox"], "no such mailbox"),
+    (["imaps://mail.example.com:notaport/INBOX"], "bad port"),
+    (["imap://mail.example.com/INBOX"], "not an imaps:// URL"),
+    (["imaps://mail.example.com/INBOX"], "needs --imap-user"),
+    (["imaps://mail.example.com/INBOX", "--imap-user", "a", "--imap-password-stdin",
+      "--imap-password-command", "echo x"], "only one of"),
+    (["INBOX", "--since", "yesterday"], "--since"),
+])
+def test_bad_input_is_one_line_and_exit_two(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_every_format_renders(hijacked_mbox: Path) -> None:
+    scan = find_compromised([str(hijacked_mbox)])
+    for member in OutputFormat:
+        assert "alice@example.com" in member.formatter()(scan, lang="en", vault=None)
+
+
+def test_find_compromised_for_plan(hijacked_mbox: Path) -> None:
+    scan = find_compromised([str(hijacked_mbox)], me=["alice@example.com"])
+    assert scan.compromised == ("alice@example.com",)
+    assert "6 bounces" in scan.summaries["alice@example.com"]
+    [line] = plan_header_lines(scan, "ja")
+    assert line.startswith("メールボックスによると alice@example.com は乗っ取られています")
+
+
+def test_since_limits_local_files(hijacked_mbox: Path) -> None:
+    scan = find_compromised([str(hijacked_mbox)], since=START + timedelta(minutes=20))
+    assert scan.accounts[0].bounces == 3
+
+
+def test_parse_since_forms() -> None:
+    now = datetime(2024, 5, 15, tzinfo=UTC)
+    assert parse_since("14d", now) == datetime(2024, 5, 1, tzinfo=UTC)
+    assert parse_since("36h", now) == now - timedelta(hours=36)
+    assert parse_since("2024-05-01") == datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_corpus_directory_scans_without_error(corpus: Path) -> None:
+    result = run(str(corpus / "maildir-bsd"), "--format", "json", "--quiet")
+    assert result.exit_code in (0, 1), result.output
+    assert len(json.loads(result.stdout)["accounts"]) > 10
+
+
+def test_runs_as_a_subprocess(hijacked_mbox: Path, tmp_path: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import typer\nfrom reuse_audit.bounces.command import bounces_command\n"
+        "app = typer.Typer()\napp.command('bounces')(bounces_command)\n"
+        "app.command('noop')(lambda: None)\napp()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(script), "bounces", str(hijacked_mbox), "--format", "json"],
+                          capture_output=True, text=True, cwd=root, env={"PYTHONPATH": str(root)},
+                          check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == "Read 8 messages, 7 bounces."

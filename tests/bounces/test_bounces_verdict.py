@@ -1,0 +1,109 @@
+"""Verdict per address over a sliding window: compromised, spoofed or none."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from reuse_audit.bounces.detect import read_bounce
+from reuse_audit.bounces.evidence import Origin, SentFolder, judge
+from reuse_audit.bounces.verdict import AccountVerdict, JudgedBounce, Thresholds, Verdict, decide
+from tests.bounces.bounce_factory import make_bounce
+
+START = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+ME = "alice@example.com"
+FOREIGN_HOP = ("from bot.example.net by mx.victim.example with ESMTP id 1; Wed, 1 May 2024 09:59:00 +0000",)
+
+
+def _burst(
+    count: int, step: timedelta, *, per_bounce: int = 2, via_account: bool = True, temporary: bool = False,
+    relays: tuple[str, ...] = (),
+) -> list[JudgedBounce]:
+    judged = []
+    for n in range(count):
+        raw = make_bounce(
+            when=START + n * step,
+            recipients=[f"u{n}-{k}@gmail.com" for k in range(per_bounce)],
+            received=() if not via_account else (
+                "from [198.51.100.7] (Authenticated sender: alice@example.com) by smtp.example.com"
+                " (Postfix) with ESMTPSA id 1; Wed, 1 May 2024 09:59:00 +0000",),
+            message_id=f"<spam-{n}@example.com>",
+            action="delayed" if temporary else "failed",
+            status="4.4.1" if temporary else "5.1.1",
+        ) if via_account else make_bounce(
+            when=START + n * step, recipients=[f"u{n}-{k}@gmail.com" for k in range(per_bounce)],
+            received=FOREIGN_HOP, message_id=f"<spam-{n}@example.com>",
+        )
+        bounce = read_bounce(raw)
+        assert bounce is not None
+        judged.append(JudgedBounce(ME, bounce, judge(bounce, me=[ME], relays=relays)))
+    return judged
+
+
+def _decide(items: list[JudgedBounce], **kwargs: object) -> AccountVerdict:
+    return decide(ME, items, **kwargs)  # type: ignore[arg-type]
+
+
+def test_five_bounces_in_an_hour_to_ten_recipients_is_compromised() -> None:
+    result = _decide(_burst(5, timedelta(minutes=10)))
+    assert result.verdict is Verdict.COMPROMISED
+    assert (result.bounces, result.via_account, result.distinct_recipients) == (5, 5, 10)
+    assert result.first == START and result.last == START + timedelta(minutes=40)
+    assert result.evidence[0].kind == "burst"
+
+
+def test_four_bounces_is_below_threshold() -> None:
+    assert _decide(_burst(4, timedelta(minutes=10), per_bounce=3)).verdict is Verdict.NONE
+
+
+def test_too_few_recipients_is_below_threshold() -> None:
+    assert _decide(_burst(5, timedelta(minutes=10), per_bounce=1)).verdict is Verdict.NONE
+
+
+def test_bounces_spread_beyond_the_window_are_not_a_burst() -> None:
+    assert _decide(_burst(5, timedelta(minutes=20))).verdict is Verdict.NONE
+
+
+def test_unknown_bounces_need_one_via_account() -> None:
+    items = _burst(6, timedelta(minutes=5), via_account=False)
+    assert all(j.judgement.origin is Origin.UNKNOWN for j in items)
+    assert _decide(items).verdict is Verdict.NONE
+    assert _decide(items + _burst(1, timedelta(minutes=1))).verdict is Verdict.COMPROMISED
+
+
+def test_all_backscatter_burst_is_spoofed() -> None:
+    items = _burst(8, timedelta(minutes=5), via_account=False, relays=("smtp.example.com",))
+    assert all(j.judgement.origin is Origin.BACKSCATTER for j in items)
+    result = _decide(items)
+    assert result.verdict is Verdict.SPOOFED
+    assert result.backscatter == 8
+
+
+def test_twenty_bounces_in_a_day_is_compromised() -> None:
+    result = _decide(_burst(20, timedelta(minutes=61)))
+    assert result.verdict is Verdict.COMPROMISED
+    assert result.evidence[0].kind == "day_burst"
+
+
+def test_nineteen_bounces_in_a_day_is_not() -> None:
+    assert _decide(_burst(19, timedelta(minutes=61))).verdict is Verdict.NONE
+
+
+def test_temporary_failures_are_counted_apart() -> None:
+    result = _decide(_burst(6, timedelta(minutes=5), temporary=True))
+    assert result.verdict is Verdict.NONE
+    assert (result.bounces, result.temporary) == (0, 6)
+
+
+def test_recipients_you_mail_lower_the_unknown_share() -> None:
+    items = _burst(5, timedelta(minutes=10))
+    known = frozenset(r for j in items for r in j.bounce.failed_recipients)
+    sent = SentFolder(recipients=known, given=True)
+    assert _decide(items, sent=sent).verdict is Verdict.NONE
+    assert _decide(items, sent=SentFolder(given=True)).verdict is Verdict.COMPROMISED
+
+
+def test_thresholds_are_options() -> None:
+    items = _burst(3, timedelta(minutes=10))
+    assert _decide(items).verdict is Verdict.NONE
+    lenient = Thresholds(min_bounces=3, min_recipients=6)
+    assert _decide(items, thresholds=lenient).verdict is Verdict.COMPROMISED

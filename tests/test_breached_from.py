@@ -1,0 +1,59 @@
+"""`plan --breached-from`: a flood of bounces breaches the hijacked address in one go; `bounces` in the CLI."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reuse_audit.cli import app
+from tests.bounces.bounce_factory import make_bounce, ordinary_mail
+from tests.conftest import MASTER, E
+
+START = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+VAULT = [E("Webmail", "Kamome2019!", "alice@example.com", "https://webmail.example.com/"),
+         E("Google", "Kamome2019!", "alice@example.com", "https://accounts.google.com/"),
+         E("Other", "u7^Hq2$Wn5&Kp9*Ze3Rb", "bob", "https://other.example/")]
+
+
+@pytest.fixture
+def flood(tmp_path: Path) -> Path:
+    path = tmp_path / "Inbox"
+    box = mailbox.mbox(path)
+    box.add(ordinary_mail(1))
+    for n in range(6):
+        box.add(make_bounce(when=START + timedelta(minutes=7 * n), message_id=f"<s{n}@example.com>",
+                            recipients=[f"x{n}@gmail.com", f"y{n}@gmail.com", f"z{n}@yahoo.co.jp"]))
+    box.flush()
+    return path
+
+
+def test_breached_from_breaches_the_compromised_address(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
+    vault = vault_factory(VAULT)
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--format", "json",
+                                      "--breached-from", str(flood), "--lang", "en"], input=MASTER + "\n")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["breach"]["mailbox"]["address"] == "alice@example.com"
+    assert doc["breach"]["mailbox_evidence"]
+    tiers = {s["title"]: s["tier"] for s in doc["steps"]}
+    assert tiers["Webmail"] == 1 and tiers["Google"] == 2
+
+
+def test_breached_from_a_missing_source_is_exit_2(vault_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    vault = vault_factory(VAULT)
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline",
+                                      "--breached-from", str(tmp_path / "nope")], input=MASTER + "\n")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_bounces_command_is_part_of_the_cli(flood) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["bounces", str(flood), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    accounts = json.loads(result.stdout)["accounts"]
+    assert accounts[0]["verdict"] == "compromised"
