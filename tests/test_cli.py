@@ -191,3 +191,13 @@ def test_version_option(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert __version__ in result.stdout
+
+
+@pytest.mark.parametrize("fmt", list(AuditFormat))
+def test_password_standing_in_displayed_text_is_hidden(runner, vault_factory, fmt) -> None:  # type: ignore[no-untyped-def]
+    path = vault_factory([E("Router admin", "admin", "admin", "http://192.168.0.1/"),
+                          E("foobar_entry", "foobar", "foobar_user", group="foobar_group")])
+    result = _audit(runner, path, "--format", fmt.value)
+    assert result.exit_code == 1, result.output
+    assert_no_leak(result.output, ["admin", "foobar"])
+    assert "[hidden]" in result.stdout
