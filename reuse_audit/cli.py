@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from reuse_audit import __version__
+from reuse_audit.hygiene.baseline import BaselineOpt
+from reuse_audit.hygiene.config import ConfigOpt
+from reuse_audit.hygiene.history import HistoryFileOpt
+from reuse_audit.hygiene.ignores import IgnoreGroupOpt, IgnoreOpt
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -178,6 +182,11 @@ def audit(
     fail_on: FailOnOpt = "master_password,pwned,reused,weak,policy",
     min_pwned_count: MinPwnedOpt = 1,
     strict: StrictOpt = False,
+    ignore: IgnoreOpt = None,
+    ignore_group: IgnoreGroupOpt = None,
+    baseline: BaselineOpt = None,
+    history_file: HistoryFileOpt = None,
+    config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Audit VAULT: shared passwords, variants, strength, breach exposure; worst first.
@@ -187,6 +196,8 @@ def audit(
     from reuse_audit.audit import AuditOptions, ExposureSettings, parse_checks
     from reuse_audit.checks.strength import StrengthPolicy
     from reuse_audit.findings import parse_kinds
+    from reuse_audit.hygiene import HygieneInputError
+    from reuse_audit.hygiene.commands import HygieneRun
     from reuse_audit.report.audit_formats import AuditFormat, summary_line
 
     try:
@@ -196,16 +207,28 @@ def audit(
     except ValueError as exc:
         fail(str(exc) if "check" in str(exc) or "kind" in str(exc) else
              f"unknown --format {output_format!r} (table, json, csv, markdown, html)")
+    try:
+        hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
+    except HygieneInputError as exc:
+        fail(str(exc))
     contents = _load(vault, keyfile, password_stdin, no_password, password_command)
     options = AuditOptions(
         checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=include_excluded,
         exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
     )
-    result = _run_checks(contents, options, quiet)
-    _emit(fmt.formatter()(result, _table_width()), output)
+    outcome = hygiene.apply(_run_checks(contents, options, quiet))
+    _emit(outcome.render(fmt, _table_width()), output)
+    try:
+        trend = outcome.record_history()
+    except HygieneInputError as exc:
+        fail(str(exc))
     if not quiet:
-        typer.echo(summary_line(result), err=True)
-    raise typer.Exit(_exit_code(result, fail_kinds, min_pwned_count, strict))
+        typer.echo(summary_line(outcome.full), err=True)
+        for line in outcome.notes():
+            typer.echo(line, err=True)
+        if trend:
+            typer.echo(trend, err=True)
+    raise typer.Exit(_exit_code(outcome.result, fail_kinds, min_pwned_count, strict))
 
 
 def _run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> AuditResult:
@@ -285,6 +308,7 @@ def plan(
     require_symbol: RequireSymbolOpt = True,
     include_excluded: IncludeExcludedOpt = False,
     strict: StrictOpt = False,
+    config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Make an ordered, explained rotation plan: what to change first after a breach, and why.
@@ -477,6 +501,10 @@ _register_bounces()
 
 def main() -> None:
     """Console-script entry point: never a traceback, whatever happens."""
+    import signal
+
+    # SIGTERM unwinds like Ctrl-C, so an atomic write can remove its temporary file
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     try:
         app()
     except KeyboardInterrupt:
@@ -485,3 +513,8 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
         typer.echo(f"reuse-audit: internal error ({type(exc).__name__}); please report it", err=True)
         sys.exit(EXIT_INPUT)
+
+
+from reuse_audit.hygiene.commands import register as _register_hygiene  # noqa: E402 - needs every command above
+
+_register_hygiene(app)

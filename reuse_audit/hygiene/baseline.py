@@ -1,0 +1,248 @@
+"""The baseline file: findings accepted on one day, so a scheduled audit fails only on what is new.
+
+A finding is identified by (entry UUID, finding kind, the time the entry's current password was set);
+a password that changes is re-evaluated, one that does not stays accepted whatever else was edited.
+The file holds no password-derived data at all: UUIDs, kinds, times and (unless slim) titles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reuse_audit import __version__
+from reuse_audit.audit import AuditResult, EntryReport
+from reuse_audit.findings import SEVERITY, FindingKind
+from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.report.audit_document import iso
+from reuse_audit.vault.source import normalise_uuid
+
+BASELINE_VERSION = 1
+
+BaselineOpt = Annotated[Path | None, typer.Option(
+    "--baseline", envvar="REUSE_AUDIT_BASELINE", metavar="FILE",
+    help="Report and fail only on findings not in this baseline (made by `baseline create`); list what was "
+         "fixed since.")]
+
+
+@dataclass(frozen=True)
+class BaselineFinding:
+    """One finding as a baseline knows it; ``title`` is empty in a slim baseline."""
+
+    uuid: str
+    kind: FindingKind
+    password_since: str | None
+    title: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.uuid, self.kind.value, self.password_since)
+
+    def as_dict(self, with_title: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"uuid": self.uuid, "kind": self.kind.value, "password_since": self.password_since}
+        if with_title:
+            out["title"] = self.title
+        return out
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A loaded baseline (already upgraded to the current ``baseline_version``)."""
+
+    version: int
+    created: str | None
+    findings: tuple[BaselineFinding, ...]
+
+    @property
+    def keys(self) -> frozenset[tuple[str, str, str | None]]:
+        return frozenset(f.key for f in self.findings)
+
+
+@dataclass(frozen=True)
+class BaselineDiff:
+    """Today's findings against a baseline.
+
+    ``new`` and ``accepted`` are today's findings; ``fixed`` are baseline findings whose entry is still
+    audited but no longer has them (or has a changed password); ``gone`` are baseline findings whose
+    entry is no longer audited at all (deleted, in the Recycle Bin, ignored or excluded).
+    """
+
+    new: tuple[BaselineFinding, ...]
+    accepted: tuple[BaselineFinding, ...]
+    fixed: tuple[BaselineFinding, ...]
+    gone: tuple[BaselineFinding, ...]
+
+
+def _sort_key(f: BaselineFinding) -> tuple[str, int]:
+    return (f.uuid, SEVERITY.index(f.kind))
+
+
+def current_findings(result: AuditResult) -> tuple[BaselineFinding, ...]:
+    """Every finding of an audit, identified the baseline way."""
+    out = [BaselineFinding(e.credential.uuid, k, iso(e.credential.password_since), e.credential.title)
+           for e in result.entries for k in e.findings]
+    return tuple(sorted(out, key=_sort_key))
+
+
+def _document_findings(doc: Mapping[str, Any]) -> tuple[BaselineFinding, ...]:
+    out = [BaselineFinding(e["uuid"], FindingKind(k), e.get("password_since"), e.get("title", ""))
+           for e in doc["entries"] for k in e["findings"]]
+    return tuple(sorted(out, key=_sort_key))
+
+
+def create_baseline(doc_or_result: AuditResult | Mapping[str, Any], slim: bool = False,
+                    now: datetime | None = None) -> dict[str, Any]:
+    """The baseline document of an audit (result or its JSON document); ``slim`` leaves titles out."""
+    if isinstance(doc_or_result, AuditResult):
+        findings = current_findings(doc_or_result)
+        checks = sorted(c.value for c in doc_or_result.options.checks)
+    else:
+        findings = _document_findings(doc_or_result)
+        checks = sorted(doc_or_result.get("checks", []))
+    return {
+        "baseline_version": BASELINE_VERSION,
+        "tool": {"name": "reuse-audit", "version": __version__},
+        "created": iso(now or datetime.now(UTC)),
+        "checks": checks,
+        "slim": slim,
+        "findings": [f.as_dict(with_title=not slim) for f in findings],
+    }
+
+
+def dumps_baseline(data: Mapping[str, Any]) -> str:
+    """The baseline as written to disk: stable key order, one finding per line for readable diffs."""
+    head = {k: v for k, v in data.items() if k != "findings"}
+    lines = [json.dumps(f, ensure_ascii=False) for f in data["findings"]]
+    body = json.dumps(head, indent=2, ensure_ascii=False)[:-2]
+    return body + ',\n  "findings": [' + ("\n    " + ",\n    ".join(lines) + "\n  " if lines else "") + "]\n}\n"
+
+
+#: baseline_version N -> a function turning a version-N document into a version-N+1 one.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older baseline document up to BASELINE_VERSION, one version step at a time."""
+    version = data.get("baseline_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise HygieneInputError("has no valid baseline_version")
+    if version > BASELINE_VERSION:
+        raise HygieneInputError(f"was made by a newer reuse-audit (baseline_version {version}, this one "
+                                f"reads up to {BASELINE_VERSION}); upgrade reuse-audit")
+    while version < BASELINE_VERSION:
+        step = UPGRADES.get(version)
+        if step is None:
+            raise HygieneInputError(f"baseline_version {version} cannot be upgraded")
+        data = step(data)
+        version += 1
+        data["baseline_version"] = version
+    return data
+
+
+def _finding(item: object) -> BaselineFinding:
+    if not isinstance(item, dict):
+        raise HygieneInputError("has a finding that is not an object")
+    u = normalise_uuid(str(item.get("uuid", "")))
+    if u is None:
+        raise HygieneInputError(f"has a finding with a bad uuid {item.get('uuid')!r}")
+    try:
+        kind = FindingKind(str(item.get("kind")))
+    except ValueError:
+        raise HygieneInputError(f"has an unknown finding kind {item.get('kind')!r}") from None
+    since = item.get("password_since")
+    if since is not None and not isinstance(since, str):
+        raise HygieneInputError("has a finding whose password_since is not a time")
+    title = item.get("title", "")
+    return BaselineFinding(u, kind, since, title if isinstance(title, str) else "")
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read and check a baseline file; any problem is one HygieneInputError line naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise HygieneInputError(f"{path}: cannot read the baseline ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise HygieneInputError(f"{path}: not a reuse-audit baseline (not UTF-8 text)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise HygieneInputError(f"{path}: not a reuse-audit baseline (not JSON)") from None
+    if not isinstance(data, dict) or "baseline_version" not in data:
+        raise HygieneInputError(f"{path}: not a reuse-audit baseline (no baseline_version)")
+    try:
+        data = upgrade(data)
+        items = data.get("findings")
+        if not isinstance(items, list):
+            raise HygieneInputError("has no findings list")
+        findings = tuple(_finding(x) for x in items)
+    except HygieneInputError as exc:
+        raise HygieneInputError(f"{path}: baseline {exc}") from None
+    created = data.get("created")
+    return Baseline(BASELINE_VERSION, created if isinstance(created, str) else None, findings)
+
+
+def compare(result: AuditResult, baseline: Baseline) -> BaselineDiff:
+    """Split today's findings into new and accepted, and find the baseline's fixed and gone ones."""
+    today = current_findings(result)
+    accepted_keys = baseline.keys
+    today_keys = {f.key for f in today}
+    audited = {e.credential.uuid for e in result.entries}
+    titles = {e.credential.uuid: e.credential.title for e in result.entries}
+    resolved = [f for f in baseline.findings if f.key not in today_keys]
+    return BaselineDiff(
+        new=tuple(f for f in today if f.key not in accepted_keys),
+        accepted=tuple(f for f in today if f.key in accepted_keys),
+        fixed=tuple(replace(f, title=titles[f.uuid]) for f in resolved if f.uuid in audited),
+        gone=tuple(f for f in resolved if f.uuid not in audited),
+    )
+
+
+def only_new(result: AuditResult, diff: BaselineDiff) -> AuditResult:
+    """The audit with each entry's accepted findings (and their reasons) removed, re-ranked worst first."""
+    from reuse_audit.audit import _severity_key
+
+    new = {(f.uuid, f.kind) for f in diff.new}
+    entries = [_keep_new(e, new) for e in result.entries]
+    entries.sort(key=_severity_key)
+    return replace(result, entries=tuple(replace(e, rank=n) for n, e in enumerate(entries, 1)))
+
+
+def _keep_new(e: EntryReport, new: set[tuple[str, FindingKind]]) -> EntryReport:
+    keep = [i for i, k in enumerate(e.findings) if (e.credential.uuid, k) in new]
+    if len(keep) == len(e.findings):
+        return e
+    # reasons are written in the same order as findings, then reasons without a kind (e.g. linked_to)
+    aligned = len(e.reasons) >= len(e.findings)
+    reasons = ([e.reasons[i] for i in keep] + list(e.reasons[len(e.findings):])) if aligned else list(e.reasons)
+    return replace(e, findings=tuple(e.findings[i] for i in keep), reasons=tuple(reasons))
+
+
+def baseline_section(diff: BaselineDiff, baseline: Baseline, path: Path) -> dict[str, Any]:
+    """The ``baseline`` object added to the JSON report when ``audit --baseline FILE`` runs."""
+    return {
+        "file": str(path),
+        "created": baseline.created,
+        "new": [f.as_dict() for f in diff.new],
+        "accepted": [f.as_dict() for f in diff.accepted],
+        "fixed": [f.as_dict() for f in diff.fixed],
+        "gone": [f.as_dict() for f in diff.gone],
+    }
+
+
+def baseline_notes(diff: BaselineDiff, baseline: Baseline) -> list[str]:
+    """Lines for stderr: counts, then what was fixed since the baseline (titles when it has them)."""
+    since = f" since {baseline.created[:10]}" if baseline.created else ""
+    lines = [f"baseline: {len(diff.new)} new finding(s), {len(diff.accepted)} accepted, "
+             f"{len(diff.fixed)} fixed{since}" + (f", {len(diff.gone)} no longer audited" if diff.gone else "")]
+    for f in diff.fixed:
+        lines.append(f"  fixed: {f.title or f.uuid} ({f.kind.value})")
+    for f in diff.gone:
+        lines.append(f"  no longer audited: {f.title or f.uuid} ({f.kind.value})")
+    return lines

@@ -1,0 +1,265 @@
+"""The config file (``reuse-audit.toml``): settings for every option, resolved as
+command line > environment (REUSE_AUDIT_*) > config file > defaults.
+
+The file is read by an eager ``--config`` option that fills the command's ``default_map``, so the
+command-line parser itself applies the precedence. Keys are option names, with dashes or underscores;
+top-level keys apply to every command that has the option, ``[audit]``, ``[plan]`` and
+``[baseline.create]`` tables to one command (``baseline create`` also reads ``[audit]``), later wins.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import platformdirs
+import typer
+
+from reuse_audit.hygiene import HygieneInputError
+
+CONFIG_NAME = "reuse-audit.toml"
+CONFIG_ENV = "REUSE_AUDIT_CONFIG"
+#: commands that also read another command's table (before their own)
+SECTION_PARENTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {("baseline", "create"): (("audit",),)}
+_NOT_SETTINGS = frozenset({"config", "help", "version"})
+#: a default_map key (never a parameter name) marking a map already resolved by `config show`
+_RESOLVED = "__reuse_audit_resolved__"
+
+
+def default_config_path() -> Path:
+    """``reuse-audit.toml`` in the user config dir (e.g. ~/.config/reuse-audit/ on Linux)."""
+    return Path(platformdirs.user_config_dir("reuse-audit")) / CONFIG_NAME
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A parsed config file."""
+
+    path: Path
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ConfigValue:
+    """One setting taken from the file, and the table it came from ("top level" or "[audit]")."""
+
+    value: Any
+    table: str
+
+
+def read_config(path: Path) -> ConfigFile:
+    """Parse a TOML config file; HygieneInputError (one line, no values quoted) when it cannot."""
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise HygieneInputError(f"{path}: no such config file") from None
+    except OSError as exc:
+        raise HygieneInputError(f"{path}: cannot read the config file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise HygieneInputError(f"{path}: not valid TOML ({exc})") from None
+    return ConfigFile(path, data)
+
+
+def find_config(explicit: Path | None) -> ConfigFile | None:
+    """The file given (``--config`` / REUSE_AUDIT_CONFIG), else the default one if it exists."""
+    if explicit is not None:
+        return read_config(explicit)
+    default = default_config_path()
+    return read_config(default) if default.is_file() else None
+
+
+# ---- the command tree, seen through the parser's own parameter objects ----
+
+def _is_setting(param: Any) -> bool:
+    return param.name is not None and param.name not in _NOT_SETTINGS and param.expose_value is not False
+
+
+def setting_names(param: Any) -> set[str]:
+    """Every key that names ``param`` in the file: its name and its long options, dashes as underscores."""
+    names = {str(param.name)}
+    names |= {o[2:].replace("-", "_") for o in param.opts if o.startswith("--")}
+    return names
+
+
+def walk_commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(command path, command) for every leaf command under ``command``."""
+    subs = getattr(command, "commands", None)
+    if subs is None:
+        yield path, command
+        return
+    for name, sub in subs.items():
+        yield from walk_commands(sub, (*path, name))
+
+
+def _param_for(command: Any, key: str) -> Any | None:
+    want = key.replace("-", "_")
+    return next((p for p in command.params if _is_setting(p) and want in setting_names(p)), None)
+
+
+def _validate(cfg: ConfigFile, root: Any) -> None:
+    leaves = dict(walk_commands(root))
+    every = [p for c in leaves.values() for p in c.params if _is_setting(p)]
+    known_flat = set().union(*(setting_names(p) for p in every)) if every else set()
+
+    def check_table(table: Mapping[str, Any], path: tuple[str, ...]) -> None:
+        where = "[" + ".".join(path) + "]"
+        if path in leaves:
+            for key in table:
+                if _param_for(leaves[path], key) is None:
+                    raise HygieneInputError(f"{cfg.path}: unknown setting {key!r} in {where}")
+            return
+        for key, value in table.items():
+            sub = (*path, key)
+            if not isinstance(value, dict) or not any(p[:len(sub)] == sub for p in leaves):
+                raise HygieneInputError(f"{cfg.path}: unknown setting {key!r} in {where}")
+            check_table(value, sub)
+
+    for key, value in cfg.data.items():
+        if isinstance(value, dict):
+            if not any(p[:1] == (key,) for p in leaves):
+                raise HygieneInputError(f"{cfg.path}: unknown table [{key}]")
+            check_table(value, (key,))
+        elif key.replace("-", "_") not in known_flat:
+            raise HygieneInputError(f"{cfg.path}: unknown setting {key!r}")
+
+
+def _table(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else {}
+
+
+def _convert(param: Any, value: Any, base: Path) -> Any:
+    def one(v: Any) -> Any:
+        if getattr(getattr(param, "type_descriptor", None), "is_path", False) and isinstance(v, str):
+            p = Path(v).expanduser()
+            return str(p if p.is_absolute() else base / p)
+        return v
+
+    if param.multiple:
+        items = value if isinstance(value, list) else [value]
+        return [one(v) for v in items]
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return one(value)
+
+
+def settings_for(cfg: ConfigFile, root: Any, path: tuple[str, ...]) -> dict[str, ConfigValue]:
+    """The file's settings for one command (by parameter name), checked against the whole app."""
+    _validate(cfg, root)
+    command = dict(walk_commands(root)).get(path)
+    if command is None:
+        return {}
+    out: dict[str, ConfigValue] = {}
+    flat = {k: v for k, v in cfg.data.items() if not isinstance(v, dict)}
+    tables = [("top level", flat)] + [("[" + ".".join(p) + "]", _table(cfg.data, p))
+                                      for p in (*SECTION_PARENTS.get(path, ()), path)]
+    for label, table in tables:
+        for key, value in table.items():
+            param = _param_for(command, key)
+            if param is not None:
+                out[str(param.name)] = ConfigValue(_convert(param, value, cfg.path.parent), label)
+    return out
+
+
+def command_path(ctx: typer.Context) -> tuple[str, ...]:
+    """('audit',) or ('baseline', 'create'): the context's names below the program's own."""
+    names: list[str] = []
+    node: Any = ctx
+    while node is not None and node.parent is not None:
+        names.append(str(node.info_name))
+        node = node.parent
+    return tuple(reversed(names))
+
+
+def _load_into_context(ctx: typer.Context, _param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """Eager ``--config`` callback: fill ``ctx.default_map`` before any other option is resolved."""
+    if ctx.default_map is not None and ctx.default_map.get(_RESOLVED):
+        return value  # `config show` resolved the file already (its own --config / REUSE_AUDIT_CONFIG)
+    try:
+        cfg = find_config(value)
+        if cfg is not None:
+            settings = settings_for(cfg, ctx.find_root().command, command_path(ctx))
+            ctx.default_map = {**(ctx.default_map or {}), **{k: v.value for k, v in settings.items()}}
+    except HygieneInputError as exc:
+        if ctx.resilient_parsing:
+            return value
+        typer.echo(f"reuse-audit: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    return value
+
+
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", envvar=CONFIG_ENV, metavar="FILE", is_eager=True, expose_value=False,
+    callback=_load_into_context,
+    help="Settings file (TOML); default: reuse-audit.toml in the user config dir. "
+         "Command line > environment > this file > defaults.")]
+
+
+# ---- `config show` ----
+
+@dataclass(frozen=True)
+class ResolvedSetting:
+    """One option of a command, its value as the command would see it, and where that came from."""
+
+    option: str
+    value: str
+    source: str
+
+
+def _display(value: Any) -> str:
+    if value is None or value == () or value == []:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _envvar_set(param: Any) -> str:
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
+    return next((n for n in names if os.environ.get(n)), names[0] if names else "?")
+
+
+def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg: ConfigFile | None
+                     ) -> list[ResolvedSetting]:
+    """Resolve every option of the command at ``path`` as it would run with ``args`` and ``cfg``."""
+    command = dict(walk_commands(root)).get(path)
+    if command is None:
+        known = ", ".join(" ".join(p) for p in dict(walk_commands(root)))
+        raise HygieneInputError(f"unknown command {' '.join(path)!r} (known: {known})")
+    from_file = settings_for(cfg, root, path) if cfg is not None else {}
+    preset = {_RESOLVED: True, **{k: v.value for k, v in from_file.items()}}
+    ctx = command.make_context(" ".join(path), list(args), default_map=preset, resilient_parsing=True)
+    out: list[ResolvedSetting] = []
+    for param in command.params:
+        if not _is_setting(param):
+            continue
+        source = ctx.get_parameter_source(param.name)
+        kind = getattr(source, "name", "DEFAULT")
+        if kind == "COMMANDLINE":
+            where = "command line"
+        elif kind == "ENVIRONMENT":
+            where = f"environment {_envvar_set(param)}"
+        elif kind == "DEFAULT_MAP" and cfg is not None:
+            where = f"config file {cfg.path} {from_file[param.name].table}"
+        else:
+            where = "default"
+        label = next((o for o in param.opts if o.startswith("--")), str(param.name).upper())
+        out.append(ResolvedSetting(label, _display(ctx.params.get(param.name)), where))
+    return out
+
+
+def render_settings(settings: Sequence[ResolvedSetting], header: str) -> str:
+    """Plain aligned text: option, value, source."""
+    w1 = max((len(s.option) for s in settings), default=0)
+    w2 = min(max((len(s.value) for s in settings), default=0), 48)
+    lines = [header] + [f"  {s.option:<{w1}}  {s.value:<{w2}}  {s.source}" for s in settings]
+    return "\n".join(lines) + "\n"

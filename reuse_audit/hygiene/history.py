@@ -1,0 +1,208 @@
+"""The run history: one JSON line per scheduled audit (time and counts per finding kind, nothing else),
+the trend against the previous run, and the trend as a table, JSON or a self-contained HTML chart."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reuse_audit.audit import AuditResult
+from reuse_audit.findings import FindingKind
+from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.report.audit_document import iso
+from reuse_audit.safe_write import write_private
+
+HISTORY_VERSION = 1
+
+HistoryFileOpt = Annotated[Path | None, typer.Option(
+    "--history-file", envvar="REUSE_AUDIT_HISTORY_FILE", metavar="FILE",
+    help="Append this run's counts per finding kind to FILE (JSON lines, mode 0600) and print the trend.")]
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One recorded run: when, how many entries were audited, and how many had each finding kind."""
+
+    time: str
+    entries_audited: int
+    findings: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"history_version": HISTORY_VERSION, "time": self.time, "entries_audited": self.entries_audited,
+                "findings": dict(self.findings)}
+
+
+def history_point(result: AuditResult, now: datetime | None = None) -> HistoryPoint:
+    """The counts of one audit (after ignores; before any baseline filtering)."""
+    return HistoryPoint(iso(now or datetime.now(UTC)) or "", len(result.entries),
+                        {k.value: result.count(k) for k in FindingKind})
+
+
+def _point(line: str, where: str) -> HistoryPoint:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        raise HygieneInputError(f"{where}: not a reuse-audit history line (not JSON)") from None
+    if not isinstance(data, dict) or not isinstance(data.get("time"), str) or not isinstance(
+            data.get("findings"), dict):
+        raise HygieneInputError(f"{where}: not a reuse-audit history line (needs time and findings)")
+    version = data.get("history_version", 1)
+    if not isinstance(version, int) or version > HISTORY_VERSION:
+        raise HygieneInputError(f"{where}: written by a newer reuse-audit (history_version {version})")
+    counts = {str(k): v for k, v in data["findings"].items() if isinstance(v, int) and not isinstance(v, bool)}
+    audited = data.get("entries_audited", 0)
+    return HistoryPoint(data["time"], audited if isinstance(audited, int) else 0, counts)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HygieneInputError(f"{path}: no such history file") from None
+    except OSError as exc:
+        raise HygieneInputError(f"{path}: cannot read the history ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise HygieneInputError(f"{path}: not a reuse-audit history file (not UTF-8 text)") from None
+
+
+def _parse(text: str, path: Path) -> list[HistoryPoint]:
+    return [_point(line, f"{path}:{n}") for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def read_history(path: Path) -> list[HistoryPoint]:
+    """Every run recorded in ``path``, oldest first; blank lines are skipped, a bad one is an error."""
+    return _parse(_read_text(path), path)
+
+
+def append_history(path: Path, result: AuditResult, now: datetime | None = None
+                   ) -> tuple[HistoryPoint | None, HistoryPoint]:
+    """Append this run to ``path`` atomically (read, append, write_private); return (previous, this run).
+
+    Earlier lines are kept byte for byte; an interrupted run leaves the old file whole; a missing file
+    is started. A file that is not a history is an error, never overwritten.
+    """
+    old = _read_text(path) if path.exists() else ""
+    previous = _parse(old, path)
+    if old and not old.endswith("\n"):
+        old += "\n"
+    point = history_point(result, now)
+    try:
+        write_private(path, old + json.dumps(point.as_dict(), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise HygieneInputError(f"{path}: cannot write the history ({exc.strerror})") from None
+    return (previous[-1] if previous else None), point
+
+
+def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→") -> str:
+    """'reused: 14 → 9, pwned: 3 → 0' for every kind seen in either run, worst kind first."""
+    if prev is None:
+        seen = [f"{k.value}: {cur.findings.get(k.value, 0)}" for k in FindingKind if cur.findings.get(k.value)]
+        return "trend: first run recorded" + (f" ({', '.join(seen)})" if seen else " (no findings)")
+    parts = []
+    for k in FindingKind:
+        a, b = prev.findings.get(k.value, 0), cur.findings.get(k.value, 0)
+        if a or b:
+            parts.append(f"{k.value}: {a} {arrow} {b}")
+    return "trend: " + (", ".join(parts) if parts else "no findings, as in the previous run")
+
+
+def _kinds(points: Sequence[HistoryPoint]) -> list[str]:
+    return [k.value for k in FindingKind if any(p.findings.get(k.value) for p in points)]
+
+
+def render_table(points: Sequence[HistoryPoint], width: int | None = None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    kinds = _kinds(points)
+    table = Table(title="reuse-audit: trend")
+    for col in ("time", "audited", *kinds):
+        table.add_column(col, justify="left" if col == "time" else "right")
+    for p in points:
+        table.add_row(p.time, str(p.entries_audited), *(str(p.findings.get(k, 0)) for k in kinds))
+    buf = io.StringIO()
+    Console(file=buf, width=width or 120, color_system=None, force_terminal=False).print(table)
+    return buf.getvalue()
+
+
+def render_json(points: Sequence[HistoryPoint], width: int | None = None) -> str:
+    return json.dumps([p.as_dict() for p in points], indent=2, ensure_ascii=False) + "\n"
+
+
+_COLOURS = ("#c0392b", "#d35400", "#8e44ad", "#2c3e50", "#16a085", "#2980b9", "#7f8c8d", "#27ae60")
+
+
+def render_html(points: Sequence[HistoryPoint], width: int | None = None) -> str:
+    """A self-contained page: one inline SVG line per finding kind, no script, no external asset."""
+    kinds = _kinds(points)
+    w, h, pad = 720, 320, 48
+    top = max([p.findings.get(k, 0) for p in points for k in kinds] + [1])
+    n = max(len(points) - 1, 1)
+
+    def x(i: int) -> float:
+        return pad + (w - 2 * pad) * (i / n if len(points) > 1 else 0.5)
+
+    def y(v: int) -> float:
+        return h - pad - (h - 2 * pad) * v / top
+
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+           'role="img" aria-label="findings per run">',
+           f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#999"/>',
+           f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#999"/>',
+           f'<text x="{pad - 6}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="11">{top}</text>',
+           f'<text x="{pad - 6}" y="{h - pad + 4}" text-anchor="end" font-size="11">0</text>']
+    for i, p in enumerate(points):
+        if len(points) <= 12 or i in (0, len(points) - 1):
+            svg.append(f'<text x="{x(i):.1f}" y="{h - pad + 16}" text-anchor="middle" font-size="10">'
+                       f'{html.escape(p.time[:10])}</text>')
+    for j, k in enumerate(kinds):
+        colour = _COLOURS[j % len(_COLOURS)]
+        coords = " ".join(f"{x(i):.1f},{y(p.findings.get(k, 0)):.1f}" for i, p in enumerate(points))
+        svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}">'
+                   f'<title>{html.escape(k)}</title></polyline>')
+        svg.append(f'<text x="{w - pad + 4}" y="{pad + 14 * j}" font-size="11" fill="{colour}">'
+                   f'{html.escape(k)}</text>')
+    svg.append("</svg>")
+    rows = "".join("<tr><td>" + html.escape(p.time) + "</td><td>" + str(p.entries_audited) + "</td>"
+                   + "".join(f"<td>{p.findings.get(k, 0)}</td>" for k in kinds) + "</tr>" for p in points)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ("time", "audited", *kinds))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reuse-audit trend</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-top:1em}"
+        "td,th{border:1px solid #999;padding:.2em .5em;text-align:right}</style></head><body>"
+        f"<h1>reuse-audit trend</h1><p>{len(points)} run(s)</p>\n" + "\n".join(svg)
+        + f"\n<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></body></html>\n"
+    )
+
+
+class TrendFormat(StrEnum):
+    """`trend --format`; each member builds its renderer."""
+
+    TABLE = "table"
+    JSON = "json"
+    HTML = "html"
+
+    def formatter(self) -> Callable[[Sequence[HistoryPoint], int | None], str]:
+        return {TrendFormat.TABLE: render_table, TrendFormat.JSON: render_json,
+                TrendFormat.HTML: render_html}[self]
+
+
+def render_trend(path: Path, fmt: TrendFormat | str = TrendFormat.TABLE, width: int | None = None) -> str:
+    """Read a history file and render it; HygieneInputError on a bad file or format."""
+    try:
+        chosen = TrendFormat(str(fmt).lower())
+    except ValueError:
+        raise HygieneInputError(f"unknown --format {fmt!r} (table, json, html)") from None
+    points = read_history(path)
+    if not points:
+        raise HygieneInputError(f"{path}: the history has no runs yet")
+    return chosen.formatter()(points, width)

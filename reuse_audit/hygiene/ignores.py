@@ -1,0 +1,156 @@
+"""Entries left out of the findings on purpose: by tag, by ``--ignore UUID`` and by ``--ignore-group PATH``.
+
+Ignored entries are dropped from the *findings* only, after the audit ran: like entries excluded from
+reports, they still count for the others' reuse (the others really do share that password).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from reuse_audit.audit import AuditResult, EntryReport
+from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.vault.source import normalise_uuid
+
+IGNORE_TAG = "reuse-audit:ignore"
+
+IgnoreOpt = Annotated[list[str] | None, typer.Option(
+    "--ignore", envvar="REUSE_AUDIT_IGNORE", metavar="UUID",
+    help="Leave this entry out of the findings (repeatable; 32-hex or hyphenated UUID).")]
+IgnoreGroupOpt = Annotated[list[str] | None, typer.Option(
+    "--ignore-group", envvar="REUSE_AUDIT_IGNORE_GROUP", metavar="PATH",
+    help="Leave a group and its subgroups out of the findings, e.g. Mail/PINs (repeatable).")]
+
+
+class IgnoreReason(StrEnum):
+    """Why an entry was ignored; the first that applies wins, in this order."""
+
+    TAG = "tag"
+    UUID = "uuid"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class IgnoreRules:
+    """Validated ignore rules: canonical UUIDs, group paths without outer slashes, one tag."""
+
+    uuids: frozenset[str] = frozenset()
+    groups: tuple[str, ...] = ()
+    tag: str = IGNORE_TAG
+
+    @classmethod
+    def parse(cls, uuids: Sequence[str] = (), groups: Sequence[str] = (), tag: str = IGNORE_TAG
+              ) -> IgnoreRules:
+        """Check ``--ignore`` / ``--ignore-group`` values; raise HygieneInputError on a bad one."""
+        canonical: set[str] = set()
+        for text in uuids:
+            u = normalise_uuid(text)
+            if u is None:
+                raise HygieneInputError(f"--ignore {text!r} is not an entry UUID (32 hex digits, hyphens allowed)")
+            canonical.add(u)
+        paths: list[str] = []
+        for text in groups:
+            path = "/".join(part.strip() for part in text.strip().strip("/").split("/"))
+            if not path:
+                raise HygieneInputError(f"--ignore-group {text!r} is not a group path (e.g. Mail/PINs)")
+            paths.append(path)
+        return cls(frozenset(canonical), tuple(dict.fromkeys(paths)), tag)
+
+
+@dataclass(frozen=True)
+class IgnoreMatch:
+    """One ignored entry and the rule that ignored it (``detail`` is the group path for GROUP)."""
+
+    uuid: str
+    title: str
+    reason: IgnoreReason
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class IgnoreOutcome:
+    """What the rules matched in one vault, and the rules that matched nothing (stale, worth a warning)."""
+
+    matches: Mapping[str, IgnoreMatch]
+    unmatched: tuple[str, ...] = ()
+
+    @property
+    def uuids(self) -> frozenset[str]:
+        return frozenset(self.matches)
+
+
+def _in_group(group: str, path: str) -> bool:
+    g, p = group.casefold(), path.casefold()
+    return g == p or g.startswith(p + "/")
+
+
+def _has_tag(c: Credential, tag: str) -> bool:
+    want = tag.casefold()
+    return any(t.casefold() == want for t in c.tags)
+
+
+def find_ignored(vault: VaultContents, rules: IgnoreRules) -> IgnoreOutcome:
+    """Match the rules against the vault's credentials (group paths and tags case-insensitively)."""
+    matches: dict[str, IgnoreMatch] = {}
+    used_groups: set[str] = set()
+    seen_uuids = {c.uuid for c in vault.credentials} | {s.uuid for s in vault.skipped}
+    for c in vault.credentials:
+        group = next((p for p in rules.groups if _in_group(c.group, p)), None)
+        if group is not None:
+            used_groups.add(group)
+        if _has_tag(c, rules.tag):
+            matches[c.uuid] = IgnoreMatch(c.uuid, c.title, IgnoreReason.TAG, rules.tag)
+        elif c.uuid in rules.uuids:
+            matches[c.uuid] = IgnoreMatch(c.uuid, c.title, IgnoreReason.UUID)
+        elif group is not None:
+            matches[c.uuid] = IgnoreMatch(c.uuid, c.title, IgnoreReason.GROUP, group)
+    unmatched = [f"--ignore {u}" for u in sorted(rules.uuids - seen_uuids)]
+    unmatched += [f"--ignore-group {p}" for p in rules.groups if p not in used_groups]
+    return IgnoreOutcome(matches, tuple(unmatched))
+
+
+def drop_ignored(result: AuditResult, ignored: IgnoreOutcome) -> AuditResult:
+    """The audit without the ignored entries' findings: they move to ``skipped`` (reason ``ignored``).
+
+    Reuse and variant groups keep them, so a sharer's finding still says how many entries share its
+    password; ranks are renumbered 1..n in the same worst-first order.
+    """
+    if not ignored.matches:
+        return result
+    kept: list[EntryReport] = [e for e in result.entries if e.credential.uuid not in ignored.matches]
+    # entries already skipped (excluded, empty password) keep their own reason
+    already = {s.uuid for s in result.skipped}
+    newly = [SkippedEntry(m.uuid, m.title, "ignored") for m in ignored.matches.values() if m.uuid not in already]
+    return replace(result, entries=tuple(replace(e, rank=n) for n, e in enumerate(kept, 1)),
+                   skipped=result.skipped + tuple(newly))
+
+
+def ignore_summary(ignored: IgnoreOutcome, skipped: Iterable[SkippedEntry] = ()) -> str | None:
+    """'3 ignored: 1 by tag reuse-audit:ignore, 1 by --ignore, 1 by --ignore-group Mail/PINs'.
+
+    Entries skipped as excluded from reports (KeePass's own flag) are counted too, once each.
+    """
+    excluded = {s.uuid for s in skipped if s.reason == "excluded"}
+    by: Counter[tuple[int, str]] = Counter()
+    for m in ignored.matches.values():
+        if m.uuid in excluded:
+            continue
+        if m.reason == IgnoreReason.TAG:
+            by[(0, f"by tag {m.detail}")] += 1
+        elif m.reason == IgnoreReason.UUID:
+            by[(1, "by --ignore")] += 1
+        else:
+            by[(2, f"by --ignore-group {m.detail}")] += 1
+    if excluded:
+        by[(3, "by KeePass's 'exclude from reports'")] += len(excluded)
+    total = sum(by.values())
+    if not total:
+        return None
+    return f"{total} ignored: " + ", ".join(f"{by[key]} {key[1]}" for key in sorted(by))
