@@ -8,8 +8,8 @@ from typing import Any
 
 from reuse_audit import __version__
 from reuse_audit.audit import AuditResult, EntryReport
-from reuse_audit.findings import FindingKind
 from reuse_audit.exposure import ExposureResult
+from reuse_audit.findings import FindingKind
 
 SCHEMA_VERSION = 1
 
