@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections import defaultdict
 from collections.abc import Iterable
 
 MASK = "[hidden]"
@@ -11,18 +11,41 @@ MIN_LENGTH = 4
 
 
 class Redactor:
-    """Replaces every occurrence of any known password (of MIN_LENGTH or more) in a string with MASK."""
+    """Replaces every occurrence of any known password (of MIN_LENGTH or more) in a string with MASK.
 
-    __slots__ = ("_pattern",)
+    Passwords are indexed by their first MIN_LENGTH characters, so a text costs one dictionary lookup per
+    position however many passwords the vault holds (a regex alternation of thousands is far slower).
+    """
+
+    __slots__ = ("_by_head",)
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        words = sorted({s for s in secrets if len(s) >= MIN_LENGTH}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
+        by_head: dict[str, list[str]] = defaultdict(list)
+        for s in {s for s in secrets if len(s) >= MIN_LENGTH}:
+            by_head[s[:MIN_LENGTH]].append(s)
+        for candidates in by_head.values():
+            candidates.sort(key=len, reverse=True)  # the longest match wins
+        self._by_head = dict(by_head)
 
     def __call__(self, text: str) -> str:
-        if self._pattern is None or not text:
+        if not self._by_head or len(text) < MIN_LENGTH:
             return text
-        return self._pattern.sub(MASK, text)
+        out: list[str] = []
+        i = start = 0
+        last = len(text) - MIN_LENGTH
+        while i <= last:
+            candidates = self._by_head.get(text[i : i + MIN_LENGTH])
+            hit = next((c for c in candidates if text.startswith(c, i)), None) if candidates else None
+            if hit is None:
+                i += 1
+                continue
+            out.append(text[start:i])
+            out.append(MASK)
+            i = start = i + len(hit)
+        if not out:
+            return text
+        out.append(text[start:])
+        return "".join(out)
 
     def __repr__(self) -> str:
         return "Redactor(***)"
