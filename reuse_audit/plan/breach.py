@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reuse_audit.credentials import Credential
-from reuse_audit.plan.model import Mailbox
+from reuse_audit.plan.model import Mailbox, Reason
 from reuse_audit.services.catalogue import looks_like_mail_host, mailbox_provider_domains
 from reuse_audit.services.domains import email_domain, host_from_url, is_email, registrable_domain
 from reuse_audit.vault.source import normalise_uuid
@@ -76,8 +76,8 @@ def _login_address(c: Credential) -> str | None:
     return None
 
 
-def _mailbox_score(c: Credential, address: str) -> tuple[int, str]:
-    """How plainly ``c`` is the mailbox of ``address`` (0: not at all), and why, in words."""
+def _mailbox_score(c: Credential, address: str) -> tuple[int, tuple[Reason, ...]]:
+    """How plainly ``c`` is the mailbox of ``address`` (0: not at all), and why."""
     domain = email_domain(address) or ""
     host = host_from_url(c.url) if c.url else None
     reg = registrable_domain(host) if host else ""
@@ -85,16 +85,23 @@ def _mailbox_score(c: Credential, address: str) -> tuple[int, str]:
     score, why = 0, []
     if host and reg in providers:
         score += 3
-        why.append(f"its host {host} belongs to the mail domain {domain}"
-                   if reg == registrable_domain(domain) else f"its host {host} is {domain}'s mail provider")
-    if looks_like_mail_host(host):
+        why.append(Reason.of("mailbox_host_in_domain" if reg == registrable_domain(domain)
+                             else "mailbox_provider_host", host=host, domain=domain))
+    if host and looks_like_mail_host(host):
         score += 2
-        why.append(f"{host} is a mail host")
+        why.append(Reason.of("mailbox_mail_host", host=host))
     text = f"{c.title} {c.group}".casefold()
     if "mail" in text or "メール" in text:
         score += 1
-        why.append("its title or group says mail")
-    return score, "; ".join(why)
+        why.append(Reason.of("mailbox_mail_title"))
+    return score, tuple(why)
+
+
+def _mailbox_record(address: str, uuid: str | None, reasons: list[Reason]) -> Mailbox:
+    from reuse_audit.plan.i18n import Translator
+
+    english = Translator("en")
+    return Mailbox(address, uuid, "; ".join(english.reason_text(r) for r in reasons), tuple(reasons))
 
 
 def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox, str]:
@@ -108,15 +115,13 @@ def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mail
     best = [t for t in scored if t[0][0] > 0 and t[0][0] == scored[0][0][0]] if scored else []
     if best:
         (_score, why), _i, chosen = best[0]
-        text = f"took {chosen.title!r} as the mailbox of {address}: {why}"
+        reasons = [Reason.of("mailbox_taken", title=chosen.title, address=address), *why]
         if len(best) > 1:
-            others = ", ".join(repr(t[2].title) for t in best[1:4])
-            text += f" (also plausible: {others}; name the right one with --breached UUID)"
-        return [chosen.uuid], Mailbox(address, chosen.uuid, text), address
+            reasons.append(Reason.of("mailbox_ambiguous", others=", ".join(t[2].title for t in best[1:4])))
+        return [chosen.uuid], _mailbox_record(address, chosen.uuid, reasons), address
     if candidates:
-        text = (f"no entry looks like the mailbox of {address}, so the mailbox is taken to live outside "
-                f"the vault; {len(candidates)} entr{'y uses' if len(candidates) == 1 else 'ies use'} it as login")
-        return [], Mailbox(address, None, text), address
+        reasons = [Reason.of("mailbox_outside_vault", address=address, count=len(candidates))]
+        return [], _mailbox_record(address, None, reasons), address
     raise SelectorError(f"--breached {address!r}: no entry has this address as its login or e-mail field"
                         + _near(address, creds))
 

@@ -215,7 +215,8 @@ def _header_lines(plan: Plan, t: Translator) -> list[tuple[str, str]]:
         lines.append(("", t.heading("no_breach")))
     else:
         for m in b.mailboxes:
-            where = m.why if m.uuid is not None else f"{t.heading('mailbox_not_in_vault')}; {m.why}"
+            why = "; ".join(t.reason_text(r) for r in m.why_reasons) if m.why_reasons else m.why
+            where = why if m.uuid is not None else f"{t.heading('mailbox_not_in_vault')}; {why}"
             lines.append((t.heading("mailbox"), f"{m.address} ({where})" if where else m.address))
         if not b.mailboxes and b.selectors:
             lines.append((t.heading("selectors"), ", ".join(b.selectors)))

@@ -121,6 +121,14 @@ REASONS: dict[str, str] = {
     "exposure_unknown": N_("could not check whether the password was in a breach: {why}"),
     "exposure_skipped": N_("breach check skipped: {why}"),
     "linked": N_("password is a reference to another entry's (same password)"),
+    "mailbox_taken": N_("took {title} as the mailbox of {address}"),
+    "mailbox_host_in_domain": N_("its host {host} belongs to the mail domain {domain}"),
+    "mailbox_provider_host": N_("its host {host} is the mail provider of {domain}"),
+    "mailbox_mail_host": N_("{host} is a mail host"),
+    "mailbox_mail_title": N_("its title or group says mail"),
+    "mailbox_ambiguous": N_("also plausible: {others}; name the right one with --breached UUID"),
+    "mailbox_outside_vault": N_("no entry looks like the mailbox of {address}, so it is taken to live outside "
+                                "the vault; {count} entries use it as their login"),
 }
 REUSED = NP_("same password as {others:,} other entry ({group})",
              "same password as {others:,} other entries ({group})")

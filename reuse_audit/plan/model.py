@@ -33,6 +33,11 @@ class Reason:
       old {date}                                enable_2fa {}
       no_2fa_offered {}                         exposure_unknown {why}
       exposure_skipped {why}                    linked {}
+    Why an entry was taken as a breached mailbox (``Mailbox.why_reasons``):
+      mailbox_taken {title, address}            mailbox_host_in_domain {host, domain}
+      mailbox_provider_host {host, domain}      mailbox_mail_host {host}
+      mailbox_mail_title {}                     mailbox_ambiguous {others}
+      mailbox_outside_vault {address, count}
     """
 
     code: str
@@ -83,6 +88,7 @@ class Mailbox:
     address: str
     uuid: str | None  # None when the mailbox is not in the vault
     why: str  # in words: which entry was taken as the mailbox and why (English; stable)
+    why_reasons: tuple[Reason, ...] = ()  # the same, as codes, for the reports' --lang
 
 
 @dataclass(frozen=True)
