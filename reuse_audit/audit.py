@@ -112,6 +112,35 @@ class AuditResult:
         return sum(1 for e in self.entries if kind in e.findings)
 
     @property
+    def unchecked_kinds(self) -> frozenset[FindingKind]:
+        """Kinds this run could not decide for every entry: their counts are unknown, never zero."""
+        checks = self.options.checks
+        out: set[FindingKind] = set()
+        if Check.REUSE not in checks:
+            out.add(FindingKind.REUSED)
+        if Check.VARIANTS not in checks:
+            out.add(FindingKind.VARIANT)
+        if Check.STRENGTH not in checks:
+            out |= {FindingKind.WEAK, FindingKind.POLICY}
+        if any(not self.checked(e, FindingKind.PWNED) for e in self.entries):
+            out.add(FindingKind.PWNED)
+        return frozenset(out)
+
+    def checked(self, entry: EntryReport, kind: FindingKind) -> bool:
+        """Whether this run decided ``kind`` for ``entry`` (a skipped or unknown check decides nothing)."""
+        if kind == FindingKind.PWNED:
+            return entry.exposure is not None and entry.exposure.status in ("pwned", "not_found")
+        checks = self.options.checks
+        needed = {FindingKind.REUSED: Check.REUSE, FindingKind.VARIANT: Check.VARIANTS,
+                  FindingKind.WEAK: Check.STRENGTH, FindingKind.POLICY: Check.STRENGTH}.get(kind)
+        return needed is None or needed in checks
+
+    def counts(self) -> dict[str, int | None]:
+        """Entries per finding kind; None for a kind this run could not decide for every entry."""
+        unchecked = self.unchecked_kinds
+        return {k.value: None if k in unchecked else self.count(k) for k in FindingKind}
+
+    @property
     def unknown_exposure(self) -> int:
         return sum(1 for e in self.entries if e.exposure is not None and e.exposure.status == "unknown")
 

@@ -349,12 +349,12 @@ def _lang(lang: str | None) -> str:
 
 def _prompt_stolen_password() -> tuple[object, ...]:
     import getpass
+    import os
 
     from reuse_audit.secret import Secret
 
     try:
-        with open("/dev/tty", "r+") as tty:  # noqa: F841 - only proves a terminal exists
-            pass
+        os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))  # only proves a terminal exists
     except OSError:
         fail("--breached-password-prompt needs a terminal to ask on")
     try:

@@ -258,7 +258,7 @@ def test_history_appends_one_line_per_run_and_prints_the_trend(runner, story_vau
     path, uuids = story_vault
     hist = tmp_path / "history.jsonl"
     first = _audit(runner, path, "--history-file", str(hist))
-    assert "trend: first run recorded (reused: 5" in first.stderr
+    assert "trend: first run recorded (pwned: not checked, reused: 5" in first.stderr
     _rotate(path, uuids["Mailbox admin"], ROTATED)
     second = _audit(runner, path, "--history-file", str(hist))
     assert "reused: 5 → 4" in second.stderr
@@ -271,6 +271,20 @@ def test_history_appends_one_line_per_run_and_prints_the_trend(runner, story_vau
     text = hist.read_text()
     assert_no_leak(text, ALL_PASSWORDS)
     assert not any(u in text for u in uuids.values()) and "Mailbox" not in text  # no entry details
+    assert point["findings"]["pwned"] is None  # offline: the breach check did not run, so not "0"
+
+
+def test_baseline_findings_not_rechecked_are_not_fixed(runner, story_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path, _ = story_vault
+    base = tmp_path / "base.json"
+    created = runner.invoke(APP, ["baseline", "create", str(path), "--password-stdin", "--offline", "-o", str(base)],
+                            input=MASTER + "\n")
+    assert created.exit_code == 0, created.output
+    result = _audit(runner, path, "--baseline", str(base), "--checks", "reuse", "--format", "json")
+    section = json.loads(result.stdout)["baseline"]
+    assert section["fixed"] == []
+    assert {f["kind"] for f in section["not_checked"]} >= {"weak", "policy"}
+    assert result.exit_code == 0
 
 
 def test_a_file_that_is_not_a_history_is_exit_2_and_left_alone(runner, story_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -473,7 +487,7 @@ def test_json_output_with_a_baseline_follows_the_schema(runner, story_vault, tmp
     result = _audit(runner, path, "--format", "json", "--baseline", str(base), "--ignore", uuids["Forum"])
     doc = json.loads(result.stdout)
     jsonschema.validate(doc, _schema())
-    assert {"file", "created", "new", "accepted", "fixed", "gone"} == set(doc["baseline"])
+    assert {"file", "created", "new", "accepted", "fixed", "gone", "not_checked"} == set(doc["baseline"])
     assert (uuids["Forum"], "weak") in _keys(doc["baseline"]["gone"])
     assert {"uuid": uuids["Forum"], "title": "Forum", "reason": "ignored"} in doc["vault"]["skipped"]
 

@@ -70,13 +70,16 @@ class BaselineDiff:
 
     ``new`` and ``accepted`` are today's findings; ``fixed`` are baseline findings whose entry is still
     audited but no longer has them (or has a changed password); ``gone`` are baseline findings whose
-    entry is no longer audited at all (deleted, in the Recycle Bin, ignored or excluded).
+    entry is no longer audited at all (deleted, in the Recycle Bin, ignored or excluded); ``not_checked``
+    are baseline findings today's run could not decide (their check was not selected, or the breach check
+    was offline or failed): neither fixed nor new.
     """
 
     new: tuple[BaselineFinding, ...]
     accepted: tuple[BaselineFinding, ...]
     fixed: tuple[BaselineFinding, ...]
     gone: tuple[BaselineFinding, ...]
+    not_checked: tuple[BaselineFinding, ...] = ()
 
 
 def _sort_key(f: BaselineFinding) -> tuple[str, int]:
@@ -193,14 +196,18 @@ def compare(result: AuditResult, baseline: Baseline) -> BaselineDiff:
     today = current_findings(result)
     accepted_keys = baseline.keys
     today_keys = {f.key for f in today}
-    audited = {e.credential.uuid for e in result.entries}
+    by_uuid = {e.credential.uuid: e for e in result.entries}
     titles = {e.credential.uuid: e.credential.title for e in result.entries}
     resolved = [f for f in baseline.findings if f.key not in today_keys]
+    # A finding whose check did not run (or could not decide) today is not fixed: it is simply not re-checked.
+    unverified = [f for f in resolved if f.uuid in by_uuid and not result.checked(by_uuid[f.uuid], f.kind)]
     return BaselineDiff(
         new=tuple(f for f in today if f.key not in accepted_keys),
         accepted=tuple(f for f in today if f.key in accepted_keys),
-        fixed=tuple(replace(f, title=titles[f.uuid]) for f in resolved if f.uuid in audited),
-        gone=tuple(f for f in resolved if f.uuid not in audited),
+        fixed=tuple(replace(f, title=titles[f.uuid]) for f in resolved
+                    if f.uuid in by_uuid and f not in unverified),
+        gone=tuple(f for f in resolved if f.uuid not in by_uuid),
+        not_checked=tuple(replace(f, title=titles[f.uuid]) for f in unverified),
     )
 
 
@@ -233,6 +240,7 @@ def baseline_section(diff: BaselineDiff, baseline: Baseline, path: Path) -> dict
         "accepted": [f.as_dict() for f in diff.accepted],
         "fixed": [f.as_dict() for f in diff.fixed],
         "gone": [f.as_dict() for f in diff.gone],
+        "not_checked": [f.as_dict() for f in diff.not_checked],
     }
 
 
@@ -240,7 +248,8 @@ def baseline_notes(diff: BaselineDiff, baseline: Baseline) -> list[str]:
     """Lines for stderr: counts, then what was fixed since the baseline (titles when it has them)."""
     since = f" since {baseline.created[:10]}" if baseline.created else ""
     lines = [f"baseline: {len(diff.new)} new finding(s), {len(diff.accepted)} accepted, "
-             f"{len(diff.fixed)} fixed{since}" + (f", {len(diff.gone)} no longer audited" if diff.gone else "")]
+             f"{len(diff.fixed)} fixed{since}" + (f", {len(diff.gone)} no longer audited" if diff.gone else "")
+             + (f", {len(diff.not_checked)} not re-checked this run" if diff.not_checked else "")]
     for f in diff.fixed:
         lines.append(f"  fixed: {f.title or f.uuid} ({f.kind.value})")
     for f in diff.gone:

@@ -34,7 +34,7 @@ class HistoryPoint:
 
     time: str
     entries_audited: int
-    findings: dict[str, int]
+    findings: dict[str, int | None]  # None: that kind was not checked (or not for every entry) in that run
 
     def as_dict(self) -> dict[str, Any]:
         return {"history_version": HISTORY_VERSION, "time": self.time, "entries_audited": self.entries_audited,
@@ -43,8 +43,7 @@ class HistoryPoint:
 
 def history_point(result: AuditResult, now: datetime | None = None) -> HistoryPoint:
     """The counts of one audit (after ignores; before any baseline filtering)."""
-    return HistoryPoint(iso(now or datetime.now(UTC)) or "", len(result.entries),
-                        {k.value: result.count(k) for k in FindingKind})
+    return HistoryPoint(iso(now or datetime.now(UTC)) or "", len(result.entries), result.counts())
 
 
 def _point(line: str, where: str) -> HistoryPoint:
@@ -58,7 +57,8 @@ def _point(line: str, where: str) -> HistoryPoint:
     version = data.get("history_version", 1)
     if not isinstance(version, int) or version > HISTORY_VERSION:
         raise HygieneInputError(f"{where}: written by a newer reuse-audit (history_version {version})")
-    counts = {str(k): v for k, v in data["findings"].items() if isinstance(v, int) and not isinstance(v, bool)}
+    counts: dict[str, int | None] = {str(k): v for k, v in data["findings"].items()
+                                     if v is None or (isinstance(v, int) and not isinstance(v, bool))}
     audited = data.get("entries_audited", 0)
     return HistoryPoint(data["time"], audited if isinstance(audited, int) else 0, counts)
 
@@ -105,14 +105,19 @@ def append_history(path: Path, result: AuditResult, now: datetime | None = None
 def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→") -> str:
     """'reused: 14 → 9, pwned: 3 → 0' for every kind seen in either run, worst kind first."""
     if prev is None:
-        seen = [f"{k.value}: {cur.findings.get(k.value, 0)}" for k in FindingKind if cur.findings.get(k.value)]
+        seen = [f"{k.value}: {_shown(cur.findings.get(k.value, 0))}" for k in FindingKind
+                if cur.findings.get(k.value, 0) != 0]
         return "trend: first run recorded" + (f" ({', '.join(seen)})" if seen else " (no findings)")
     parts = []
     for k in FindingKind:
         a, b = prev.findings.get(k.value, 0), cur.findings.get(k.value, 0)
-        if a or b:
-            parts.append(f"{k.value}: {a} {arrow} {b}")
+        if a != 0 or b != 0:
+            parts.append(f"{k.value}: {_shown(a)} {arrow} {_shown(b)}")
     return "trend: " + (", ".join(parts) if parts else "no findings, as in the previous run")
+
+
+def _shown(count: int | None) -> str:
+    return "not checked" if count is None else str(count)
 
 
 def _kinds(points: Sequence[HistoryPoint]) -> list[str]:
@@ -128,7 +133,7 @@ def render_table(points: Sequence[HistoryPoint], width: int | None = None) -> st
     for col in ("time", "audited", *kinds):
         table.add_column(col, justify="left" if col == "time" else "right")
     for p in points:
-        table.add_row(p.time, str(p.entries_audited), *(str(p.findings.get(k, 0)) for k in kinds))
+        table.add_row(p.time, str(p.entries_audited), *(_shown(p.findings.get(k, 0)) for k in kinds))
     buf = io.StringIO()
     Console(file=buf, width=width or 120, color_system=None, force_terminal=False).print(table)
     return buf.getvalue()
@@ -145,7 +150,7 @@ def render_html(points: Sequence[HistoryPoint], width: int | None = None) -> str
     """A self-contained page: one inline SVG line per finding kind, no script, no external asset."""
     kinds = _kinds(points)
     w, h, pad = 720, 320, 48
-    top = max([p.findings.get(k, 0) for p in points for k in kinds] + [1])
+    top = max([p.findings.get(k, 0) or 0 for p in points for k in kinds] + [1])
     n = max(len(points) - 1, 1)
 
     def x(i: int) -> float:
@@ -166,14 +171,15 @@ def render_html(points: Sequence[HistoryPoint], width: int | None = None) -> str
                        f'{html.escape(p.time[:10])}</text>')
     for j, k in enumerate(kinds):
         colour = _COLOURS[j % len(_COLOURS)]
-        coords = " ".join(f"{x(i):.1f},{y(p.findings.get(k, 0)):.1f}" for i, p in enumerate(points))
+        coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, p in enumerate(points)
+                          if (v := p.findings.get(k, 0)) is not None)  # an unchecked run leaves a gap
         svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}">'
                    f'<title>{html.escape(k)}</title></polyline>')
         svg.append(f'<text x="{w - pad + 4}" y="{pad + 14 * j}" font-size="11" fill="{colour}">'
                    f'{html.escape(k)}</text>')
     svg.append("</svg>")
     rows = "".join("<tr><td>" + html.escape(p.time) + "</td><td>" + str(p.entries_audited) + "</td>"
-                   + "".join(f"<td>{p.findings.get(k, 0)}</td>" for k in kinds) + "</tr>" for p in points)
+                   + "".join(f"<td>{_shown(p.findings.get(k, 0))}</td>" for k in kinds) + "</tr>" for p in points)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in ("time", "audited", *kinds))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reuse-audit trend</title>"

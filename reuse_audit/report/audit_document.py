@@ -9,7 +9,6 @@ from typing import Any
 from reuse_audit import __version__
 from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.exposure import ExposureResult
-from reuse_audit.findings import FindingKind
 
 SCHEMA_VERSION = 1
 
@@ -62,7 +61,7 @@ def entry_dict(e: EntryReport) -> dict[str, Any]:
 def audit_document(result: AuditResult) -> dict[str, Any]:
     """Build the versioned JSON document of an audit."""
     opts = result.options
-    counts = {k.value: result.count(k) for k in FindingKind}
+    counts = result.counts()
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "reuse-audit", "version": __version__},
@@ -77,6 +76,7 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
                    "weak_score_at_most": 2},
         "summary": {
             "findings": counts,
+            "not_checked": sorted(k for k, v in counts.items() if v is None),
             "entries_with_findings": sum(1 for e in result.entries if e.findings),
             "reuse_groups": len(result.reuse_groups),
             "variant_groups": len(result.variant_groups),

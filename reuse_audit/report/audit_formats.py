@@ -124,18 +124,29 @@ def render_table(result: AuditResult, width: int | None = None) -> str:
 
 
 def summary_line(result: AuditResult) -> str:
-    """'312 entries, 41 share a password in 12 groups, 57 weak' — for stderr and report headers."""
+    """'312 entries, 41 share a password in 12 groups, 57 weak' — for stderr and report headers.
+
+    A kind whose check did not run (or could not decide every entry) says so instead of showing 0.
+    """
     from reuse_audit.findings import FindingKind as K
 
-    shared = sum(1 for e in result.entries if e.reuse_group)
+    unchecked = result.unchecked_kinds
+
+    def n(kind: K, words: str) -> str:
+        return f"{words}: not checked" if kind in unchecked else f"{result.count(kind)} {words}"
+
     parts = [f"{result.vault.entries_total} entries ({len(result.entries)} audited, {len(result.skipped)} skipped)"]
-    parts.append(f"{shared} share a password in {len(result.reuse_groups)} groups")
+    if K.REUSED in unchecked:
+        parts.append("reuse: not checked")
+    else:
+        shared = sum(1 for e in result.entries if e.reuse_group)
+        parts.append(f"{shared} share a password in {len(result.reuse_groups)} groups")
     if result.variant_groups:
         parts.append(f"{result.count(K.VARIANT)} use variants in {len(result.variant_groups)} groups")
-    parts.append(f"{result.count(K.WEAK)} weak")
-    parts.append(f"{result.count(K.POLICY)} fail the policy")
-    if result.count(K.PWNED):
-        parts.append(f"{result.count(K.PWNED)} pwned")
+    parts.append(n(K.WEAK, "weak"))
+    parts.append(n(K.POLICY, "fail the policy"))
+    if result.count(K.PWNED) or K.PWNED in unchecked:
+        parts.append(f"{result.count(K.PWNED)} pwned" + (" (exposure incomplete)" if K.PWNED in unchecked else ""))
     if result.unknown_exposure:
         parts.append(f"{result.unknown_exposure} unknown exposure")
     for k, word in ((K.EXPIRED, "expired"), (K.OLD, "old"), (K.MASTER_PASSWORD, "use the master password")):
