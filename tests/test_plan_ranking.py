@@ -178,3 +178,9 @@ def test_demo_runs_the_plan_offline_and_exits_zero() -> None:
     forum = next(s for s in doc["steps"] if s["title"] == "Small forum")
     assert "pwned" in forum["reason_codes"]
     assert "Old FTP" not in tiers
+
+
+def test_a_public_suffix_is_not_a_host_selector(plan_vault) -> None:  # type: ignore[no-untyped-def]
+    for suffix in ("co.jp", "com", "jp"):
+        result = _plan(plan_vault, suffix)
+        assert result.exit_code == 2, result.output

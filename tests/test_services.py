@@ -320,3 +320,12 @@ def test_registrable_domain_without_its_own_entry_gets_the_most_valuable_represe
         ["totp"],
         "https://example.com/2fa",
     ]
+
+
+@pytest.mark.parametrize(("host", "public"), [("co.jp", True), ("jp", True), ("com", True), ("github.io", True),
+                                              ("aaa.jp", False), ("mail.aaa.co.jp", False), ("192.168.0.1", False),
+                                              ("intranet", False)])
+def test_public_suffixes_are_recognised(host: str, public: bool) -> None:
+    from reuse_audit.services.domains import is_public_suffix
+
+    assert is_public_suffix(host) is public

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from reuse_audit.credentials import Credential
 from reuse_audit.plan.model import Mailbox, Reason
 from reuse_audit.services.catalogue import looks_like_mail_host, mailbox_provider_domains
-from reuse_audit.services.domains import email_domain, host_from_url, is_email, registrable_domain
+from reuse_audit.services.domains import (
+    email_domain,
+    host_from_url,
+    is_email,
+    is_public_suffix,
+    registrable_domain,
+)
 from reuse_audit.vault.source import normalise_uuid
 
 
@@ -128,6 +134,8 @@ def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mail
 
 def _by_host(sel: str, creds: Sequence[Credential]) -> list[str]:
     host = host_from_url(sel) or sel.lower()
+    if is_public_suffix(host):
+        return []  # "co.jp" or "com" names no site: breaching everything under it would be a typo's doing
     out = []
     for c in creds:
         h = host_from_url(c.url) if c.url else None
@@ -142,5 +150,6 @@ def _near(sel: str, creds: Sequence[Credential]) -> str:
         for v in (c.title, c.username, host_from_url(c.url) if c.url else None):
             if v:
                 names.setdefault(v.casefold(), v)
-    close = difflib.get_close_matches(sel.casefold(), list(names), n=5, cutoff=0.6)
+    close = [c for c in difflib.get_close_matches(sel.casefold(), list(names), n=6, cutoff=0.6)
+             if c != sel.casefold()][:5]
     return f"; near matches: {', '.join(repr(names[x]) for x in close)}" if close else ""

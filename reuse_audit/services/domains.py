@@ -129,6 +129,14 @@ def registrable_domain(host: str) -> str:
     return domain if isinstance(domain, str) else host
 
 
+def is_public_suffix(host: str) -> bool:
+    """True for a suffix under which anyone can register (``jp``, ``co.jp``, ``com``, ``github.io``)."""
+    host = host.strip().rstrip(".").lower()
+    if not host or is_ip_address(host):
+        return False
+    return _psl().publicsuffix(host, accept_unknown=False) == host
+
+
 def parent_hosts(host: str) -> tuple[str, ...]:
     """``host`` and each parent down to its registrable domain, most specific first.
 
