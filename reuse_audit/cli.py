@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from reuse_audit.audit import AuditOptions, AuditResult
+    from reuse_audit.bounces.command import VaultUnlock
     from reuse_audit.credentials import VaultContents
     from reuse_audit.findings import FindingKind
 
@@ -476,11 +477,11 @@ def hibp_verify(
     raise typer.Exit(EXIT_OK if getattr(report, "ok", False) else EXIT_INPUT)
 
 
-def _vault_logins(vault: Path) -> list[str]:
-    """`bounces --vault`: every e-mail address used as a login in the vault (asks for its password)."""
+def _vault_logins(vault: Path, unlock: VaultUnlock) -> list[str]:
+    """`bounces --vault`: every e-mail address used as a login in the vault."""
     from reuse_audit.services.domains import is_email
 
-    contents = _load(vault, None, False, False, None)
+    contents = _load(vault, unlock.keyfile, unlock.password_stdin, unlock.no_password, unlock.password_command)
     seen: dict[str, None] = {}
     for c in contents.credentials:
         for value in (c.username, c.email):
@@ -500,19 +501,28 @@ _register_bounces()
 
 
 def main() -> None:
-    """Console-script entry point: never a traceback, whatever happens."""
+    """Console-script entry point: one line per error and never a traceback, whatever happens."""
     import signal
 
     # SIGTERM unwinds like Ctrl-C, so an atomic write can remove its temporary file
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         typer.echo("reuse-audit: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage and parameter errors
+            message = " ".join(str(exc.format_message()).split())
+            if message:  # empty when the help was shown instead (no arguments at all)
+                typer.echo(f"reuse-audit: error: {message} (see --help)", err=True)
+            sys.exit(int(exc.exit_code))
+        if type(exc).__name__ == "Abort":  # Ctrl-C at a prompt
+            typer.echo("reuse-audit: interrupted", err=True)
+            sys.exit(130)
         typer.echo(f"reuse-audit: internal error ({type(exc).__name__}); please report it", err=True)
         sys.exit(EXIT_INPUT)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 from reuse_audit.hygiene.commands import register as _register_hygiene  # noqa: E402 - needs every command above

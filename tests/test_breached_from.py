@@ -57,3 +57,18 @@ def test_bounces_command_is_part_of_the_cli(flood) -> None:  # type: ignore[no-u
     assert result.exit_code == 1, result.output
     accounts = json.loads(result.stdout)["accounts"]
     assert accounts[0]["verdict"] == "compromised"
+
+
+def test_bounces_takes_its_addresses_from_a_vault_unlocked_from_stdin(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
+    vault = vault_factory(VAULT)
+    result = CliRunner().invoke(app, ["bounces", str(flood), "--vault", str(vault), "--password-stdin",
+                                      "-f", "json"], input=MASTER + "\n")
+    assert result.exit_code == 1, result.output
+    assert [a["address"] for a in json.loads(result.stdout)["accounts"]] == ["alice@example.com"]
+
+
+def test_only_one_option_may_read_stdin(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
+    vault = vault_factory(VAULT)
+    result = CliRunner().invoke(app, ["bounces", str(flood), "--vault", str(vault), "--password-stdin",
+                                      "--imap-password-stdin"], input=MASTER + "\n")
+    assert result.exit_code == 2

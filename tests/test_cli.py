@@ -201,3 +201,12 @@ def test_password_standing_in_displayed_text_is_hidden(runner, vault_factory, fm
     assert result.exit_code == 1, result.output
     assert_no_leak(result.output, ["admin", "foobar"])
     assert "hidden" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["audit", "v.kdbx", "--min-pwned-count", "0"], ["audit"], ["nope"],
+                                  ["audit", "v.kdbx", "--hibp-workers", "abc"], ["audit", "v.kdbx", "--nope"]])
+def test_usage_errors_are_one_line_in_the_real_command(args) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run([sys.executable, "-m", "reuse_audit", *args], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert proc.stderr.startswith("reuse-audit: error: ")

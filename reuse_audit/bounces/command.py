@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,18 @@ from reuse_audit.bounces.verdict import Thresholds
 from reuse_audit.safe_write import write_private
 from reuse_audit.secret import Secret
 
-MeFromVault = Callable[[Path], list[str]]
+
+@dataclass(frozen=True)
+class VaultUnlock:
+    """How `--vault` is unlocked: the same choices as `audit` (never a password on the command line)."""
+
+    keyfile: Path | None = None
+    password_stdin: bool = False
+    no_password: bool = False
+    password_command: str | None = None
+
+
+MeFromVault = Callable[[Path, VaultUnlock], list[str]]
 PASSWORD_COMMAND_TIMEOUT = 60
 _SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -117,6 +129,17 @@ def make_bounces_command(me_from_vault: MeFromVault | None = None) -> Callable[.
         vault: Annotated[Path | None, typer.Option(
             "--vault", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
             envvar="REUSE_AUDIT_VAULT")] = None,
+        keyfile: Annotated[Path | None, typer.Option(
+            "--keyfile", help="Key file of --vault.", envvar="REUSE_AUDIT_KEYFILE")] = None,
+        password_stdin: Annotated[bool, typer.Option(
+            "--password-stdin", help="Read --vault's master password as one line from stdin.",
+            envvar="REUSE_AUDIT_PASSWORD_STDIN")] = False,
+        no_password: Annotated[bool, typer.Option(
+            "--no-password", help="--vault has no password (key file only).",
+            envvar="REUSE_AUDIT_NO_PASSWORD")] = False,
+        password_command: Annotated[str | None, typer.Option(
+            "--password-command", help="Run CMD (no shell) for --vault's master password.",
+            envvar="REUSE_AUDIT_PASSWORD_COMMAND")] = None,
         since: Annotated[str | None, typer.Option(
             "--since",
             help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
@@ -150,7 +173,7 @@ def make_bounces_command(me_from_vault: MeFromVault | None = None) -> Callable[.
             "--day-bounces", min=1, help="Bounces within 24 hours that also mean a compromise.",
             envvar="REUSE_AUDIT_DAY_BOUNCES")] = Thresholds.day_bounces,
         output_format: Annotated[OutputFormat, typer.Option(
-            "--format", help="Report format.", envvar="REUSE_AUDIT_FORMAT")] = OutputFormat.TABLE,
+            "--format", "-f", help="Report format.", envvar="REUSE_AUDIT_FORMAT")] = OutputFormat.TABLE,
         output: Annotated[Path | None, typer.Option(
             "-o", "--output", help="Write the report to FILE (mode 0600) instead of stdout.",
             envvar="REUSE_AUDIT_OUTPUT")] = None,
@@ -163,20 +186,24 @@ def make_bounces_command(me_from_vault: MeFromVault | None = None) -> Callable[.
         thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
         try:
             since_at = parse_since(since) if since else None
+            if password_stdin and imap_password_stdin:
+                raise BadInput("only one option may read stdin: --password-stdin or --imap-password-stdin")
             addresses = list(me or [])
             if not addresses and vault is not None:
                 if me_from_vault is None:
                     raise BadInput("--vault is not available here; give --me ADDRESS")
                 if not vault.is_file():
                     raise BadInput(f"no such vault: {vault}")
-                addresses = me_from_vault(vault)
+                addresses = me_from_vault(vault, VaultUnlock(keyfile, password_stdin, no_password,
+                                                             password_command))
             login = None
             imap_specs = [s for s in [*sources, *(sent or [])] if is_imap_url(s)]
             for spec in imap_specs:
                 ImapFolder.parse(spec)  # a bad URL is reported before any password is asked for
             if imap_specs:
                 login = imap_login_from_options(imap_user, password_stdin=imap_password_stdin,
-                                                password_command=imap_password_command, ca_file=ca_file)
+                                                password_command=imap_password_command, ca_file=ca_file,
+                                                stdin_taken=password_stdin)
             show_progress = not quiet and sys.stderr.isatty()
 
             def progress(count: int) -> None:

@@ -115,7 +115,7 @@ def test_vault_hook_supplies_the_addresses(hijacked_mbox: Path, tmp_path: Path) 
     vault.write_bytes(b"x")
     seen: list[Path] = []
 
-    def logins(path: Path) -> list[str]:
+    def logins(path: Path, _unlock: object) -> list[str]:
         seen.append(path)
         return ["bob@example.org"]
 
