@@ -72,3 +72,12 @@ def test_only_one_option_may_read_stdin(vault_factory, flood) -> None:  # type: 
     result = CliRunner().invoke(app, ["bounces", str(flood), "--vault", str(vault), "--password-stdin",
                                       "--imap-password-stdin"], input=MASTER + "\n")
     assert result.exit_code == 2
+
+
+def test_a_file_that_is_not_mail_is_bad_input() -> None:
+    from reuse_audit.demo import demo_paths
+
+    with demo_paths() as (vault, _):
+        result = CliRunner().invoke(app, ["bounces", str(vault)])
+    assert result.exit_code == 2
+    assert "not a mailbox" in result.output

@@ -106,7 +106,7 @@ def imap_login_from_options(
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"reuse-audit bounces: {message}", err=True)
+    typer.echo(f"reuse-audit: error: {message}", err=True)
     return typer.Exit(2)
 
 

@@ -297,9 +297,15 @@ def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | 
         raise MailSourceError(f"no such mailbox: {path}")
     try:
         with path.open("rb") as handle:
-            start = handle.read(5)
+            head = handle.read(1024)
     except OSError as exc:
         raise MailSourceError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
-    if start in (b"From ", b""):  # an empty file is an empty mbox (a fresh Thunderbird folder)
+    if head[:5] in (b"From ", b""):  # an empty file is an empty mbox (a fresh Thunderbird folder)
         return MboxSource(path)
+    if not _HEADER_LINE.match(head):
+        raise MailSourceError(f"{path}: not a mailbox (neither an mbox, a Maildir nor a mail message)")
     return EmlFilesSource((path,))
+
+
+# A message starts with a header field: printable ASCII name (no colon or space), a colon.
+_HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:")

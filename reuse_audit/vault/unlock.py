@@ -49,7 +49,8 @@ def _composite_key(key: VaultKey, path: Path) -> bytes:
     from pykeepass.kdbx_parsing.common import compute_key_composite
 
     if key.keyfile is not None and not key.keyfile.is_file():
-        raise VaultError(f"{key.keyfile}: key file not found")
+        what = "is a directory, not a key file" if key.keyfile.is_dir() else "key file not found"
+        raise VaultError(f"{key.keyfile}: {what}")
     try:
         return bytes(
             compute_key_composite(

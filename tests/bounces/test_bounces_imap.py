@@ -273,5 +273,5 @@ def test_command_login_failure_is_one_line_exit_two(imap: Imap) -> None:
     ], input="wrong\n")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        f"reuse-audit bounces: IMAP login refused for {USER} at 127.0.0.1:{imap.port}"
+        f"reuse-audit: error: IMAP login refused for {USER} at 127.0.0.1:{imap.port}"
     ]
