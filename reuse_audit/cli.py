@@ -420,8 +420,7 @@ def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, sh
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
     _emit(render_plan(made, fmt, lang=language, show_all=show_all, width=_table_width(), extra=extra), output)
     if not quiet:
-        todo = len(made.todo)
-        typer.echo(f"plan: {todo} step(s) to do of {len(made.steps)} entries"
+        typer.echo(f"plan: {len(made.todo)} of {len(made.steps)} steps have something to do"
                    + (f" (exposure: {made.exposure_note})" if made.exposure_note else ""), err=True)
     if strict and result.unknown_exposure:
         raise typer.Exit(EXIT_INCOMPLETE)

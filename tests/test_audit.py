@@ -127,3 +127,7 @@ def test_offline_exposure_is_skipped_never_not_found(story_vault) -> None:  # ty
     result = _audit(path)
     assert {e.exposure.status for e in result.entries} == {"skipped"}
     assert result.exposure_note
+
+
+def test_decomposed_accents_are_letters() -> None:
+    assert "symbol" not in character_classes("cafe\u0301")

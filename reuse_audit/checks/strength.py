@@ -34,9 +34,12 @@ class StrengthResult:
 
 
 def character_classes(password: str) -> tuple[str, ...]:
-    """Which classes occur: a symbol is anything that is not a Unicode letter or digit."""
+    """Which classes occur: a symbol is anything that is not a Unicode letter or digit.
+
+    Composed first (NFC), so a decomposed "é" (e + combining accent) is a letter, not a letter and a symbol.
+    """
     seen: set[str] = set()
-    for ch in password:
+    for ch in unicodedata.normalize("NFC", password):
         cat = unicodedata.category(ch)
         if cat == "Lu":
             seen.add("upper")

@@ -228,7 +228,7 @@ def _header_lines(plan: Plan, t: Translator) -> list[tuple[str, str]]:
         for ev in b.mailbox_evidence:
             lines.append((t.heading("evidence"), ev))
     if plan.exposure_note:
-        lines.append((t.heading("exposure_note"), plan.exposure_note))
+        lines.append((t.heading("exposure_note"), t.note_text(plan.exposure_note)))
     for note in plan.notes:
         lines.append((t.heading("notes"), note))
     return lines

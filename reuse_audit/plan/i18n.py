@@ -132,6 +132,11 @@ REASONS: dict[str, str] = {
 }
 REUSED = NP_("same password as {others:,} other entry ({group})",
              "same password as {others:,} other entries ({group})")
+# Notes from the exposure check that the plan header shows; other notes stay as they are.
+NOTES: tuple[str, ...] = (
+    N_("offline: no --hibp-file given"),
+    N_("exposure check not selected (--checks)"),
+)
 POLICY_LENGTH = N_("{length} characters")
 POLICY_NO_SYMBOL = N_("no symbol")
 POLICY_OTHER = N_("does not meet the password policy")
@@ -259,6 +264,10 @@ class Translator:
         parts = [p.strip(" '\"()[]") for p in kinds.split(",")]
         names = [self.gettext(VARIANT_KINDS[p]) if p in VARIANT_KINDS else quote(p) for p in parts if p]
         return self.gettext(LIST_SEPARATOR).join(names)
+
+    def note_text(self, note: str) -> str:
+        """A known note from the checks in this language; an unknown one unchanged."""
+        return self.gettext(note) if note in NOTES else note
 
     def reason_text(self, reason: Reason, quote: Callable[[str], str] = _plain) -> str:
         """One reason as a sentence fragment; an unknown code is shown as the code and its parameters.
