@@ -210,3 +210,14 @@ def test_usage_errors_are_one_line_in_the_real_command(args) -> None:  # type: i
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert proc.stderr.startswith("reuse-audit: error: ")
+
+
+def test_checks_that_did_not_run_are_not_counted_as_zero(runner, story_vault) -> None:  # type: ignore[no-untyped-def]
+    path, _ = story_vault
+    result = _audit(runner, path, "--checks", "reuse", "--format", "json")
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["findings"]["weak"] is None and summary["findings"]["policy"] is None
+    assert summary["findings"]["pwned"] is None
+    assert summary["findings"]["reused"] == 5
+    assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned"}
+    assert "weak: not checked" in result.stderr
