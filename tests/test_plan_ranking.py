@@ -184,3 +184,12 @@ def test_a_public_suffix_is_not_a_host_selector(plan_vault) -> None:  # type: ig
     for suffix in ("co.jp", "com", "jp"):
         result = _plan(plan_vault, suffix)
         assert result.exit_code == 2, result.output
+
+
+def test_plan_steps_carry_their_reuse_and_variant_groups(plan_vault) -> None:  # type: ignore[no-untyped-def]
+    result = _plan(plan_vault, "admin@aaa.jp")
+    doc = json.loads(result.stdout)
+    google = next(s for s in doc["steps"] if s["title"] == "Google")
+    twitter = next(s for s in doc["steps"] if s["title"] == "Twitter")
+    assert google["reuse_group"] and google["reuse_group"] in {g["id"] for g in doc["reuse_groups"]}
+    assert twitter["variant_group"] and twitter["variant_group"] in {g["id"] for g in doc["variant_groups"]}

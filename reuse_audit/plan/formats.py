@@ -108,6 +108,8 @@ def _step_dict(s: RotationStep, t: Translator) -> dict[str, Any]:
         "category": s.category,
         "service": s.service,
         "findings": list(s.findings),
+        "reuse_group": s.reuse_group,
+        "variant_group": s.variant_group,
     }
 
 

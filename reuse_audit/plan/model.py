@@ -71,6 +71,8 @@ class RotationStep:
     category: str | None = None
     service: str | None = None
     findings: tuple[str, ...] = ()
+    reuse_group: str | None = None
+    variant_group: str | None = None
 
     @property
     def reason_codes(self) -> tuple[str, ...]:

@@ -109,7 +109,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             step=0, tier=tier, sub_order=sub, uuid=c.uuid, title=c.title, username=c.username, url=c.url,
             group=c.group, action=action, reasons=tuple(reasons), change_url=change_url, tfa_url=tfa_url,
             has_otp=c.has_otp, category=svc.category.value if svc else None, service=svc.name if svc else None,
-            findings=tuple(k.value for k in r.findings),
+            findings=tuple(k.value for k in r.findings), reuse_group=r.reuse_group, variant_group=r.variant_group,
         )))
     if any(K.MASTER_PASSWORD in reports[c.uuid].findings for c in creds) and not master_hit:
         master_hit = [c.title for c in creds if K.MASTER_PASSWORD in reports[c.uuid].findings]
