@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -84,7 +85,6 @@ class EntryReport:
     """One audited entry: its findings and reasons. ``credential.password`` is never rendered."""
 
     credential: Credential
-    secret_id: int  # index of its distinct password in this run (in-memory only, never output)
     findings: tuple[FindingKind, ...]
     reasons: tuple[str, ...]
     reuse_group: str | None = None
@@ -104,8 +104,6 @@ class AuditResult:
     reuse_groups: tuple[ReuseGroup, ...]
     variant_groups: tuple[VariantGroup, ...]
     exposure_note: str | None = None  # why exposure was skipped / partly unknown, for the summary
-    # per distinct password (in-memory, for the plan): index -> result
-    exposure_by_secret: dict[int, ExposureResult] = field(default_factory=dict)
     secret_of: dict[str, int] = field(default_factory=dict)  # uuid -> distinct password index
 
     def count(self, kind: FindingKind) -> int:
@@ -171,27 +169,33 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
                                 options.policy)
 
-    variant_groups: list[VariantGroup] = []
-    variant_of: dict[str, VariantGroup] = {}
-    if Check.VARIANTS in checks and len(passwords) > 1:  # runs here while the workers score strength
-        variant_groups = _variant_groups(creds, of_cred, passwords)
-        variant_of = {u: g for g in variant_groups for u in g.entries}
-    if scoring is not None:
-        strength = dict(zip(needed, scoring(), strict=True))
-
+    # The breach check waits on the network or the disk: it runs in a thread (started after the scoring
+    # workers were forked) while this thread finds variants and the workers score strength.
     exposure: dict[int, ExposureResult] = {}
     exposure_note = None
-    if Check.EXPOSURE in checks and passwords:
-        exposure, exposure_note = _exposure(passwords, options.exposure, exposure_progress)
-    elif Check.EXPOSURE not in checks:
-        exposure_note = "exposure check not selected (--checks)"
+    with ThreadPoolExecutor(max_workers=1) as background:
+        pending = None
+        if Check.EXPOSURE in checks and passwords:
+            pending = background.submit(_exposure, passwords, options.exposure, exposure_progress)
+        elif Check.EXPOSURE not in checks:
+            exposure_note = "exposure check not selected (--checks)"
+
+        variant_groups: list[VariantGroup] = []
+        variant_of: dict[str, VariantGroup] = {}
+        if Check.VARIANTS in checks and len(passwords) > 1:
+            variant_groups = _variant_groups(creds, of_cred, passwords)
+            variant_of = {u: g for g in variant_groups for u in g.entries}
+        if scoring is not None:
+            strength = dict(zip(needed, scoring(), strict=True))
+        if pending is not None:
+            exposure, exposure_note = pending.result()
 
     master = vault.master_password.reveal() if vault.master_password is not None else None
     reports: list[EntryReport] = []
     for i in audited_idx:
         c = creds[i]
         s = of_cred[i]
-        reports.append(_entry_report(c, s, passwords[s] == master if master else False, group_of.get(c.uuid),
+        reports.append(_entry_report(c, passwords[s] == master if master else False, group_of.get(c.uuid),
                                      variant_of.get(c.uuid), strength.get(s), exposure.get(s), now))
     reports.sort(key=_severity_key)
     ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
@@ -200,7 +204,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         skipped += [SkippedEntry(c.uuid, c.title, "excluded") for c in creds if c.excluded]
     return AuditResult(
         vault=vault, options=options, entries=ranked, skipped=tuple(skipped), reuse_groups=tuple(groups),
-        variant_groups=tuple(variant_groups), exposure_note=exposure_note, exposure_by_secret=exposure,
+        variant_groups=tuple(variant_groups), exposure_note=exposure_note,
         secret_of={c.uuid: s for c, s in zip(creds, of_cred, strict=True)},
     )
 
@@ -254,7 +258,7 @@ def _exposure(passwords: list[str], settings: ExposureSettings, progress: Progre
     return dict(enumerate(results)), note
 
 
-def _entry_report(c: Credential, secret_id: int, is_master: bool, group: ReuseGroup | None,
+def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None,
                   variant: VariantGroup | None, strength: StrengthResult | None,
                   exposure: ExposureResult | None, now: datetime) -> EntryReport:
     kinds: list[FindingKind] = []
@@ -288,7 +292,7 @@ def _entry_report(c: Credential, secret_id: int, is_master: bool, group: ReuseGr
     if c.linked_to:
         reasons.append("password is a reference to another entry's (same secret)")
     return EntryReport(
-        credential=c, secret_id=secret_id, findings=tuple(kinds), reasons=tuple(reasons),
+        credential=c, findings=tuple(kinds), reasons=tuple(reasons),
         reuse_group=group.id if group else None, reuse_size=group.size if group else 0,
         variant_group=variant.id if variant else None, strength=strength, exposure=exposure,
     )
