@@ -15,6 +15,8 @@ from reuse_audit.hygiene.baseline import BaselineOpt
 from reuse_audit.hygiene.config import ConfigOpt
 from reuse_audit.hygiene.history import HistoryFileOpt
 from reuse_audit.hygiene.ignores import IgnoreGroupOpt, IgnoreOpt
+from reuse_audit.plan.formats import PlanFormat
+from reuse_audit.report.audit_formats import AuditFormat
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from reuse_audit.bounces.command import VaultUnlock
     from reuse_audit.credentials import VaultContents
     from reuse_audit.findings import FindingKind
+    from reuse_audit.secret import Secret
 
 app = typer.Typer(
     name="reuse-audit",
@@ -170,8 +173,9 @@ def audit(
     no_password: NoPasswordOpt = False,
     password_command: PasswordCommandOpt = None,
     checks: ChecksOpt = "reuse,strength,exposure,variants",
-    output_format: Annotated[str, typer.Option("--format", "-f", envvar=_env("FORMAT"),
-                                               help="table, json, csv, markdown or html.")] = "table",
+    output_format: Annotated[AuditFormat, typer.Option("--format", "-f", envvar=_env("FORMAT"),
+                                                       case_sensitive=False, help="Report format.")
+                             ] = AuditFormat.TABLE,
     output: OutputOpt = None,
     offline: OfflineOpt = False,
     hibp_url: HibpUrlOpt = "https://api.pwnedpasswords.com",
@@ -199,15 +203,13 @@ def audit(
     from reuse_audit.findings import parse_kinds
     from reuse_audit.hygiene import HygieneInputError
     from reuse_audit.hygiene.commands import HygieneRun
-    from reuse_audit.report.audit_formats import AuditFormat, summary_line
+    from reuse_audit.report.audit_formats import summary_line
 
     try:
-        fmt = AuditFormat(output_format.lower())
         selected = parse_checks(checks)
         fail_kinds = parse_kinds(fail_on)
     except ValueError as exc:
-        fail(str(exc) if "check" in str(exc) or "kind" in str(exc) else
-             f"unknown --format {output_format!r} (table, json, csv, markdown, html)")
+        fail(str(exc))
     try:
         hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
     except HygieneInputError as exc:
@@ -218,7 +220,7 @@ def audit(
         exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
     )
     outcome = hygiene.apply(_run_checks(contents, options, quiet))
-    _emit(outcome.render(fmt, _table_width()), output)
+    _emit(outcome.render(output_format, _table_width()), output)
     try:
         trend = outcome.record_history()
     except HygieneInputError as exc:
@@ -254,6 +256,7 @@ def _table_width() -> int | None:
 
 def _exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned: int, strict: bool) -> int:
     from reuse_audit.findings import FindingKind
+
     if strict and result.unknown_exposure:
         return EXIT_INCOMPLETE
     for e in result.entries:
@@ -294,8 +297,9 @@ def plan(
     no_password: NoPasswordOpt = False,
     password_command: PasswordCommandOpt = None,
     checks: ChecksOpt = "reuse,strength,exposure,variants",
-    output_format: Annotated[str, typer.Option("--format", "-f", envvar=_env("FORMAT"),
-                                               help="table, json, csv, markdown or html.")] = "table",
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=_env("FORMAT"),
+                                                      case_sensitive=False, help="Plan format.")
+                             ] = PlanFormat.TABLE,
     output: OutputOpt = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every entry, not only those with "
                                                          "something to do.")] = False,
@@ -318,14 +322,11 @@ def plan(
     """
     from reuse_audit.audit import AuditOptions, ExposureSettings, parse_checks
     from reuse_audit.checks.strength import StrengthPolicy
-    from reuse_audit.plan.formats import PlanFormat
 
     try:
-        fmt = PlanFormat(output_format.lower())
         selected = parse_checks(checks)
     except ValueError as exc:
-        fail(str(exc) if "check" in str(exc) else
-             f"unknown --format {output_format!r} (table, json, csv, markdown, html)")
+        fail(str(exc))
     language = _lang(lang)
     imap = ImapOptions(imap_user, imap_password_stdin, imap_password_command, ca_file)
     evidence, from_addresses = _breached_from(breached_from or [], language, quiet, imap, password_stdin)
@@ -336,8 +337,8 @@ def plan(
         checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=True,
         exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
     )
-    _make_plan(contents, options, selectors, stolen, evidence, fmt, language, show_all, include_excluded,
-               output, quiet, strict, breached_from_given=bool(breached_from))
+    _make_plan(contents, options, selectors, stolen, evidence, output_format, language, show_all, include_excluded,
+               output, quiet, strict)
 
 
 def _lang(lang: str | None) -> str:
@@ -348,11 +349,11 @@ def _lang(lang: str | None) -> str:
     return resolve_lang(lang)
 
 
-def _prompt_stolen_password() -> tuple[object, ...]:
+def _prompt_stolen_password() -> tuple[Secret, ...]:
     import getpass
     import os
 
-    from reuse_audit.secret import Secret
+    from reuse_audit.secret import Secret as Stolen
 
     try:
         os.close(os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY))  # only proves a terminal exists
@@ -364,7 +365,7 @@ def _prompt_stolen_password() -> tuple[object, ...]:
         fail("no breached password entered")
     if not value:
         fail("no breached password entered")
-    return (Secret(value),)
+    return (Stolen(value),)
 
 
 def _breached_from(sources: list[str], language: str, quiet: bool, imap: ImapOptions,
@@ -393,8 +394,11 @@ def _breached_from(sources: list[str], language: str, quiet: bool, imap: ImapOpt
     return tuple(plan_header_lines(scan, language)), addresses
 
 
-def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, show_all,  # type: ignore[no-untyped-def]
-               include_excluded, output, quiet, strict, breached_from_given=False) -> None:
+def _make_plan(contents: VaultContents, options: AuditOptions, selectors: list[str], stolen: tuple[Secret, ...],
+               evidence: tuple[str, ...], fmt: PlanFormat, language: str, show_all: bool, include_excluded: bool,
+               output: Path | None, quiet: bool, strict: bool) -> NoReturn:
+    from dataclasses import replace
+
     from reuse_audit.checks.reuse import secret_index
     from reuse_audit.plan.breach import SelectorError, select
     from reuse_audit.plan.formats import render_plan
@@ -407,12 +411,15 @@ def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, sh
         try:
             selection = select(selectors, creds)
         except SelectorError as exc:
-            fail(str(exc))
-        breach = BreachInput(selection, tuple(selectors), tuple(stolen), tuple(evidence))
+            fail(contents.redact(str(exc)))
+        # a selector is echoed in the plan: never let one that happens to be a password through
+        hide = contents.redact
+        selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})
+        breach = BreachInput(selection, tuple(hide(x) for x in selectors), stolen, evidence)
     elif evidence:
         from reuse_audit.plan.breach import Selection
 
-        breach = BreachInput(Selection((), (), (), {}), (), (), tuple(evidence))
+        breach = BreachInput(Selection((), (), (), {}), (), (), evidence)
     result = _run_checks(contents, options, quiet)
     passwords, _ = secret_index(creds)
     made = build_plan(result, breach, include_excluded=include_excluded, passwords=passwords)
@@ -429,8 +436,8 @@ def _make_plan(contents, options, selectors, stolen, evidence, fmt, language, sh
 
 @app.command()
 def demo(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, markdown or html."
-                                               )] = "table",
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                                      help="Plan format.")] = PlanFormat.TABLE,
     lang: Annotated[str | None, typer.Option("--lang", envvar=_env("LANG"), help="en or ja.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Show every entry.")] = False,
     quiet: QuietOpt = False,
@@ -441,18 +448,13 @@ def demo(
     """
     from reuse_audit.audit import AuditOptions, ExposureSettings
     from reuse_audit.demo import demo_paths, demo_vault
-    from reuse_audit.plan.formats import PlanFormat
 
-    try:
-        fmt = PlanFormat(output_format.lower())
-    except ValueError:
-        fail(f"unknown --format {output_format!r}")
     language = _lang(lang)
     with demo_paths() as (vault_path, pwned_path):
         contents = demo_vault(vault_path)
         options = AuditOptions(include_excluded=True,
                                exposure=ExposureSettings(offline=True, hibp_file=pwned_path))
-        _make_plan(contents, options, ["admin@aaa.jp"], (), (), fmt, language, show_all, False, None, quiet,
+        _make_plan(contents, options, ["admin@aaa.jp"], (), (), output_format, language, show_all, False, None, quiet,
                    False)
 
 
