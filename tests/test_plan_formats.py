@@ -19,6 +19,7 @@ from reuse_audit.plan import i18n
 from reuse_audit.plan.formats import PlanFormat, plan_document, render_plan
 from reuse_audit.plan.i18n import Translator, resolve_lang
 from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, Reason, RotationStep
+from reuse_audit.report import escape
 
 REPO = Path(__file__).resolve().parents[1]
 PO = REPO / "reuse_audit" / "locale" / "ja" / "LC_MESSAGES" / "reuse_audit.po"
@@ -306,6 +307,15 @@ def test_every_reason_code_of_the_model_has_a_sentence() -> None:
 
 def test_an_unknown_reason_code_is_shown_rather_than_failing() -> None:
     assert Translator("ja").reason_text(R("new_code", x=1)) == "new_code (x=1)"
+
+
+def test_a_reuse_reason_without_a_count_is_shown_rather_than_failing() -> None:
+    assert Translator("en").reason_text(R("reused", others="many", group="R1")) == "reused (others=many, group=R1)"
+
+
+def test_a_number_parameter_that_is_not_a_number_is_still_escaped() -> None:
+    text = Translator("en").reason_text(R("weak", score="<b>*x*</b>"), quote=escape.markdown)
+    assert "<b>" not in text and "*x*" not in text
 
 
 def test_every_action_and_tier_reads_in_japanese() -> None:

@@ -29,7 +29,7 @@ VAULT = [
     E("Forum", "password1", "kamome", "https://forum.example.org/"),
     E("Bank", "Zr4!tW8#pQ2&nL6^xV0s", "1234567", "https://bank.example/", otp=OTP),
     E("Excluded sharer", MAIL, "x", "https://excluded.example/", excluded="quality"),
-    E("Excluded weak", "abc", "x", "https://excluded2.example/", excluded="quality"),
+    E("Excluded weak", "qwz", "x", "https://excluded2.example/", excluded="quality"),
     E("Trash sharer", MAIL, "admin@aaa.jp", "https://trash.example/", recycle=True),
 ]
 

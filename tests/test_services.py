@@ -197,7 +197,7 @@ def test_override_without_2fa_data_is_marked_unknown_not_none() -> None:
 
 
 @pytest.mark.parametrize(
-    "host", [None, "", "192.168.1.1", "nas", "co.jp", "unknown-site.example", "ドメイン.jp"]
+    "host", [None, "", "192.168.1.1", "nas", "co.jp", "unknown-site.example", "ドメイン.jp", "[::1", "[x]"]
 )
 def test_unknown_hosts_have_no_service(host: str | None) -> None:
     assert lookup_service(host) is None

@@ -289,3 +289,10 @@ def test_variant_search_neither_prints_nor_logs(
     variant_kind("hunter2", "Hunter2!")
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == "" and caplog.records == []
+
+
+def test_no_password_skeleton_stays_cached_after_the_check() -> None:
+    from reuse_audit.checks.variant_distance import whole_token_runs
+
+    find_variant_groups(["correct-horse-battery-staple", "correct-horse-battery-stable9"])
+    assert whole_token_runs.cache_info().currsize == 0

@@ -101,11 +101,14 @@ def find_variant_groups(passwords: Sequence[str]) -> list[VariantCluster]:
             )
         forms.append(password_forms(password))
     linker = _Linker(forms)
-    _link_same_skeleton(forms, linker)
-    _link_same_core(forms, linker)
-    _link_one_edit(forms, linker)
-    _link_two_edits(forms, linker)
-    _link_shared_run(forms, linker)
+    try:
+        _link_same_skeleton(forms, linker)
+        _link_same_core(forms, linker)
+        _link_one_edit(forms, linker)
+        _link_two_edits(forms, linker)
+        _link_shared_run(forms, linker)
+    finally:
+        whole_token_runs.cache_clear()  # its keys are password skeletons: keep none past the check
     return linker.clusters()
 
 

@@ -6,7 +6,7 @@ message; a password that could not be checked is ``UNKNOWN`` with a reason, neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +16,11 @@ from reuse_audit.exposure.model import (
     ExposureResult,
     ExposureServiceError,
     ExposureStatus,
+    ProgressCallback,
     VerifyReport,
 )
 from reuse_audit.exposure.offline import check_offline
+from reuse_audit.exposure.range_body import results_by_key
 from reuse_audit.exposure.verify import verify_hibp_file
 from reuse_audit.secret import Secret
 
@@ -49,7 +51,7 @@ def check_exposure(
     hibp_file: Path | None = None,
     offline: bool = False,
     workers: int = 16,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
     timeout: float = 10.0,
     total_timeout: float = 300.0,
     retry_policy: RetryPolicy | None = None,
@@ -70,33 +72,25 @@ def check_exposure(
         raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, "workers must be at least 1")
     if not (timeout > 0 and total_timeout > 0):
         raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, "timeouts must be positive")
-    if hibp_file is not None:
-        return check_offline([HashKey.of(p) for p in passwords], Path(hibp_file), progress)
-    if offline:
+    if offline and hibp_file is None:
         return [ExposureResult.skipped(OFFLINE_WITHOUT_FILE) for _ in passwords]
+    keys = [HashKey.of(p) for p in passwords]
+    if hibp_file is not None:
+        return check_offline(keys, Path(hibp_file), progress)
     # requests is imported only when the network is really used: offline runs start faster
     from reuse_audit.exposure.online import RetryPolicy, check_online
     from reuse_audit.exposure.session import checked_base_url
 
-    base_url = checked_base_url(hibp_url)
-    keys = [HashKey.of(p) for p in passwords]
     outcomes = check_online(
         keys,
-        base_url=base_url,
+        base_url=checked_base_url(hibp_url),
         workers=workers,
         timeout=timeout,
         total_timeout=total_timeout,
         policy=retry_policy or RetryPolicy(),
         progress=progress,
     )
-    results: list[ExposureResult] = []
-    for key in keys:
-        outcome = outcomes[key.prefix]
-        if outcome.counts is None:
-            results.append(ExposureResult.unknown(outcome.failure or f"HIBP range {key.prefix}: unavailable"))
-        else:
-            results.append(ExposureResult.from_count(outcome.counts[key.suffix]))
-    return results
+    return results_by_key(keys, outcomes)
 
 
 def __getattr__(name: str) -> Any:

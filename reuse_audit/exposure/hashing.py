@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reuse_audit.secret import Secret
 
 PREFIX_LENGTH = 5
-SHA1_HEX_LENGTH = 40
 _SHA1_HEX = re.compile(r"[0-9A-F]{40}")
 
 
@@ -45,3 +45,11 @@ class HashKey:
         return f"HashKey({self.prefix}...)"
 
     __str__ = __repr__
+
+
+def suffixes_by_prefix(keys: Iterable[HashKey]) -> dict[str, set[str]]:
+    """The distinct suffixes wanted under each distinct prefix: one range read (or request) per prefix."""
+    by_prefix: dict[str, set[str]] = {}
+    for key in keys:
+        by_prefix.setdefault(key.prefix, set()).add(key.suffix)
+    return by_prefix

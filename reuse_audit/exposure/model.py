@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+
+ProgressCallback = Callable[[int, int], None]
+"""``progress(done, total)``, called as ranges, hashes or bytes of a check complete."""
 
 
 class ExposureStatus(StrEnum):

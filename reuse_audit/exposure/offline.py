@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from reuse_audit.exposure.hashing import HashKey
-from reuse_audit.exposure.model import ExposureErrorCode, ExposureResult, ExposureServiceError
+from reuse_audit.exposure.model import ExposureErrorCode, ExposureResult, ExposureServiceError, ProgressCallback
+from reuse_audit.exposure.range_body import RangeOutcome, results_by_key
 from reuse_audit.exposure.range_directory import looks_like_range_directory, lookup_ranges
 from reuse_audit.exposure.sorted_file import SortedHashFile
-
-ProgressCallback = Callable[[int, int], None]
 
 
 def check_offline(
@@ -25,17 +24,8 @@ def check_offline(
         raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}")
     if path.is_dir():
         return _check_directory(keys, path, progress)
-    return _check_sorted_file(keys, path, progress)
-
-
-def _check_sorted_file(keys: Sequence[HashKey], path: Path, progress: ProgressCallback | None) -> list[ExposureResult]:
-    digests = sorted({key.digest for key in keys})
-    counts: dict[str, int] = {}
     with SortedHashFile(path) as hashes:
-        for done, digest in enumerate(digests, start=1):
-            counts[digest] = hashes.lookup(digest)
-            if progress is not None:
-                progress(done, len(digests))
+        counts = hashes.lookup_many((key.digest for key in keys), progress)
     return [ExposureResult.from_count(counts[key.digest]) for key in keys]
 
 
@@ -46,16 +36,9 @@ def _check_directory(keys: Sequence[HashKey], path: Path, progress: ProgressCall
             f"not a Pwned Passwords range directory (no XXXXX.txt range files): {path}",
         )
     total = len({key.prefix for key in keys})
-    by_prefix = {}
+    by_prefix: dict[str, RangeOutcome] = {}
     for done, outcome in enumerate(lookup_ranges(path, keys), start=1):
         by_prefix[outcome.prefix] = outcome
         if progress is not None:
             progress(done, total)
-    results: list[ExposureResult] = []
-    for key in keys:
-        outcome = by_prefix[key.prefix]
-        if outcome.counts is None:
-            results.append(ExposureResult.unknown(outcome.failure or f"HIBP range {key.prefix}: unavailable"))
-        else:
-            results.append(ExposureResult.from_count(outcome.counts[key.suffix]))
-    return results
+    return results_by_key(keys, by_prefix)

@@ -5,20 +5,19 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import requests
 
-from reuse_audit.exposure.hashing import HashKey
-from reuse_audit.exposure.range_body import MalformedRangeBody, find_counts
+from reuse_audit.exposure.hashing import HashKey, suffixes_by_prefix
+from reuse_audit.exposure.model import ProgressCallback
+from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts
 from reuse_audit.exposure.session import build_session
 
 log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -36,33 +35,18 @@ class RetryPolicy:
         return nominal * random.uniform(0.5, 1.0)
 
 
-@dataclass(frozen=True)
-class RangeOutcome:
-    """The counts of the wanted suffixes of one prefix, or why the range could not be read."""
-
-    prefix: str
-    counts: Mapping[str, int] | None = field(repr=False)  # keyed by suffix: never to be printed
-    failure: str | None  # e.g. "HIBP range 1A2B3: HTTP 500 after 4 tries"
-
-
 class RangeClient:
-    """Fetches ``GET {base}/range/{PREFIX}`` with explicit timeouts, retries and a shared deadline."""
+    """Fetches ``GET {base}/range/{PREFIX}`` with explicit timeouts, retries and a deadline shared by every
+    fetch: ``total_timeout`` seconds from the client's creation."""
 
     def __init__(
-        self,
-        session: requests.Session,
-        base_url: str,
-        *,
-        timeout: float,
-        deadline: float,
-        total_timeout: float,
-        policy: RetryPolicy,
+        self, session: requests.Session, base_url: str, *, timeout: float, total_timeout: float, policy: RetryPolicy
     ) -> None:
         self._session = session
         self._base_url = base_url
         self._connect_timeout = min(timeout, 5.0)
         self._read_timeout = timeout
-        self._deadline = deadline
+        self._deadline = time.monotonic() + total_timeout
         self._total_timeout = total_timeout
         self._policy = policy
 
@@ -136,22 +120,13 @@ def check_online(
 
     ``progress(done, total)`` is called from the calling thread after each prefix completes.
     """
-    by_prefix: dict[str, set[str]] = {}
-    for key in keys:
-        by_prefix.setdefault(key.prefix, set()).add(key.suffix)
+    by_prefix = suffixes_by_prefix(keys)
     total = len(by_prefix)
     if total == 0:
         return {}
     own_session = session is None
     http = build_session(workers) if session is None else session
-    client = RangeClient(
-        http,
-        base_url,
-        timeout=timeout,
-        deadline=time.monotonic() + total_timeout,
-        total_timeout=total_timeout,
-        policy=policy,
-    )
+    client = RangeClient(http, base_url, timeout=timeout, total_timeout=total_timeout, policy=policy)
     outcomes: dict[str, RangeOutcome] = {}
     executor = ThreadPoolExecutor(max_workers=max(1, min(workers, total)), thread_name_prefix="hibp")
     try:

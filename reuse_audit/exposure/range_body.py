@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from reuse_audit.exposure.hashing import HashKey
+from reuse_audit.exposure.model import ExposureResult
 
 _LINE = rb"[0-9A-Fa-f]{35}:[0-9][0-9,]*"
 # Tolerant: CRLF or LF, final newline or not, lowercase hex, counts written as "1,234".
@@ -13,6 +17,27 @@ _ONE_LINE = re.compile(_LINE + rb"\r?")
 
 class MalformedRangeBody(ValueError):
     """A range body that does not parse. The message holds a line number, never line content."""
+
+
+@dataclass(frozen=True)
+class RangeOutcome:
+    """The counts of the wanted suffixes of one prefix, or why its range (online or a file) could not be read."""
+
+    prefix: str
+    counts: Mapping[str, int] | None = field(repr=False)  # keyed by suffix: never to be printed
+    failure: str | None  # e.g. "HIBP range 1A2B3: HTTP 500 after 4 tries"
+
+
+def results_by_key(keys: Sequence[HashKey], outcomes: Mapping[str, RangeOutcome]) -> list[ExposureResult]:
+    """One result per key from the outcome of its prefix; ``UNKNOWN`` with the failure when the range failed."""
+    results: list[ExposureResult] = []
+    for key in keys:
+        outcome = outcomes[key.prefix]
+        if outcome.counts is None:
+            results.append(ExposureResult.unknown(outcome.failure or f"HIBP range {key.prefix}: unavailable"))
+        else:
+            results.append(ExposureResult.from_count(outcome.counts[key.suffix]))
+    return results
 
 
 def find_counts(body: bytes, suffixes: Collection[str]) -> dict[str, int]:

@@ -5,23 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from reuse_audit.exposure.hashing import HashKey
-from reuse_audit.exposure.range_body import MalformedRangeBody, find_counts
+from reuse_audit.exposure.hashing import HashKey, suffixes_by_prefix
+from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts
 
 RANGE_COUNT = 16**5
 RANGE_FILE_NAME = re.compile(r"[0-9A-Fa-f]{5}\.txt")
-
-
-@dataclass(frozen=True)
-class RangeFileOutcome:
-    """The counts of the wanted suffixes of one prefix, or why its range file could not be used."""
-
-    prefix: str
-    counts: dict[str, int] | None = field(repr=False)  # keyed by suffix: never to be printed
-    failure: str | None
 
 
 def looks_like_range_directory(path: Path) -> bool:
@@ -46,24 +36,22 @@ def range_file(directory: Path, prefix: str) -> Path | None:
     return None
 
 
-def lookup_ranges(directory: Path, keys: Iterable[HashKey]) -> Iterator[RangeFileOutcome]:
+def lookup_ranges(directory: Path, keys: Iterable[HashKey]) -> Iterator[RangeOutcome]:
     """Read each needed range file once, in prefix order, yielding one outcome per distinct prefix."""
-    by_prefix: dict[str, set[str]] = {}
-    for key in keys:
-        by_prefix.setdefault(key.prefix, set()).add(key.suffix)
+    by_prefix = suffixes_by_prefix(keys)
     for prefix in sorted(by_prefix):
         yield _lookup_range(directory, prefix, by_prefix[prefix])
 
 
-def _lookup_range(directory: Path, prefix: str, suffixes: set[str]) -> RangeFileOutcome:
+def _lookup_range(directory: Path, prefix: str, suffixes: set[str]) -> RangeOutcome:
     path = range_file(directory, prefix)
     if path is None:
-        return RangeFileOutcome(prefix, None, f"HIBP range file {prefix}.txt missing in {directory}")
+        return RangeOutcome(prefix, None, f"HIBP range file {prefix}.txt missing in {directory}")
     try:
         body = path.read_bytes()
     except OSError as exc:
-        return RangeFileOutcome(prefix, None, f"HIBP range file {prefix}.txt unreadable: {exc.strerror}")
+        return RangeOutcome(prefix, None, f"HIBP range file {prefix}.txt unreadable: {exc.strerror}")
     try:
-        return RangeFileOutcome(prefix, find_counts(body, suffixes), None)
+        return RangeOutcome(prefix, find_counts(body, suffixes), None)
     except MalformedRangeBody as exc:
-        return RangeFileOutcome(prefix, None, f"HIBP range file {prefix}.txt: {exc}")
+        return RangeOutcome(prefix, None, f"HIBP range file {prefix}.txt: {exc}")

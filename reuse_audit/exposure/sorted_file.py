@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
-from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError
+from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback
 
 PAGE_SIZE = 4096
 _SAMPLES = 16  # pages checked on open besides the first: evenly spaced, the last one at the end
@@ -134,9 +134,18 @@ class SortedHashFile:
             os.close(self._fd)
             self._fd = -1
 
-    def lookup_many(self, digests: Iterable[str]) -> dict[str, int]:
-        """Breach count (0 when absent) of each uppercase SHA-1 hex digest, looked up in sorted order."""
-        return {digest: self.lookup(digest) for digest in sorted(set(digests))}
+    def lookup_many(self, digests: Iterable[str], progress: ProgressCallback | None = None) -> dict[str, int]:
+        """Breach count (0 when absent) of each uppercase SHA-1 hex digest, looked up in sorted order.
+
+        ``progress(done, total)`` is called after each distinct digest.
+        """
+        ordered = sorted(set(digests))
+        counts: dict[str, int] = {}
+        for done, digest in enumerate(ordered, start=1):
+            counts[digest] = self.lookup(digest)
+            if progress is not None:
+                progress(done, len(ordered))
+        return counts
 
     def lookup(self, digest: str) -> int:
         """Breach count of one uppercase SHA-1 hex digest, 0 when absent."""

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, VerifyReport
-from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME, range_file
-
-ProgressCallback = Callable[[int, int], None]
+from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback, VerifyReport
+from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME
 
 _CHUNK = 8 << 20
 _FAST_LINES = re.compile(rb"(?:[0-9A-F]{40}:[0-9]+\r?\n)*")
@@ -116,11 +113,11 @@ def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyRe
     present_map = _present_ranges(path)
     for index in range(RANGE_COUNT):
         prefix = f"{index:05X}"
-        file = range_file(path, prefix) if present_map[index] else None
-        if file is not None:
+        name = _range_file_name(prefix, present_map[index])
+        if name is not None:
             present += 1
             previous = b""
-            for number, raw in enumerate(file.read_bytes().splitlines(), start=1):
+            for number, raw in enumerate((path / name).read_bytes().splitlines(), start=1):
                 if not raw.strip():
                     continue
                 lines += 1
@@ -153,11 +150,32 @@ def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyRe
     )
 
 
+_UPPER_NAME = 1
+_LOWER_NAME = 2
+
+
 def _present_ranges(path: Path) -> bytearray:
-    """A 1 MiB map of which range files exist, from one directory listing instead of 1M stat calls."""
+    """A 1 MiB map of which range files exist, from one directory listing instead of 1M stat calls.
+
+    Each byte has ``_UPPER_NAME`` set when ``XXXXX.txt`` is a file, ``_LOWER_NAME`` when ``xxxxx.txt`` is
+    (as :func:`~reuse_audit.exposure.range_directory.range_file` looks them up; mixed case is not found).
+    """
     present = bytearray(RANGE_COUNT)
     with os.scandir(path) as entries:
         for entry in entries:
-            if RANGE_FILE_NAME.fullmatch(entry.name):
-                present[int(entry.name[:5], 16)] = 1
+            if RANGE_FILE_NAME.fullmatch(entry.name) and entry.is_file():
+                prefix = entry.name[:5]
+                if prefix == prefix.upper():
+                    present[int(prefix, 16)] |= _UPPER_NAME
+                if prefix == prefix.lower():
+                    present[int(prefix, 16)] |= _LOWER_NAME
     return present
+
+
+def _range_file_name(prefix: str, flags: int) -> str | None:
+    """The name of the range file of an uppercase ``prefix``, the uppercase one first, or None if missing."""
+    if flags & _UPPER_NAME:
+        return f"{prefix}.txt"
+    if flags & _LOWER_NAME:
+        return f"{prefix.lower()}.txt"
+    return None

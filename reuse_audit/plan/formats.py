@@ -116,7 +116,10 @@ def _step_dict(s: RotationStep, t: Translator) -> dict[str, Any]:
 def plan_document(plan: Plan, *, lang: str = "en", extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The versioned JSON document of a plan: every step in plan order, reasons as sentences in ``lang``
     and as codes. ``extra`` adds top-level keys; it may not replace one of the document's own."""
-    t = Translator(lang)
+    return _document(plan, Translator(lang), extra)
+
+
+def _document(plan: Plan, t: Translator, extra: dict[str, Any] | None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "reuse-audit", "version": __version__},
@@ -141,7 +144,7 @@ def plan_document(plan: Plan, *, lang: str = "en", extra: dict[str, Any] | None 
 
 
 def render_json(plan: Plan, o: _Options) -> str:
-    return json.dumps(plan_document(plan, lang=o.t.lang, extra=o.extra), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_document(plan, o.t, o.extra), indent=2, ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = ("step", "tier", "action", "title", "username", "url", "group", "reasons", "reason_codes",
@@ -222,7 +225,8 @@ def _header_lines(plan: Plan, t: Translator) -> list[tuple[str, str]]:
             lines.append((t.heading("mailbox"), f"{m.address} ({where})" if where else m.address))
         if not b.mailboxes and b.selectors:
             lines.append((t.heading("selectors"), ", ".join(b.selectors)))
-        extra_addresses = [a for a in b.breached_addresses if a not in {m.address for m in b.mailboxes}]
+        mailbox_addresses = {m.address for m in b.mailboxes}
+        extra_addresses = [a for a in b.breached_addresses if a not in mailbox_addresses]
         if extra_addresses:
             lines.append((t.heading("breached_addresses"), ", ".join(extra_addresses)))
         if b.password_given:

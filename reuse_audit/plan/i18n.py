@@ -280,14 +280,15 @@ class Translator:
         if code == "policy":
             return self._policy(p)
         values: dict[str, object] = {k: quote(v) for k, v in p.items()}
-        if code == "reused":
-            others = _int(p.get("others", ""))
-            n = others if isinstance(others, int) else 2
-            return self.ngettext(*REUSED, n).format(others=others, group=values.get("group", ""))
+        # Numbers are put in as ints; a parameter that is not a number stays quoted like any other value.
+        for number in ("count", "score", "length", "others"):
+            n = _int(p.get(number, ""))
+            if isinstance(n, int):
+                values[number] = n
+        others = values.get("others")
+        if code == "reused" and isinstance(others, int):
+            return self.ngettext(*REUSED, others).format(others=others, group=values.get("group", ""))
         if code in REASONS:
-            for number in ("count", "score", "length"):
-                if number in p:
-                    values[number] = _int(p[number])
             if "what" in p:
                 values["what"] = self.what_text(p["what"], quote)
             if "kinds" in p:

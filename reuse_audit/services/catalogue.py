@@ -182,11 +182,6 @@ def lookup_service(host: str | None) -> Service | None:
     return _resolve(_catalogue(), normalised)
 
 
-def catalogue_size() -> int:
-    """How many hosts and registrable domains the catalogue knows (loads it)."""
-    return len(_catalogue())
-
-
 def change_password_url(host: str) -> str:
     """The W3C "well-known URL for changing passwords" of ``host``: ``https://HOST/.well-known/change-password``.
 

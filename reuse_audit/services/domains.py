@@ -53,11 +53,12 @@ def normalise_host(host: str) -> str | None:
         host = host[1:-1]
     if not host:
         return None
-    if is_ip_address(host):
+    try:
         return str(ipaddress.ip_address(host))
-    labels = host.split(".")
+    except ValueError:
+        pass  # a host name
     decoded: list[str] = []
-    for label in labels:
+    for label in host.split("."):
         if not _LABEL.match(label):
             return None
         if label.startswith("xn--"):
