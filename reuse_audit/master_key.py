@@ -40,7 +40,7 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
             raise KeySourceError("--password-stdin: nothing on standard input")
         return VaultKey(Secret(line.rstrip("\r\n")), src.keyfile)
     if src.password_command is not None:
-        return VaultKey(_from_command(src.password_command), src.keyfile)
+        return VaultKey(password_from_command(src.password_command), src.keyfile)
     if not sys.stdin.isatty():
         raise KeySourceError(
             "no terminal to ask for the master password: use --password-stdin, --password-command CMD, "
@@ -52,23 +52,28 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
         raise KeySourceError("no master password entered") from None
 
 
-def _from_command(command: str) -> Secret:
+def password_from_command(command: str, option: str = "--password-command") -> Secret:
+    """Run ``command`` (no shell) and return the first line it prints, masked.
+
+    Any failure is a :class:`KeySourceError` naming ``option``; a non-zero exit carries the last line
+    of the command's stderr (never its stdout, which may hold the password).
+    """
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise KeySourceError(f"--password-command: cannot parse the command ({exc})") from None
+        raise KeySourceError(f"{option}: cannot parse the command ({exc})") from None
     if not argv:
-        raise KeySourceError("--password-command is empty")
+        raise KeySourceError(f"{option} is empty")
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     except FileNotFoundError:
-        raise KeySourceError(f"--password-command: {argv[0]}: command not found") from None
+        raise KeySourceError(f"{option}: {argv[0]}: command not found") from None
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise KeySourceError(f"--password-command: {argv[0]} failed ({type(exc).__name__})") from None
+        raise KeySourceError(f"{option}: {argv[0]} failed ({type(exc).__name__})") from None
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise KeySourceError(f"--password-command: {argv[0]} exited {proc.returncode}: {last}")
+        raise KeySourceError(f"{option}: {argv[0]} exited {proc.returncode}: {last}")
     lines = proc.stdout.splitlines()
     if not lines:
-        raise KeySourceError(f"--password-command: {argv[0]} printed nothing")
+        raise KeySourceError(f"{option}: {argv[0]} printed nothing")
     return Secret(lines[0])

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import getpass
 import re
-import shlex
-import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -23,22 +20,13 @@ from reuse_audit.bounces.report import OutputFormat
 from reuse_audit.bounces.scan import find_compromised
 from reuse_audit.bounces.sources import ImapFolder, ImapLogin, MailSourceError, is_imap_url
 from reuse_audit.bounces.verdict import Thresholds
+from reuse_audit.master_key import KeySource, KeySourceError, password_from_command
 from reuse_audit.safe_write import write_private
 from reuse_audit.secret import Secret
 
-
-@dataclass(frozen=True)
-class VaultUnlock:
-    """How `--vault` is unlocked: the same choices as `audit` (never a password on the command line)."""
-
-    keyfile: Path | None = None
-    password_stdin: bool = False
-    no_password: bool = False
-    password_command: str | None = None
-
-
+# How `--vault` is unlocked: the same choices as `audit` (never a password on the command line).
+VaultUnlock = KeySource
 MeFromVault = Callable[[Path, VaultUnlock], list[str]]
-PASSWORD_COMMAND_TIMEOUT = 60
 _SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -58,18 +46,6 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     except ValueError:
         raise BadInput(f"--since: expected e.g. 14d, 36h or 2024-05-01, got {value!r}") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _password_from_command(command: str) -> Secret:
-    try:
-        done = subprocess.run(shlex.split(command), capture_output=True, timeout=PASSWORD_COMMAND_TIMEOUT,
-                              check=False)
-    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        raise BadInput(f"--imap-password-command could not run: {exc.__class__.__name__}") from None
-    if done.returncode != 0:
-        raise BadInput(f"--imap-password-command failed with exit code {done.returncode}")
-    lines = done.stdout.decode("utf-8", errors="replace").splitlines()
-    return Secret(lines[0] if lines else "")
 
 
 def imap_login_from_options(
@@ -96,7 +72,10 @@ def imap_login_from_options(
             raise BadInput("only one option may read stdin; the vault password already does")
         password = Secret(sys.stdin.readline().rstrip("\r\n"))
     elif password_command:
-        password = _password_from_command(password_command)
+        try:
+            password = password_from_command(password_command, "--imap-password-command")
+        except KeySourceError as exc:
+            raise BadInput(str(exc)) from None
     else:
         try:
             password = Secret(getpass.getpass(f"IMAP password for {user}: "))

@@ -25,6 +25,7 @@ from flufl.bounce import all_failures
 logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
 
 _HEADER_PARSER = BytesHeaderParser(policy=email.policy.compat32)
+_TEXT_HEADER_PARSER = HeaderParser(policy=email.policy.compat32)
 
 _DAEMON_LOCALPARTS = frozenset({"mailer-daemon", "mailer_daemon", "mailerdaemon"})
 _POSTMASTER_LOCALPARTS = frozenset({"postmaster", "post_master", "poostmaster"})
@@ -213,7 +214,9 @@ def might_be_bounce(raw_headers: bytes) -> bool:
         return False
 
 
-def _to_utc(value: str | None) -> datetime | None:
+def message_date(headers: Message) -> datetime | None:
+    """The ``Date`` header in UTC (a date without a zone is taken as UTC); ``None`` when absent or bad."""
+    value = str(headers.get("Date", ""))
     if not value:
         return None
     try:
@@ -240,7 +243,7 @@ def _dsn_blocks(msg: Message) -> list[Message]:
             if isinstance(payload, list):
                 return [block for block in payload if isinstance(block, Message)]
             if isinstance(payload, str):
-                return [HeaderParser(policy=email.policy.compat32).parsestr(chunk) for chunk in
+                return [_TEXT_HEADER_PARSER.parsestr(chunk) for chunk in
                         re.split(r"\r?\n\r?\n", payload) if chunk.strip()]
     return []
 
@@ -326,7 +329,7 @@ def _original_from_headers(headers: Message) -> ReturnedOriginal | None:
     return ReturnedOriginal(
         sender=sender.lower() if sender and "@" in sender else None,
         recipients=recipients,
-        date=_to_utc(str(headers.get("Date", "")) or None),
+        date=message_date(headers),
         message_id=message_id,
         received=tuple(" ".join(str(v).split()) for v in headers.get_all("Received", [])),
         dkim_domains=tuple(dkim_domains),
@@ -357,7 +360,7 @@ def returned_original(msg: Message) -> ReturnedOriginal | None:
                     return found
         elif content_type == "text/rfc822-headers":
             text = _part_text(part)
-            found = _original_from_headers(HeaderParser(policy=email.policy.compat32).parsestr(text.lstrip()))
+            found = _original_from_headers(_TEXT_HEADER_PARSER.parsestr(text.lstrip()))
             if found:
                 return found
         elif content_type == "text/plain":
@@ -367,7 +370,7 @@ def returned_original(msg: Message) -> ReturnedOriginal | None:
         match = _INLINE_ORIGINAL.search(text)
         if match:
             block = text[match.start():]
-            headers = HeaderParser(policy=email.policy.compat32).parsestr(block, headersonly=True)
+            headers = _TEXT_HEADER_PARSER.parsestr(block, headersonly=True)
             found = _original_from_headers(headers)
             if found and (found.received or found.message_id or found.sender):
                 return found
@@ -426,22 +429,22 @@ def _read_bounce(raw: bytes, headers: Message | None) -> Bounce | None:
     original = returned_original(msg)
     # flufl.bounce sometimes reports the original sender or a Message-ID as a "recipient".
     not_recipients = {a for a in (original.sender if original else None, postfix_sender) if a}
+    bounce_to = _bounce_addresses(headers)
     failures: dict[str, DeliveryFailure] = {f.recipient: f for f in dsn_failures if f.recipient}
     for address in sorted(flufl_permanent - not_recipients):
         failures.setdefault(address, DeliveryFailure(address, "failed", ""))
     for address in sorted(flufl_temporary - not_recipients):
         failures.setdefault(address, DeliveryFailure(address, "delayed", ""))
     if not failures:
-        for address in _notice_recipients(msg) - not_recipients - set(_bounce_addresses(headers)):
+        for address in _notice_recipients(msg) - not_recipients - set(bounce_to):
             failures[address] = DeliveryFailure(address)
     if failures:
         temporary = all(f.temporary for f in failures.values())
     else:
         temporary = bool(_DELAY_SUBJECT.search(decode_text(headers.get("Subject"))))
-    bounce_to = _bounce_addresses(headers)
     return Bounce(
-        date=_to_utc(str(headers.get("Date", "")) or None),
-        bounce_to=tuple(dict.fromkeys(bounce_to)),
+        date=message_date(headers),
+        bounce_to=bounce_to,
         reporting_mta=reporting_mta,
         postfix_sender=postfix_sender,
         failures=tuple(failures.values()),

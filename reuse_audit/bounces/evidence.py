@@ -136,24 +136,22 @@ def judge(
                 reasons.append("auth-marker")
             sample = line if sample is None or not _AUTH_MARKER.search(sample) else sample
     dkim = original.dkim_domains if original else ()
-    if any(_within(d, domains) for d in dkim):
+    own_dkim = any(_within(d, domains) for d in dkim)
+    if own_dkim:
         reasons.append("own-dkim")
-    in_sent = bool(
-        sent and sent.given and original and original.message_id
-        and original.message_id.lower() in sent.message_ids
-    )
+    message_id = (original.message_id or "").lower() if original else ""
+    sent_ids = sent.message_ids if sent is not None and sent.given and message_id else None
+    in_sent = sent_ids is not None and message_id in sent_ids
     if reasons:
-        if sent and sent.given and original and original.message_id and not in_sent:
+        if sent_ids is not None and not in_sent:
             reasons.append("not-in-sent")
         return Judgement(Origin.VIA_ACCOUNT, tuple(reasons), in_sent,
                          redact_received(sample, own) if sample else None)
     if in_sent:
         return Judgement(Origin.UNKNOWN, ("in-sent",), True)
-    foreign_dkim = bool(dkim) and not any(_within(d, domains) for d in dkim)
-    if foreign_dkim:
-        return Judgement(Origin.BACKSCATTER, ("foreign-dkim",), False,
-                         redact_received(received[0], own) if received else None)
+    first_hop = redact_received(received[0], own) if received else None
+    if dkim and not own_dkim:
+        return Judgement(Origin.BACKSCATTER, ("foreign-dkim",), False, first_hop)
     if relay_hosts and (received or bounce.reporting_mta):
-        return Judgement(Origin.BACKSCATTER, ("no-provider-hop",), False,
-                         redact_received(received[0], own) if received else None)
+        return Judgement(Origin.BACKSCATTER, ("no-provider-hop",), False, first_hop)
     return Judgement(Origin.UNKNOWN, (), False)

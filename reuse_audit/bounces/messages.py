@@ -124,7 +124,8 @@ def text(lang: str, key: str, **values: object) -> str:
     return template.format(**values)
 
 
-def _minute(value: str | datetime | None) -> str:
+def minute(value: str | datetime | None) -> str:
+    """``2024-05-01 10:35`` from a datetime or its ISO text (bounce times are UTC); ``?`` when unknown."""
     if value is None:
         return "?"
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -136,7 +137,7 @@ def evidence_text(item: Evidence, lang: str) -> str:
     values = dict(item.values)
     for name in ("start", "end"):
         if name in values:
-            values[name] = _minute(values[name])
+            values[name] = minute(values[name])
     if item.kind == "reason":
         values["reason"] = text(lang, f"reason.{values['reason']}")
     return text(lang, f"ev.{item.kind}", **values)
@@ -154,6 +155,6 @@ def summary_line(account: AccountVerdict, lang: str, window_minutes: int) -> str
         minutes=window_minutes if burst is None or burst.kind == "burst" else 24 * 60,
         via=burst.value("via_account") if burst else account.via_account,
         recipients=recipients.value("count") if recipients else account.distinct_recipients,
-        start=_minute(burst.value("start") if burst else account.first),
-        end=_minute(burst.value("end") if burst else account.last),
+        start=minute(burst.value("start") if burst else account.first),
+        end=minute(burst.value("end") if burst else account.last),
     )

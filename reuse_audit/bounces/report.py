@@ -9,30 +9,20 @@ import io
 import json
 import shlex
 from collections.abc import Callable
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from reuse_audit.bounces.messages import evidence_text, text
+from reuse_audit.bounces.messages import evidence_text, minute, text
 from reuse_audit.bounces.scan import BounceScan
 from reuse_audit.bounces.verdict import AccountVerdict, Verdict
+from reuse_audit.report.audit_document import iso
+from reuse_audit.report.escape import rich_text
 
 SCHEMA_VERSION = 1
 TABLE_WIDTH = 120
 _VERDICT_STYLE = {Verdict.COMPROMISED: "bold red", Verdict.SPOOFED: "yellow", Verdict.NONE: "green"}
-
-
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _minute(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else "?"
 
 
 def next_command(vault: str | None, addresses: tuple[str, ...]) -> str:
@@ -54,8 +44,8 @@ def account_json(account: AccountVerdict, lang: str) -> dict[str, object]:
         "unknown": account.unknown,
         "temporary": account.temporary,
         "distinct_recipients": account.distinct_recipients,
-        "first": _iso(account.first),
-        "last": _iso(account.last),
+        "first": iso(account.first),
+        "last": iso(account.last),
         "evidence": [
             {"kind": item.kind, "text": evidence_text(item, lang), **dict(item.values)}
             for item in account.evidence
@@ -78,7 +68,7 @@ def render_table(result: BounceScan, *, lang: str = "en", vault: str | None = No
     console = Console(file=buffer, width=TABLE_WIDTH, force_terminal=False, color_system=None,
                       highlight=False, soft_wrap=False)
     if not result.accounts:
-        console.print(escape(text(lang, "nothing", messages=result.messages)))
+        console.print(rich_text(text(lang, "nothing", messages=result.messages)))
         return buffer.getvalue()
     table = Table(title=text(lang, "title"))
     address_width = min(40, max(len(a.address) for a in result.accounts))
@@ -89,22 +79,22 @@ def render_table(result: BounceScan, *, lang: str = "en", vault: str | None = No
                          overflow="fold", no_wrap=key == "verdict",
                          min_width=address_width if key == "address" else None)
     for account in result.accounts:
-        period = f"{_minute(account.first)} – {_minute(account.last)}"
+        period = f"{minute(account.first)} – {minute(account.last)}"
         table.add_row(
-            escape(account.address),
-            f"[{_VERDICT_STYLE[account.verdict]}]{escape(text(lang, f'verdict.{account.verdict}'))}[/]",
+            rich_text(account.address),
+            f"[{_VERDICT_STYLE[account.verdict]}]{rich_text(text(lang, f'verdict.{account.verdict}'))}[/]",
             str(account.bounces), str(account.via_account), str(account.backscatter), str(account.unknown),
-            str(account.temporary), str(account.distinct_recipients), escape(period),
+            str(account.temporary), str(account.distinct_recipients), rich_text(period),
         )
     console.print(table)
     for account in result.accounts:
         console.print()
-        console.print(escape(text(lang, f"say.{account.verdict}", address=account.address)))
+        console.print(rich_text(text(lang, f"say.{account.verdict}", address=account.address)))
         for item in account.evidence:
-            console.print("  - " + escape(evidence_text(item, lang)))
+            console.print("  - " + rich_text(evidence_text(item, lang)))
     if result.compromised:
         console.print()
-        console.print(escape(text(lang, "next", command=next_command(vault, result.compromised))))
+        console.print(rich_text(text(lang, "next", command=next_command(vault, result.compromised))))
     return buffer.getvalue()
 
 

@@ -10,9 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import Message
-from email.utils import parsedate_to_datetime
 
-from reuse_audit.bounces.detect import Bounce, header_signals, parse_headers, read_bounce
+from reuse_audit.bounces.detect import Bounce, header_signals, message_date, parse_headers, read_bounce
 from reuse_audit.bounces.evidence import SentFolder, judge
 from reuse_audit.bounces.messages import summary_line
 from reuse_audit.bounces.sources import ImapLogin, MailSource, is_imap_url, open_source
@@ -35,14 +34,6 @@ class BounceScan:
     def compromised(self) -> tuple[str, ...]:
         """The addresses judged compromised, in report order."""
         return tuple(a.address for a in self.accounts if a.verdict is Verdict.COMPROMISED)
-
-
-def _date(headers: Message) -> datetime | None:
-    try:
-        parsed = parsedate_to_datetime(str(headers.get("Date", "")))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def about(bounce: Bounce, me: frozenset[str]) -> str | None:
@@ -74,7 +65,7 @@ def read_bounces(
             except Exception:  # noqa: BLE001, S112 - a header block the parser rejects is no bounce we can read
                 continue
             if since is not None:
-                when = _date(headers)
+                when = message_date(headers)
                 if when is not None and when < since:
                     continue
             if not header_signals(headers):

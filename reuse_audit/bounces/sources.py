@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
 from reuse_audit.secret import Secret
@@ -66,6 +66,16 @@ def _read_header_block(handle: BinaryIO) -> bytes:
     return b"".join(lines)
 
 
+def _box_message(box: mailbox.Mailbox[Any], key: str, where: str) -> RawMessage:
+    """One message of a local mailbox: its header block now, the whole message only when asked for."""
+    handle = box.get_file(key)
+    try:
+        headers = _read_header_block(handle)  # type: ignore[arg-type]
+    finally:
+        handle.close()
+    return RawMessage(where, headers, lambda: box.get_bytes(key))
+
+
 @dataclass(frozen=True)
 class MboxSource:
     """An mbox file (Thunderbird keeps each folder as one)."""
@@ -80,16 +90,7 @@ class MboxSource:
             raise MailSourceError(f"cannot read mbox {self.path}: {exc.__class__.__name__}") from None
         try:
             for key in keys:
-                handle = box.get_file(key)
-                try:
-                    headers = _read_header_block(handle)  # type: ignore[arg-type]
-                finally:
-                    handle.close()
-
-                def load(k: str = key) -> bytes:
-                    return box.get_bytes(k)
-
-                yield RawMessage(f"{self.path}#{key}", headers, load)
+                yield _box_message(box, key, f"{self.path}#{key}")
         finally:
             box.close()
 
@@ -108,18 +109,10 @@ class MaildirSource:
             raise MailSourceError(f"cannot read Maildir {self.path}: {exc.__class__.__name__}") from None
         for key in keys:
             try:
-                handle = box.get_file(key)
+                message = _box_message(box, key, f"{self.path}/{key}")
             except (OSError, KeyError):
                 continue  # deleted while we read: a live Maildir changes under us
-            try:
-                headers = _read_header_block(handle)  # type: ignore[arg-type]
-            finally:
-                handle.close()
-
-            def load(k: str = key) -> bytes:
-                return box.get_bytes(k)
-
-            yield RawMessage(f"{self.path}/{key}", headers, load)
+            yield message
 
 
 @dataclass(frozen=True)

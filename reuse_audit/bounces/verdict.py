@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from reuse_audit.bounces.detect import Bounce
 from reuse_audit.bounces.evidence import Judgement, Origin, SentFolder
@@ -88,7 +89,7 @@ class _Window:
     start: datetime
     end: datetime
 
-    @property
+    @cached_property
     def recipients(self) -> frozenset[str]:
         return frozenset().union(*(j.bounce.failed_recipients for j in self.items))
 
@@ -98,17 +99,15 @@ class _Window:
 
 def _windows(items: Sequence[JudgedBounce], span: timedelta) -> list[_Window]:
     """Every maximal run of bounces that fits in ``span``, one per right edge."""
-    dated = sorted((j for j in items if j.when), key=lambda j: j.when)  # type: ignore[arg-type,return-value]
+    dated = sorted(((when, j) for j in items if (when := j.when) is not None), key=lambda pair: pair[0])
+    times = [when for when, _ in dated]
+    judged = [j for _, j in dated]
     out: list[_Window] = []
     left = 0
-    for right, item in enumerate(dated):
-        end = item.when
-        assert end is not None
-        while dated[left].when < end - span:  # type: ignore[operator]
+    for right, end in enumerate(times):
+        while times[left] < end - span:
             left += 1
-        start = dated[left].when
-        assert start is not None
-        out.append(_Window(tuple(dated[left:right + 1]), start, end))
+        out.append(_Window(tuple(judged[left:right + 1]), times[left], end))
     return out
 
 
@@ -118,48 +117,41 @@ def _never_sent_share(recipients: frozenset[str], sent: SentFolder | None) -> fl
     return sum(1 for r in recipients if r not in sent.recipients) / len(recipients)
 
 
+def _burst_rules(thresholds: Thresholds) -> tuple[tuple[str, timedelta, int], ...]:
+    """(evidence kind, window length, bounces needed): the hour rule first, then the day rule."""
+    return (
+        ("burst", timedelta(minutes=thresholds.window_minutes), thresholds.min_bounces),
+        ("day_burst", timedelta(hours=24), thresholds.day_bounces),
+    )
+
+
 def _hijack_window(
     suspects: Sequence[JudgedBounce], thresholds: Thresholds, sent: SentFolder | None
-) -> tuple[_Window | None, str]:
-    """The largest window meeting the hour rule, else the largest meeting the day rule."""
-    hour = [
-        window for window in _windows(suspects, timedelta(minutes=thresholds.window_minutes))
-        if len(window.items) >= thresholds.min_bounces
-        and window.count(Origin.VIA_ACCOUNT) >= 1
-        and len(window.recipients) >= thresholds.min_recipients
-        and _never_sent_share(window.recipients, sent) >= thresholds.unknown_share
-    ]
-    if hour:
-        return max(hour, key=lambda w: len(w.items)), "window"
-    day = [
-        window for window in _windows(suspects, timedelta(hours=24))
-        if len(window.items) >= thresholds.day_bounces
-        and window.count(Origin.VIA_ACCOUNT) >= 1
-        and len(window.recipients) >= thresholds.min_recipients
-        and _never_sent_share(window.recipients, sent) >= thresholds.unknown_share
-    ]
-    if day:
-        return max(day, key=lambda w: len(w.items)), "day"
-    return None, ""
+) -> tuple[_Window, str] | None:
+    """The largest window meeting the hour rule, else the largest meeting the day rule, with its kind."""
+    for kind, span, min_bounces in _burst_rules(thresholds):
+        found = [
+            window for window in _windows(suspects, span)
+            if len(window.items) >= min_bounces
+            and window.count(Origin.VIA_ACCOUNT) >= 1
+            and len(window.recipients) >= thresholds.min_recipients
+            and _never_sent_share(window.recipients, sent) >= thresholds.unknown_share
+        ]
+        if found:
+            return max(found, key=lambda w: len(w.items)), kind
+    return None
 
 
-def _spoof_window(
-    counted: Sequence[JudgedBounce], thresholds: Thresholds
-) -> _Window | None:
-    for window in _windows(counted, timedelta(minutes=thresholds.window_minutes)):
-        if (
-            len(window.items) >= thresholds.min_bounces
-            and len(window.recipients) >= thresholds.min_recipients
-            and window.count(Origin.BACKSCATTER) == len(window.items)
-        ):
-            return window
-    for window in _windows(counted, timedelta(hours=24)):
-        if (
-            len(window.items) >= thresholds.day_bounces
-            and len(window.recipients) >= thresholds.min_recipients
-            and window.count(Origin.BACKSCATTER) == len(window.items)
-        ):
-            return window
+def _spoof_window(counted: Sequence[JudgedBounce], thresholds: Thresholds) -> _Window | None:
+    """The first window, hour rule then day rule, that is a burst of backscatter only."""
+    for _, span, min_bounces in _burst_rules(thresholds):
+        for window in _windows(counted, span):
+            if (
+                len(window.items) >= min_bounces
+                and len(window.recipients) >= thresholds.min_recipients
+                and window.count(Origin.BACKSCATTER) == len(window.items)
+            ):
+                return window
     return None
 
 
@@ -216,11 +208,11 @@ def decide(
     temporary = [j for j in judged if j.bounce.temporary]
     counted = [j for j in permanent if not j.judgement.in_sent]
     suspects = [j for j in counted if j.judgement.origin is not Origin.BACKSCATTER]
-    window, rule = _hijack_window(suspects, thresholds, sent)
+    hijack = _hijack_window(suspects, thresholds, sent)
     evidence: list[Evidence] = []
-    if window is not None:
+    if hijack is not None:
         verdict = Verdict.COMPROMISED
-        evidence = _window_evidence(window, "burst" if rule == "window" else "day_burst", sent)
+        evidence = _window_evidence(*hijack, sent)
     else:
         spoof = _spoof_window(counted, thresholds)
         if spoof is not None:

@@ -197,17 +197,26 @@ def compare(result: AuditResult, baseline: Baseline) -> BaselineDiff:
     accepted_keys = baseline.keys
     today_keys = {f.key for f in today}
     by_uuid = {e.credential.uuid: e for e in result.entries}
-    titles = {e.credential.uuid: e.credential.title for e in result.entries}
-    resolved = [f for f in baseline.findings if f.key not in today_keys]
-    # A finding whose check did not run (or could not decide) today is not fixed: it is simply not re-checked.
-    unverified = [f for f in resolved if f.uuid in by_uuid and not result.checked(by_uuid[f.uuid], f.kind)]
+    fixed: list[BaselineFinding] = []
+    not_checked: list[BaselineFinding] = []
+    gone: list[BaselineFinding] = []
+    for f in baseline.findings:
+        if f.key in today_keys:
+            continue
+        entry = by_uuid.get(f.uuid)
+        if entry is None:
+            gone.append(f)
+        # A finding whose check did not run (or could not decide) today is not fixed: it is simply not re-checked.
+        elif result.checked(entry, f.kind):
+            fixed.append(replace(f, title=entry.credential.title))
+        else:
+            not_checked.append(replace(f, title=entry.credential.title))
     return BaselineDiff(
         new=tuple(f for f in today if f.key not in accepted_keys),
         accepted=tuple(f for f in today if f.key in accepted_keys),
-        fixed=tuple(replace(f, title=titles[f.uuid]) for f in resolved
-                    if f.uuid in by_uuid and f not in unverified),
-        gone=tuple(f for f in resolved if f.uuid not in by_uuid),
-        not_checked=tuple(replace(f, title=titles[f.uuid]) for f in unverified),
+        fixed=tuple(fixed),
+        gone=tuple(gone),
+        not_checked=tuple(not_checked),
     )
 
 

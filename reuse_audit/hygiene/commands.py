@@ -96,9 +96,10 @@ class HygieneOutcome:
         """The report in ``fmt`` (an AuditFormat); JSON carries the baseline section."""
         from reuse_audit.report.audit_formats import AuditFormat
 
-        if AuditFormat(fmt) == AuditFormat.JSON:
+        chosen = AuditFormat(fmt)
+        if chosen == AuditFormat.JSON:
             return json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n"
-        text: str = AuditFormat(fmt).formatter()(self.result, width)
+        text: str = chosen.formatter()(self.result, width)
         return text
 
     def notes(self) -> list[str]:

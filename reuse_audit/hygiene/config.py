@@ -101,8 +101,7 @@ def _param_for(command: Any, key: str) -> Any | None:
     return next((p for p in command.params if _is_setting(p) and want in setting_names(p)), None)
 
 
-def _validate(cfg: ConfigFile, root: Any) -> None:
-    leaves = dict(walk_commands(root))
+def _validate(cfg: ConfigFile, leaves: Mapping[tuple[str, ...], Any]) -> None:
     every = [p for c in leaves.values() for p in c.params if _is_setting(p)]
     known_flat = set().union(*(setting_names(p) for p in every)) if every else set()
 
@@ -152,8 +151,9 @@ def _convert(param: Any, value: Any, base: Path) -> Any:
 
 def settings_for(cfg: ConfigFile, root: Any, path: tuple[str, ...]) -> dict[str, ConfigValue]:
     """The file's settings for one command (by parameter name), checked against the whole app."""
-    _validate(cfg, root)
-    command = dict(walk_commands(root)).get(path)
+    leaves = dict(walk_commands(root))
+    _validate(cfg, leaves)
+    command = leaves.get(path)
     if command is None:
         return {}
     out: dict[str, ConfigValue] = {}
@@ -231,9 +231,10 @@ def _envvar_set(param: Any) -> str:
 def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg: ConfigFile | None
                      ) -> list[ResolvedSetting]:
     """Resolve every option of the command at ``path`` as it would run with ``args`` and ``cfg``."""
-    command = dict(walk_commands(root)).get(path)
+    leaves = dict(walk_commands(root))
+    command = leaves.get(path)
     if command is None:
-        known = ", ".join(" ".join(p) for p in dict(walk_commands(root)))
+        known = ", ".join(" ".join(p) for p in leaves)
         raise HygieneInputError(f"unknown command {' '.join(path)!r} (known: {known})")
     from_file = settings_for(cfg, root, path) if cfg is not None else {}
     preset = {_RESOLVED: True, **{k: v.value for k, v in from_file.items()}}

@@ -3,7 +3,6 @@ the trend against the previous run, and the trend as a table, JSON or a self-con
 
 from __future__ import annotations
 
-import html
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from reuse_audit.audit import AuditResult
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.report.audit_document import iso
+from reuse_audit.report.escape import html_text
 from reuse_audit.safe_write import write_private
 
 HISTORY_VERSION = 1
@@ -168,19 +168,19 @@ def render_html(points: Sequence[HistoryPoint], width: int | None = None) -> str
     for i, p in enumerate(points):
         if len(points) <= 12 or i in (0, len(points) - 1):
             svg.append(f'<text x="{x(i):.1f}" y="{h - pad + 16}" text-anchor="middle" font-size="10">'
-                       f'{html.escape(p.time[:10])}</text>')
+                       f'{html_text(p.time[:10])}</text>')
     for j, k in enumerate(kinds):
         colour = _COLOURS[j % len(_COLOURS)]
         coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, p in enumerate(points)
                           if (v := p.findings.get(k, 0)) is not None)  # an unchecked run leaves a gap
         svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}">'
-                   f'<title>{html.escape(k)}</title></polyline>')
+                   f'<title>{html_text(k)}</title></polyline>')
         svg.append(f'<text x="{w - pad + 4}" y="{pad + 14 * j}" font-size="11" fill="{colour}">'
-                   f'{html.escape(k)}</text>')
+                   f'{html_text(k)}</text>')
     svg.append("</svg>")
-    rows = "".join("<tr><td>" + html.escape(p.time) + "</td><td>" + str(p.entries_audited) + "</td>"
+    rows = "".join("<tr><td>" + html_text(p.time) + "</td><td>" + str(p.entries_audited) + "</td>"
                    + "".join(f"<td>{_shown(p.findings.get(k, 0))}</td>" for k in kinds) + "</tr>" for p in points)
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ("time", "audited", *kinds))
+    head = "".join(f"<th>{html_text(c)}</th>" for c in ("time", "audited", *kinds))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reuse-audit trend</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-top:1em}"

@@ -81,10 +81,6 @@ class IgnoreOutcome:
     matches: Mapping[str, IgnoreMatch]
     unmatched: tuple[str, ...] = ()
 
-    @property
-    def uuids(self) -> frozenset[str]:
-        return frozenset(self.matches)
-
 
 def _in_group(group: str, path: str) -> bool:
     g, p = group.casefold(), path.casefold()

@@ -156,6 +156,16 @@ def test_bad_input_is_one_line_and_exit_two(args: list[str], message: str) -> No
     assert "Traceback" not in result.output
 
 
+def test_failing_imap_password_command_is_one_line_with_its_stderr_and_never_its_stdout() -> None:
+    cmd = (f"{sys.executable} -c \"import sys; print('hunter2'); sys.stderr.write('keyring locked\\n'); "
+           "sys.exit(3)\"")
+    result = run("imaps://mail.example.com/INBOX", "--imap-user", "a", "--imap-password-command", cmd)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert "--imap-password-command" in line and line.endswith("exited 3: keyring locked")
+    assert "hunter2" not in result.output
+
+
 def test_every_format_renders(hijacked_mbox: Path) -> None:
     scan = find_compromised([str(hijacked_mbox)])
     for member in OutputFormat:
