@@ -197,7 +197,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         s = of_cred[i]
         reports.append(_entry_report(c, passwords[s] == master if master else False, group_of.get(c.uuid),
                                      variant_of.get(c.uuid), strength.get(s), exposure.get(s), now))
-    reports.sort(key=_severity_key)
+    reports.sort(key=severity_key)
     ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
     skipped = list(vault.skipped)
     if not options.include_excluded:
@@ -298,7 +298,8 @@ def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None,
     )
 
 
-def _severity_key(r: EntryReport) -> tuple[object, ...]:
+def severity_key(r: EntryReport) -> tuple[object, ...]:
+    """Sort key, worst first: the gravest finding kind, then breach count, reuse size, zxcvbn score."""
     worst = min((SEVERITY.index(k) for k in r.findings), default=len(SEVERITY))
     count = r.exposure.count if r.exposure is not None and r.exposure.count else 0
     score = r.strength.score if r.strength is not None else 5

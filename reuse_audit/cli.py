@@ -119,8 +119,9 @@ def _is_tty_stderr() -> bool:
     return sys.stderr.isatty()
 
 
-def _load(vault: Path, keyfile: Path | None, password_stdin: bool, no_password: bool,
-          password_command: str | None) -> VaultContents:
+def load_contents(vault: Path, keyfile: Path | None, password_stdin: bool, no_password: bool,
+                  password_command: str | None) -> VaultContents:
+    """Unlock VAULT with the chosen key source, or fail with one line (exit 2)."""
     from reuse_audit.master_key import KeySource, KeySourceError, read_vault_key
     from reuse_audit.vault.errors import VaultError
     from reuse_audit.vault.header import read_header
@@ -134,7 +135,8 @@ def _load(vault: Path, keyfile: Path | None, password_stdin: bool, no_password: 
         fail(str(exc))
 
 
-def _emit(text: str, output: Path | None) -> None:
+def emit(text: str, output: Path | None) -> None:
+    """Write a report to stdout, or privately and atomically to ``output``."""
     from reuse_audit.safe_write import write_private
 
     if output is None:
@@ -214,13 +216,13 @@ def audit(
         hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
     except HygieneInputError as exc:
         fail(str(exc))
-    contents = _load(vault, keyfile, password_stdin, no_password, password_command)
+    contents = load_contents(vault, keyfile, password_stdin, no_password, password_command)
     options = AuditOptions(
         checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=include_excluded,
         exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
     )
-    outcome = hygiene.apply(_run_checks(contents, options, quiet))
-    _emit(outcome.render(output_format, _table_width()), output)
+    outcome = hygiene.apply(run_checks(contents, options, quiet))
+    emit(outcome.render(output_format, table_width()), output)
     try:
         trend = outcome.record_history()
     except HygieneInputError as exc:
@@ -234,7 +236,8 @@ def audit(
     raise typer.Exit(_exit_code(outcome.result, fail_kinds, min_pwned_count, strict))
 
 
-def _run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> AuditResult:
+def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> AuditResult:
+    """Run the audit with a progress bar for the breach check; a bad HIBP file fails with one line."""
     from reuse_audit.audit import run_audit
     from reuse_audit.exposure import ExposureServiceError
 
@@ -248,7 +251,8 @@ def _run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> 
             progress.stop()
 
 
-def _table_width() -> int | None:
+def table_width() -> int | None:
+    """The terminal's width for tables, or 160 columns when stdout is not a terminal."""
     import shutil
 
     return shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
@@ -332,7 +336,7 @@ def plan(
     evidence, from_addresses = _breached_from(breached_from or [], language, quiet, imap, password_stdin)
     selectors = list(breached or []) + from_addresses
     stolen = _prompt_stolen_password() if breached_password_prompt else ()
-    contents = _load(vault, keyfile, password_stdin, no_password, password_command)
+    contents = load_contents(vault, keyfile, password_stdin, no_password, password_command)
     options = AuditOptions(
         checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=True,
         exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=hibp_workers),
@@ -420,12 +424,12 @@ def _make_plan(contents: VaultContents, options: AuditOptions, selectors: list[s
         from reuse_audit.plan.breach import Selection
 
         breach = BreachInput(Selection((), (), (), {}), (), (), evidence)
-    result = _run_checks(contents, options, quiet)
+    result = run_checks(contents, options, quiet)
     passwords, _ = secret_index(creds)
     made = build_plan(result, breach, include_excluded=include_excluded, passwords=passwords)
     doc = audit_document(result)
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
-    _emit(render_plan(made, fmt, lang=language, show_all=show_all, width=_table_width(), extra=extra), output)
+    emit(render_plan(made, fmt, lang=language, show_all=show_all, width=table_width(), extra=extra), output)
     if not quiet:
         typer.echo(f"plan: {len(made.todo)} of {len(made.steps)} steps have something to do"
                    + (f" (exposure: {made.exposure_note})" if made.exposure_note else ""), err=True)
@@ -482,7 +486,7 @@ def _vault_logins(vault: Path, unlock: VaultUnlock) -> list[str]:
     """`bounces --vault`: every e-mail address used as a login in the vault."""
     from reuse_audit.services.domains import is_email
 
-    contents = _load(vault, unlock.keyfile, unlock.password_stdin, unlock.no_password, unlock.password_command)
+    contents = load_contents(vault, unlock.keyfile, unlock.password_stdin, unlock.no_password, unlock.password_command)
     seen: dict[str, None] = {}
     for c in contents.credentials:
         for value in (c.username, c.email):

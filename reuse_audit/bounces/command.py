@@ -70,7 +70,10 @@ def imap_login_from_options(
     if password_stdin:
         if stdin_taken:
             raise BadInput("only one option may read stdin; the vault password already does")
-        password = Secret(sys.stdin.readline().rstrip("\r\n"))
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise BadInput("--imap-password-stdin: nothing on standard input")
+        password = Secret(line)
     elif password_command:
         try:
             password = password_from_command(password_command, "--imap-password-command")

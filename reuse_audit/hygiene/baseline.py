@@ -222,11 +222,11 @@ def compare(result: AuditResult, baseline: Baseline) -> BaselineDiff:
 
 def only_new(result: AuditResult, diff: BaselineDiff) -> AuditResult:
     """The audit with each entry's accepted findings (and their reasons) removed, re-ranked worst first."""
-    from reuse_audit.audit import _severity_key
+    from reuse_audit.audit import severity_key
 
     new = {(f.uuid, f.kind) for f in diff.new}
     entries = [_keep_new(e, new) for e in result.entries]
-    entries.sort(key=_severity_key)
+    entries.sort(key=severity_key)
     return replace(result, entries=tuple(replace(e, rank=n) for n, e in enumerate(entries, 1)))
 
 

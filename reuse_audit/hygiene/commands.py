@@ -167,15 +167,15 @@ def register(app: typer.Typer) -> None:
             run = HygieneRun.prepare(ignore, ignore_group)
         except (ValueError, HygieneInputError) as exc:
             c.fail(str(exc))
-        contents = c._load(vault, keyfile, password_stdin, no_password, password_command)
+        contents = c.load_contents(vault, keyfile, password_stdin, no_password, password_command)
         options = AuditOptions(
             checks=selected, policy=StrengthPolicy(min_length, require_symbol), include_excluded=include_excluded,
             exposure=ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file,
                                       workers=hibp_workers),
         )
-        outcome = run.apply(c._run_checks(contents, options, quiet))
+        outcome = run.apply(c.run_checks(contents, options, quiet))
         data = create_baseline(outcome.full, slim=slim)
-        c._emit(dumps_baseline(data), output)
+        c.emit(dumps_baseline(data), output)
         if not quiet:
             entries = len({f["uuid"] for f in data["findings"]})
             where = f" to {output}" if output is not None else ""
@@ -200,10 +200,10 @@ def register(app: typer.Typer) -> None:
         Exit 0 shown, 2 bad input.
         """
         try:
-            text = render_trend(file, output_format, c._table_width())
+            text = render_trend(file, output_format, c.table_width())
         except HygieneInputError as exc:
             c.fail(str(exc))
-        c._emit(text, output)
+        c.emit(text, output)
         raise typer.Exit(c.EXIT_OK)
 
     @config_app.command("show", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
