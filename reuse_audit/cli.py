@@ -284,12 +284,12 @@ def plan(
         help="Mail source(s) to read bounces from; breaches every address found compromised (repeatable).")
     ] = None,
     breached_password_prompt: Annotated[bool, typer.Option(
-        "--breached-password-prompt",
+        "--breached-password-prompt", envvar=_env("BREACHED_PASSWORD_PROMPT"),
         help="Ask (hidden) for the stolen password, to find sharers and variants of a mailbox kept "
              "outside the vault.")] = False,
     imap_user: Annotated[str | None, typer.Option("--imap-user", envvar=_env("IMAP_USER"),
                                                   help="IMAP login for an imaps:// --breached-from.")] = None,
-    imap_password_stdin: Annotated[bool, typer.Option("--imap-password-stdin",
+    imap_password_stdin: Annotated[bool, typer.Option("--imap-password-stdin", envvar=_env("IMAP_PASSWORD_STDIN"),
                                                       help="Read the IMAP password from stdin.")] = False,
     imap_password_command: Annotated[str | None, typer.Option(
         "--imap-password-command", envvar=_env("IMAP_PASSWORD_COMMAND"),
@@ -305,8 +305,8 @@ def plan(
                                                       case_sensitive=False, help="Plan format.")
                              ] = PlanFormat.TABLE,
     output: OutputOpt = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Show every entry, not only those with "
-                                                         "something to do.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", envvar=_env("ALL"), help="Show every entry, not only those "
+                                                                           "with something to do.")] = False,
     lang: Annotated[str | None, typer.Option("--lang", envvar=_env("LANG"),
                                              help="en or ja (default: from the locale).")] = None,
     offline: OfflineOpt = False,
@@ -440,10 +440,11 @@ def _make_plan(contents: VaultContents, options: AuditOptions, selectors: list[s
 
 @app.command()
 def demo(
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                                      help="Plan format.")] = PlanFormat.TABLE,
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=_env("FORMAT"),
+                                                      case_sensitive=False, help="Plan format.")
+                             ] = PlanFormat.TABLE,
     lang: Annotated[str | None, typer.Option("--lang", envvar=_env("LANG"), help="en or ja.")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Show every entry.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", envvar=_env("ALL"), help="Show every entry.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Run the main job on the bundled demo vault: `plan --breached admin@aaa.jp`, offline.

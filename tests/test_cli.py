@@ -221,3 +221,20 @@ def test_checks_that_did_not_run_are_not_counted_as_zero(runner, story_vault) ->
     assert summary["findings"]["reused"] == 5
     assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned"}
     assert "weak: not checked" in result.stderr
+
+
+def test_every_option_of_every_command_reads_an_environment_variable() -> None:
+    import typer.main
+
+    def options(command, path):  # type: ignore[no-untyped-def]
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                yield from options(sub, [*path, name])
+        else:
+            for p in command.params:
+                if getattr(p, "param_type_name", "") == "option" and p.name != "help":
+                    yield " ".join(path), p
+
+    missing = [(where, p.opts) for where, p in options(typer.main.get_command(app), [])
+               if not (p.envvar and str(p.envvar).startswith("REUSE_AUDIT_"))]
+    assert missing == []

@@ -139,8 +139,10 @@ def register(app: typer.Typer) -> None:
         no_password: c.NoPasswordOpt = False,
         password_command: c.PasswordCommandOpt = None,
         output: Annotated[Path | None, typer.Option(
-            "--output", "-o", help="Write the baseline to FILE (mode 0600) instead of stdout.")] = None,
-        slim: Annotated[bool, typer.Option("--slim", help="Leave entry titles out of the baseline.")] = False,
+            "--output", "-o", envvar="REUSE_AUDIT_OUTPUT",
+            help="Write the baseline to FILE (mode 0600) instead of stdout.")] = None,
+        slim: Annotated[bool, typer.Option("--slim", envvar="REUSE_AUDIT_SLIM",
+                                           help="Leave entry titles out of the baseline.")] = False,
         checks: c.ChecksOpt = "reuse,strength,exposure,variants",
         offline: c.OfflineOpt = False,
         hibp_url: c.HibpUrlOpt = "https://api.pwnedpasswords.com",
@@ -192,7 +194,8 @@ def register(app: typer.Typer) -> None:
     def trend(
         file: Annotated[Path, typer.Argument(help="The history file written by `audit --history-file`.",
                                              show_default=False)],
-        output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or html.")] = "table",
+        output_format: Annotated[str, typer.Option("--format", "-f", envvar="REUSE_AUDIT_FORMAT",
+                                                   help="table, json or html.")] = "table",
         output: c.OutputOpt = None,
     ) -> None:
         """Show the findings per run recorded in FILE: a table, JSON, or a self-contained HTML chart.
@@ -213,7 +216,8 @@ def register(app: typer.Typer) -> None:
             "--config", envvar=CONFIG_ENV, metavar="FILE",
             help="Settings file (default: reuse-audit.toml in the user config dir).")] = None,
         command: Annotated[str, typer.Option(
-            "--command", help="Which command's settings: audit, plan, 'baseline create', ...")] = "audit",
+            "--command", envvar="REUSE_AUDIT_COMMAND",
+            help="Which command's settings: audit, plan, 'baseline create', ...")] = "audit",
     ) -> None:
         """Print every setting of a command, its resolved value and where it came from.
 
