@@ -140,30 +140,60 @@ def _walk_groups(group: Any, recycle_uuid: str, prefix: str = "", in_bin: bool =
 
 
 def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool) -> _RawEntry:
+    """One pass over the entry's own children (a find per field costs more on large vaults)."""
     strings: dict[str, str] = {}
     failed = False
-    for s in e.findall("String"):
-        k = _text(s.find("Key"))
-        v = s.find("Value")
-        strings[k] = _text(v)
-        if stream_broken and k == "Password" and v is not None and v.get("Protected") == "True" and v.text:
-            failed = True  # one protected value failed: the inner stream is unusable for every one
-    times = {}
-    t = e.find("Times")
-    if t is not None:
-        times = {c.tag: _text(c) for c in t}
-    custom = {}
-    for item in e.findall("CustomData/Item"):
-        custom[_text(item.find("Key"))] = _text(item.find("Value"))
-    qc = _text(e.find("QualityCheck")).lower() != "false"
-    tags = tuple(x.strip() for x in re.split(r"[;,]", _text(e.find("Tags"))) if x.strip())
+    times: dict[str, str] = {}
+    custom: dict[str, str] = {}
+    qc = True
+    tags: tuple[str, ...] = ()
     history: list[tuple[str, str | None]] = []
-    for h in e.findall("History/Entry"):
-        pw = next((_text(s.find("Value")) for s in h.findall("String") if _text(s.find("Key")) == "Password"), "")
-        ht = h.find("Times/LastModificationTime")
-        history.append((pw, None if ht is None else _text(ht)))
-    return _RawEntry(_uuid(_text(e.find("UUID"))), strings, failed, gpath, in_bin, times, custom, qc, tags,
-                     history)
+    uuid = ""
+    for child in e:
+        tag = child.tag
+        if tag == "String":
+            k, v = _key_value(child)
+            strings[k] = _text(v)
+            if stream_broken and k == "Password" and v is not None and v.get("Protected") == "True" and v.text:
+                failed = True  # one protected value failed: the inner stream is unusable for every one
+        elif tag == "UUID":
+            uuid = _uuid(_text(child))
+        elif tag == "Times":
+            times = {c.tag: _text(c) for c in child}
+        elif tag == "CustomData":
+            for item in child:
+                ck, cv = _key_value(item)
+                custom[ck] = _text(cv)
+        elif tag == "QualityCheck":
+            qc = _text(child).lower() != "false"
+        elif tag == "Tags":
+            tags = tuple(x.strip() for x in re.split(r"[;,]", _text(child)) if x.strip())
+        elif tag == "History":
+            history = [_history_version(h) for h in child if h.tag == "Entry"]
+    return _RawEntry(uuid, strings, failed, gpath, in_bin, times, custom, qc, tags, history)
+
+
+def _key_value(el: Any) -> tuple[str, Any]:
+    key, value = "", None
+    for c in el:
+        if c.tag == "Key":
+            key = _text(c)
+        elif c.tag == "Value":
+            value = c
+    return key, value
+
+
+def _history_version(h: Any) -> tuple[str, str | None]:
+    password, modified = "", None
+    for c in h:
+        if c.tag == "String":
+            k, v = _key_value(c)
+            if k == "Password":
+                password = _text(v)
+        elif c.tag == "Times":
+            lm = c.find("LastModificationTime")
+            modified = None if lm is None else _text(lm)
+    return password, modified
 
 
 class _RefCycle(Exception):
