@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
 from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_scoring
+from reuse_audit.checks.variants import VariantCluster, find_variant_groups
+from reuse_audit.checks.workers import cpu_pool
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
 from reuse_audit.findings import SEVERITY, FindingKind
 
@@ -161,19 +163,20 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     needed = sorted({of_cred[i] for i in audited_idx})
 
     strength: dict[int, StrengthResult] = {}
-    scoring = None
-    if Check.STRENGTH in checks and needed:
-        inputs: dict[int, set[str]] = defaultdict(set)
-        for c, s in zip(creds, of_cred, strict=True):
-            inputs[s].update(_user_inputs(c))
-        scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
-                                options.policy)
-
-    # The breach check waits on the network or the disk: it runs in a thread (started after the scoring
-    # workers were forked) while this thread finds variants and the workers score strength.
     exposure: dict[int, ExposureResult] = {}
     exposure_note = None
-    with ThreadPoolExecutor(max_workers=1) as background:
+    variants_wanted = Check.VARIANTS in checks and len(passwords) > 1
+    # CPU-bound checks go to worker processes (forked first, before any thread); the breach check waits on
+    # the network or the disk, so it runs in a thread meanwhile.
+    with cpu_pool(len(passwords)) as pool, ThreadPoolExecutor(max_workers=1) as background:
+        clusters_pending = pool.apply_async(find_variant_groups, (passwords,)) if pool and variants_wanted else None
+        scoring = None
+        if Check.STRENGTH in checks and needed:
+            inputs: dict[int, set[str]] = defaultdict(set)
+            for c, s in zip(creds, of_cred, strict=True):
+                inputs[s].update(_user_inputs(c))
+            scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
+                                    options.policy, pool)
         pending = None
         if Check.EXPOSURE in checks and passwords:
             pending = background.submit(_exposure, passwords, options.exposure, exposure_progress)
@@ -181,14 +184,14 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
             exposure_note = "exposure check not selected (--checks)"
 
         variant_groups: list[VariantGroup] = []
-        variant_of: dict[str, VariantGroup] = {}
-        if Check.VARIANTS in checks and len(passwords) > 1:
-            variant_groups = _variant_groups(creds, of_cred, passwords)
-            variant_of = {u: g for g in variant_groups for u in g.entries}
+        if variants_wanted:
+            clusters = clusters_pending.get() if clusters_pending else find_variant_groups(passwords)
+            variant_groups = _variant_groups(creds, of_cred, clusters)
         if scoring is not None:
             strength = dict(zip(needed, scoring(), strict=True))
         if pending is not None:
             exposure, exposure_note = pending.result()
+    variant_of = {u: g for g in variant_groups for u in g.entries}
 
     master = vault.master_password.reveal() if vault.master_password is not None else None
     reports: list[EntryReport] = []
@@ -222,10 +225,8 @@ def _user_inputs(c: Credential) -> set[str]:
     return {x for x in out if x}
 
 
-def _variant_groups(creds: list[Credential], of_cred: list[int], passwords: list[str]) -> list[VariantGroup]:
-    from reuse_audit.checks.variants import find_variant_groups
-
-    clusters = find_variant_groups(passwords)
+def _variant_groups(creds: list[Credential], of_cred: list[int], clusters: list[VariantCluster]
+                    ) -> list[VariantGroup]:
     holders: dict[int, list[Credential]] = defaultdict(list)
     for c, s in zip(creds, of_cred, strict=True):
         holders[s].append(c)

@@ -131,3 +131,27 @@ def test_offline_exposure_is_skipped_never_not_found(story_vault) -> None:  # ty
 
 def test_decomposed_accents_are_letters() -> None:
     assert "symbol" not in character_classes("cafe\u0301")
+
+
+def test_worker_processes_give_the_same_results_as_one_process(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import random
+    import string
+
+    import reuse_audit.checks.workers as workers
+    from reuse_audit.credentials import Credential, VaultContents
+
+    rng = random.Random(7)
+    pws = [rng.choice(["monkey", "dragon", "sunshine"]) + str(i) for i in range(300)]
+    pws += ["".join(rng.choice(string.ascii_letters + "!#") for _ in range(18)) for _ in range(200)]
+    creds = tuple(Credential(uuid=f"00000000-0000-0000-0000-{i:012d}", title=f"t{i}", username="u", url="",
+                             group="", password=Secret(pws[i % len(pws)])) for i in range(len(pws) + 40))
+    vault = VaultContents(path="mem", kdbx_version="4.0", entries_total=len(creds), credentials=creds, skipped=())
+
+    def digest(r):  # type: ignore[no-untyped-def]
+        return [(e.credential.uuid, e.findings, e.strength, e.reuse_group, e.variant_group) for e in r.entries]
+
+    parallel = run_audit(vault, AuditOptions(exposure=OFFLINE))
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
+    single = run_audit(vault, AuditOptions(exposure=OFFLINE))
+    assert digest(parallel) == digest(single)
+    assert parallel.variant_groups and parallel.reuse_groups

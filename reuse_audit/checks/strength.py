@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 
-_PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
+from reuse_audit.checks.workers import cpu_pool
 
 
 @dataclass(frozen=True)
@@ -72,33 +73,25 @@ def _score(job: tuple[str, list[str]]) -> int:
 
 
 def score_passwords(passwords: Sequence[str], user_inputs: Sequence[list[str]],
-                    policy: StrengthPolicy, workers: int | None = None) -> list[StrengthResult]:
+                    policy: StrengthPolicy) -> list[StrengthResult]:
     """Score each distinct password once, with the user inputs of every entry that holds it."""
-    return start_scoring(passwords, user_inputs, policy, workers)()
+    with cpu_pool(len(passwords)) as pool:
+        return start_scoring(passwords, user_inputs, policy, pool)()
 
 
-def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]],
-                  policy: StrengthPolicy, workers: int | None = None) -> Callable[[], list[StrengthResult]]:
-    """Start scoring in the background; the returned function waits for and returns the results.
+def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]], policy: StrengthPolicy,
+                  pool: Pool | None = None) -> Callable[[], list[StrengthResult]]:
+    """Start scoring on ``pool`` (or lazily here without one); the returned function waits for the results.
 
-    Uses every core when there are many passwords (zxcvbn holds the GIL, so threads would not help), so the
-    caller can run other checks meanwhile.
+    zxcvbn holds the GIL, so threads would not help: worker processes use every core while the caller
+    runs other checks.
     """
     jobs = [(p, [u for u in ins if u]) for p, ins in zip(passwords, user_inputs, strict=True)]
-    n = workers or multiprocessing.cpu_count()
-    if len(jobs) < _PARALLEL_FROM or n < 2:
+    if pool is None:
         return lambda: _results(passwords, [_score(j) for j in jobs], policy)
-    pool = multiprocessing.get_context("fork").Pool(n)
-    pending = pool.map_async(_score, jobs, chunksize=max(1, len(jobs) // (n * 8)))
-
-    def finish() -> list[StrengthResult]:
-        try:
-            return _results(passwords, pending.get(), policy)
-        finally:
-            pool.close()
-            pool.join()
-
-    return finish
+    workers = os.cpu_count() or 2
+    pending = pool.map_async(_score, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    return lambda: _results(passwords, pending.get(), policy)
 
 
 def _results(passwords: Sequence[str], scores: Sequence[int], policy: StrengthPolicy) -> list[StrengthResult]:
