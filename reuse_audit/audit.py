@@ -168,7 +168,8 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     variants_wanted = Check.VARIANTS in checks and len(passwords) > 1
     # CPU-bound checks go to worker processes (forked first, before any thread); the breach check waits on
     # the network or the disk, so it runs in a thread meanwhile.
-    with cpu_pool(len(passwords)) as pool, ThreadPoolExecutor(max_workers=1) as background:
+    cpu_work = len(passwords) if (variants_wanted or Check.STRENGTH in checks) else 0
+    with cpu_pool(cpu_work) as pool, ThreadPoolExecutor(max_workers=1) as background:
         clusters_pending = pool.apply_async(find_variant_groups, (passwords,)) if pool and variants_wanted else None
         scoring = None
         if Check.STRENGTH in checks and needed:
