@@ -16,7 +16,7 @@ from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_sc
 from reuse_audit.checks.variants import VariantCluster, find_variant_groups
 from reuse_audit.checks.workers import cpu_pool
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
-from reuse_audit.findings import SEVERITY, FindingKind
+from reuse_audit.findings import SEVERITY, FindingKind, parse_names
 
 if TYPE_CHECKING:
     from reuse_audit.exposure import ExposureResult
@@ -37,14 +37,7 @@ OLD_AFTER = timedelta(days=730)
 
 def parse_checks(text: str) -> frozenset[Check]:
     """Parse `--checks reuse,strength,...`; raise ValueError naming an unknown check."""
-    out: set[Check] = set()
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        try:
-            out.add(Check(part))
-        except ValueError:
-            raise ValueError(f"unknown check {part!r} (known: {', '.join(c.value for c in Check)})") from None
+    out = parse_names(Check, text, "check")
     if not out:
         raise ValueError("--checks needs at least one check")
     return frozenset(out)

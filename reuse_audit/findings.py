@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class FindingKind(StrEnum):
@@ -26,15 +27,23 @@ DEFAULT_FAIL_ON: frozenset[FindingKind] = frozenset(
 )
 
 
-def parse_kinds(text: str) -> frozenset[FindingKind]:
-    """Parse a comma-separated list of finding kinds; raise ValueError naming an unknown one."""
-    kinds: set[FindingKind] = set()
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_names(enum: type[E], text: str, noun: str) -> frozenset[E]:
+    """Parse a comma-separated list of ``enum`` values (`--fail-on pwned,reused`); ValueError names an unknown one."""
+    out: set[E] = set()
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
             continue
         try:
-            kinds.add(FindingKind(part))
+            out.add(enum(part))
         except ValueError:
-            known = ", ".join(k.value for k in FindingKind)
-            raise ValueError(f"unknown finding kind {part!r} (known: {known})") from None
-    return frozenset(kinds)
+            known = ", ".join(e.value for e in enum)
+            raise ValueError(f"unknown {noun} {part!r} (known: {known})") from None
+    return frozenset(out)
+
+
+def parse_kinds(text: str) -> frozenset[FindingKind]:
+    """Parse a comma-separated list of finding kinds; raise ValueError naming an unknown one."""
+    return parse_names(FindingKind, text, "finding kind")
