@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -28,6 +29,10 @@ class RetryPolicy:
     backoff_base: float = 0.5  # seconds before the 2nd try; doubles each time, with jitter
     backoff_cap: float = 8.0
     retry_after_cap: float = 30.0  # a server's Retry-After is honoured up to this many seconds
+    # When this many ranges have given up on connection errors or timeouts and none has ever succeeded, the
+    # service is taken as unreachable: the remaining ranges are unknown at once instead of each retrying
+    # (no network would otherwise cost minutes).
+    unreachable_after: int = 8
 
     def backoff(self, failed_tries: int) -> float:
         """Exponential backoff with full jitter in [50%, 100%] of the nominal delay."""
@@ -49,17 +54,38 @@ class RangeClient:
         self._deadline = time.monotonic() + total_timeout
         self._total_timeout = total_timeout
         self._policy = policy
+        self._lock = threading.Lock()
+        self._succeeded = 0
+        self._unreached = 0  # ranges that gave up without ever getting an HTTP answer
+
+    def _unreachable(self) -> bool:
+        with self._lock:
+            return self._succeeded == 0 and self._unreached >= self._policy.unreachable_after
 
     def fetch(self, prefix: str, suffixes: Iterable[str]) -> RangeOutcome:
         """Look up the wanted suffixes of one prefix. Only ``prefix`` leaves the machine."""
-        wanted = list(suffixes)
+        outcome, answered = self._fetch(prefix, list(suffixes))
+        with self._lock:
+            if outcome.counts is not None:
+                self._succeeded += 1
+            elif not answered:
+                self._unreached += 1
+        return outcome
+
+    def _fetch(self, prefix: str, wanted: list[str]) -> tuple[RangeOutcome, bool]:
+        """The outcome, and whether the server answered at all (for the unreachable-service cut-off)."""
         url = f"{self._base_url}/range/{prefix}"
         failure = "not checked"
         tries = 0
+        answered = False
         while True:
+            if self._unreachable():
+                why = f"not tried: the service looks unreachable ({self._policy.unreachable_after} ranges failed to "
+                return self._failed(prefix, why + "connect and none succeeded)"), answered
             remaining = self._deadline - time.monotonic()
             if remaining <= 0:
-                return self._failed(prefix, f"{failure}, total time limit of {self._total_timeout:g} s reached")
+                why = f"{failure}, total time limit of {self._total_timeout:g} s reached"
+                return self._failed(prefix, why), answered
             tries += 1
             wait: float | None = None
             try:
@@ -74,10 +100,11 @@ class RangeClient:
             except requests.RequestException as exc:
                 failure = f"connection error ({type(exc).__name__})"
             else:
+                answered = True
                 status = response.status_code
                 if status == 200:
                     try:
-                        return RangeOutcome(prefix, find_counts(body, wanted), None)
+                        return RangeOutcome(prefix, find_counts(body, wanted), None), answered
                     except MalformedRangeBody as exc:
                         failure = str(exc)
                 elif status == 429:
@@ -86,16 +113,16 @@ class RangeClient:
                 elif status >= 500:
                     failure = f"HTTP {status}"
                 else:
-                    return self._failed(prefix, f"HTTP {status}")
+                    return self._failed(prefix, f"HTTP {status}"), answered
             if tries >= self._policy.tries:
-                return self._failed(prefix, f"{failure} after {_tries(tries)}")
+                return self._failed(prefix, f"{failure} after {_tries(tries)}"), answered
             if wait is None:
                 wait = self._policy.backoff(tries)
             if time.monotonic() + wait >= self._deadline:
                 return self._failed(
                     prefix,
                     f"{failure} after {_tries(tries)}, total time limit of {self._total_timeout:g} s reached",
-                )
+                ), answered
             log.debug("HIBP range %s: %s, retrying in %.2f s", prefix, failure, wait)
             time.sleep(wait)
 

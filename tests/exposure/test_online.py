@@ -256,3 +256,27 @@ def test_session_verifies_tls_and_pools_one_connection_per_worker() -> None:
     assert session.verify is True
     assert adapter._pool_maxsize == 7  # type: ignore[attr-defined]
     assert session.headers["Add-Padding"] == "true"
+
+
+def test_an_unreachable_service_stops_retrying_every_range(fast_retries: RetryPolicy) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port on 127.0.0.1 that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    passwords = [f"password-{i}" for i in range(60)]
+    results = check_exposure([Secret(p) for p in passwords], hibp_url=f"http://127.0.0.1:{port}",
+                             retry_policy=fast_retries, workers=4, timeout=1.0)
+    assert {r.status for r in results} == {ExposureStatus.UNKNOWN}
+    assert any("looks unreachable" in (r.reason or "") for r in results)
+
+
+def test_server_errors_are_answers_not_an_unreachable_service(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
+    # A service that answers, even with 500s, is not "unreachable": each failing range is retried as usual.
+    hibp.add("hunter2", 5)
+    failing = [f"pw-{i}" for i in range(12)]
+    for p in failing:
+        hibp.script(sha1(p)[:5], *[Action("status", status=500)] * 4)
+    results = run(hibp, ["hunter2", *failing], fast_retries, workers=1)
+    assert results[0].count == 5
+    assert not any("looks unreachable" in (r.reason or "") for r in results)
