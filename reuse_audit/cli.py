@@ -403,7 +403,6 @@ def _make_plan(contents: VaultContents, options: AuditOptions, selectors: list[s
                output: Path | None, quiet: bool, strict: bool) -> NoReturn:
     from dataclasses import replace
 
-    from reuse_audit.checks.reuse import secret_index
     from reuse_audit.plan.breach import SelectorError, select
     from reuse_audit.plan.formats import render_plan
     from reuse_audit.plan.ranking import BreachInput, build_plan
@@ -425,8 +424,7 @@ def _make_plan(contents: VaultContents, options: AuditOptions, selectors: list[s
 
         breach = BreachInput(Selection((), (), (), {}), (), (), evidence)
     result = run_checks(contents, options, quiet)
-    passwords, _ = secret_index(creds)
-    made = build_plan(result, breach, include_excluded=include_excluded, passwords=passwords)
+    made = build_plan(result, breach, include_excluded=include_excluded)
     doc = audit_document(result)
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
     emit(render_plan(made, fmt, lang=language, show_all=show_all, width=table_width(), extra=extra), output)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reuse_audit.audit import AuditResult, EntryReport
+from reuse_audit.checks.strength import StrengthPolicy
 from reuse_audit.checks.variants import variant_kind
 from reuse_audit.credentials import Credential
 from reuse_audit.findings import FindingKind as K
@@ -30,16 +31,12 @@ class BreachInput:
     evidence: tuple[str, ...] = ()
 
 
-def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_excluded: bool = False,
-               passwords: Sequence[str] | None = None) -> Plan:
-    """Order every audited entry into tiers 0-6 with reasons. ``audit`` must include excluded entries.
-
-    ``passwords`` is the distinct-password list of the audit run (index = secret id), in memory only.
-    """
+def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_excluded: bool = False) -> Plan:
+    """Order every audited entry into tiers 0-6 with reasons. ``audit`` must include excluded entries."""
     creds = [e.credential for e in audit.entries]
     reports = {e.credential.uuid: e for e in audit.entries}
     secret_of = audit.secret_of
-    plain = list(passwords) if passwords is not None else _distinct(creds, secret_of)
+    plain = _distinct(creds, secret_of)  # index = the audit's distinct-password id; in memory only
 
     breached_uuids = set(breach.selection.matched) if breach else set()
     breached_ids = {secret_of[u] for u in breached_uuids if u in secret_of}
@@ -90,7 +87,8 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         if tier <= 3 and master is not None and plain[sid] == master:
             master_hit.append(c.title)
         # In tiers 1-3 the breach reason says it all; group membership would only repeat it.
-        reasons += _finding_reasons(r, variant_kinds, skip=(K.REUSED, K.VARIANT) if tier <= 3 else ())
+        reasons += _finding_reasons(r, variant_kinds, audit.options.policy,
+                                    skip=(K.REUSED, K.VARIANT) if tier <= 3 else ())
         action = _action(tier, r, svc, c)
         tfa_url = None
         if not c.has_otp and svc is not None and svc.tfa_methods:
@@ -173,7 +171,8 @@ def _sub_order(c: Credential, addresses: Sequence[str], svc: Service | None, rea
     return 3
 
 
-def _finding_reasons(r: EntryReport, variant_kinds: dict[str, str], skip: tuple[K, ...] = ()) -> list[Reason]:
+def _finding_reasons(r: EntryReport, variant_kinds: dict[str, str], policy: StrengthPolicy,
+                     skip: tuple[K, ...] = ()) -> list[Reason]:
     out = []
     for k in r.findings:
         if k in skip:
@@ -188,10 +187,8 @@ def _finding_reasons(r: EntryReport, variant_kinds: dict[str, str], skip: tuple[
         elif k == K.WEAK and r.strength is not None:
             out.append(Reason.of("weak", score=r.strength.score))
         elif k == K.POLICY and r.strength is not None:
-            min_len = next((f.split("fewer than ")[1].rstrip(")") for f in r.strength.policy_failures
-                            if "fewer than" in f), "")
-            out.append(Reason.of("policy", length=r.strength.length, min_length=min_len,
-                                 no_symbol="no symbol" in r.strength.policy_failures))
+            out.append(Reason.of("policy", length=r.strength.length, min_length=policy.min_length,
+                                 no_symbol=policy.require_symbol and "symbol" not in r.strength.classes))
         elif k == K.EXPIRED and r.credential.expires is not None:
             out.append(Reason.of("expired", date=r.credential.expires.date().isoformat()))
         elif k == K.OLD and r.credential.password_since is not None:
