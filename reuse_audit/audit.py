@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
@@ -16,7 +15,11 @@ from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_sc
 from reuse_audit.checks.variants import VariantCluster, find_variant_groups
 from reuse_audit.checks.workers import cpu_pool
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.exposure.settings import ExposureSettings
 from reuse_audit.findings import SEVERITY, FindingKind, parse_names
+
+__all__ = ["ALL_CHECKS", "AuditOptions", "AuditResult", "Check", "EntryReport", "ExposureSettings", "VariantGroup",
+           "parse_checks", "run_audit", "severity_key"]
 
 if TYPE_CHECKING:
     from reuse_audit.exposure import ExposureResult
@@ -41,16 +44,6 @@ def parse_checks(text: str) -> frozenset[Check]:
     if not out:
         raise ValueError("--checks needs at least one check")
     return frozenset(out)
-
-
-@dataclass(frozen=True)
-class ExposureSettings:
-    """How to reach Have I Been Pwned (or its downloaded corpus)."""
-
-    offline: bool = False
-    hibp_url: str = "https://api.pwnedpasswords.com"
-    hibp_file: Path | None = None
-    workers: int = 16
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from reuse_audit.errors import ReuseAuditError
 from reuse_audit.secret import Secret
 from reuse_audit.vault.unlock import VaultKey
 
 
-class KeySourceError(Exception):
+class KeySourceError(ReuseAuditError):
     """The master password could not be obtained; the message is one line for the user."""
 
 

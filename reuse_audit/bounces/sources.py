@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
+from reuse_audit.errors import ReuseAuditError
 from reuse_audit.secret import Secret
 
 IMAP_BATCH = 200
@@ -27,7 +28,7 @@ IMAP_BODY_LIMIT = 256 * 1024
 _MAX_HEADER_BYTES = 256 * 1024
 
 
-class MailSourceError(Exception):
+class MailSourceError(ReuseAuditError):
     """A mailbox could not be opened or read: missing path, bad IMAP URL, login refused, network."""
 
 

@@ -21,6 +21,7 @@ from reuse_audit.exposure.model import (
 )
 from reuse_audit.exposure.offline import check_offline
 from reuse_audit.exposure.range_body import results_by_key
+from reuse_audit.exposure.settings import DEFAULT_HIBP_URL
 from reuse_audit.exposure.verify import verify_hibp_file
 from reuse_audit.secret import Secret
 
@@ -40,7 +41,6 @@ __all__ = [
     "verify_hibp_file",
 ]
 
-DEFAULT_HIBP_URL = "https://api.pwnedpasswords.com"
 OFFLINE_WITHOUT_FILE = "offline: no --hibp-file given"
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reuse_audit.errors import ReuseAuditError
+
 ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``, called as ranges, hashes or bytes of a check complete."""
 
@@ -56,7 +58,7 @@ class ExposureErrorCode(StrEnum):
     UNSORTED_FILE = "unsorted_file"
 
 
-class ExposureServiceError(Exception):
+class ExposureServiceError(ReuseAuditError):
     """The one error type of the exposure layer. Its message is one line and holds no secret data."""
 
     def __init__(self, code: ExposureErrorCode, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reuse_audit.errors import ReuseAuditError
 
-class HygieneInputError(Exception):
+
+class HygieneInputError(ReuseAuditError):
     """A baseline, history or config file, or an ignore rule, that cannot be used; the message is one line."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reuse_audit.credentials import Credential
+from reuse_audit.errors import ReuseAuditError
 from reuse_audit.plan.model import Mailbox, Reason
 from reuse_audit.services.catalogue import looks_like_mail_host, mailbox_provider_domains
 from reuse_audit.services.domains import (
@@ -19,7 +20,7 @@ from reuse_audit.services.domains import (
 from reuse_audit.vault.source import normalise_uuid
 
 
-class SelectorError(Exception):
+class SelectorError(ReuseAuditError):
     """A selector matched nothing; the message is one line, with near matches."""
 
 

@@ -38,6 +38,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from reuse_audit.errors import ReuseAuditError
 from reuse_audit.services.domains import (
     is_intranet_host,
     is_ip_address,
@@ -98,7 +99,7 @@ class Service:
         return self.value_weight >= HIGH_VALUE_WEIGHT
 
 
-class CatalogueError(Exception):
+class CatalogueError(ReuseAuditError):
     """The packaged catalogue data is missing or malformed (a packaging bug, not a user error)."""
 
 
