@@ -7,7 +7,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
@@ -15,8 +14,11 @@ from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_sc
 from reuse_audit.checks.variants import VariantCluster, find_variant_groups
 from reuse_audit.checks.workers import cpu_pool
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.exposure.model import ExposureStatus
 from reuse_audit.exposure.settings import ExposureSettings
-from reuse_audit.findings import SEVERITY, FindingKind, parse_names
+from reuse_audit.findings import SEVERITY, Check, FindingKind, parse_checks
+from reuse_audit.reasons import Names, Reason
+from reuse_audit.reasons import ReasonCode as R
 
 __all__ = ["ALL_CHECKS", "AuditOptions", "AuditResult", "Check", "EntryReport", "ExposureSettings", "VariantGroup",
            "parse_checks", "run_audit", "severity_key"]
@@ -25,25 +27,9 @@ if TYPE_CHECKING:
     from reuse_audit.exposure import ExposureResult
 
 
-class Check(StrEnum):
-    """The checks `--checks` can select."""
-
-    REUSE = "reuse"
-    STRENGTH = "strength"
-    EXPOSURE = "exposure"
-    VARIANTS = "variants"
-
-
 ALL_CHECKS: frozenset[Check] = frozenset(Check)
 OLD_AFTER = timedelta(days=730)
-
-
-def parse_checks(text: str) -> frozenset[Check]:
-    """Parse `--checks reuse,strength,...`; raise ValueError naming an unknown check."""
-    out = parse_names(Check, text, "check")
-    if not out:
-        raise ValueError("--checks needs at least one check")
-    return frozenset(out)
+MAX_SHARERS = 4  # titles of other sharers a reuse reason carries (it shows three, then "and N more")
 
 
 @dataclass(frozen=True)
@@ -74,7 +60,7 @@ class EntryReport:
 
     credential: Credential
     findings: tuple[FindingKind, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]  # one per finding, in the same order, then notes (exposure unknown, linked)
     reuse_group: str | None = None
     reuse_size: int = 0
     variant_group: str | None = None
@@ -91,7 +77,7 @@ class AuditResult:
     skipped: tuple[SkippedEntry, ...]
     reuse_groups: tuple[ReuseGroup, ...]
     variant_groups: tuple[VariantGroup, ...]
-    exposure_note: str | None = None  # why exposure was skipped / partly unknown, for the summary
+    exposure_note: Reason | None = None  # why exposure was skipped / partly unknown, for the summary
     secret_of: dict[str, int] = field(default_factory=dict)  # uuid -> distinct password index
 
     def count(self, kind: FindingKind) -> int:
@@ -115,7 +101,8 @@ class AuditResult:
     def checked(self, entry: EntryReport, kind: FindingKind) -> bool:
         """Whether this run decided ``kind`` for ``entry`` (a skipped or unknown check decides nothing)."""
         if kind == FindingKind.PWNED:
-            return entry.exposure is not None and entry.exposure.status in ("pwned", "not_found")
+            return entry.exposure is not None and entry.exposure.status in (ExposureStatus.PWNED,
+                                                                            ExposureStatus.NOT_FOUND)
         checks = self.options.checks
         needed = {FindingKind.REUSED: Check.REUSE, FindingKind.VARIANT: Check.VARIANTS,
                   FindingKind.WEAK: Check.STRENGTH, FindingKind.POLICY: Check.STRENGTH}.get(kind)
@@ -128,7 +115,7 @@ class AuditResult:
 
     @property
     def unknown_exposure(self) -> int:
-        return sum(1 for e in self.entries if e.exposure is not None and e.exposure.status == "unknown")
+        return sum(1 for e in self.entries if e.exposure is not None and e.exposure.status == ExposureStatus.UNKNOWN)
 
 
 ProgressFn = Callable[[int, int], None]
@@ -150,7 +137,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
 
     strength: dict[int, StrengthResult] = {}
     exposure: dict[int, ExposureResult] = {}
-    exposure_note = None
+    exposure_note: Reason | None = None
     variants_wanted = Check.VARIANTS in checks and len(passwords) > 1
     # CPU-bound checks go to worker processes (forked first, before any thread); the breach check waits on
     # the network or the disk, so it runs in a thread meanwhile.
@@ -168,7 +155,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         if Check.EXPOSURE in checks and passwords:
             pending = background.submit(_exposure, passwords, options.exposure, exposure_progress)
         elif Check.EXPOSURE not in checks:
-            exposure_note = "exposure check not selected (--checks)"
+            exposure_note = Reason.of(R.EXPOSURE_NOT_SELECTED)
 
         variant_groups: list[VariantGroup] = []
         if variants_wanted:
@@ -181,12 +168,16 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     variant_of = {u: g for g in variant_groups for u in g.entries}
 
     master = vault.master_password.reveal() if vault.master_password is not None else None
+    title_of = {c.uuid: c.title for c in creds}
     reports: list[EntryReport] = []
     for i in audited_idx:
         c = creds[i]
         s = of_cred[i]
-        reports.append(_entry_report(c, passwords[s] == master if master else False, group_of.get(c.uuid),
-                                     variant_of.get(c.uuid), strength.get(s), exposure.get(s), now))
+        group = group_of.get(c.uuid)
+        sharers = Names([title_of[u] for u in group.entries if u != c.uuid][:MAX_SHARERS] if group else [])
+        reports.append(_entry_report(c, passwords[s] == master if master else False, group, sharers,
+                                     variant_of.get(c.uuid), strength.get(s), exposure.get(s), options.policy,
+                                     now))
     reports.sort(key=severity_key)
     ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
     skipped = list(vault.skipped)
@@ -228,8 +219,8 @@ def _variant_groups(creds: list[Credential], of_cred: list[int], clusters: list[
 
 
 def _exposure(passwords: list[str], settings: ExposureSettings, progress: ProgressFn | None
-              ) -> tuple[dict[int, ExposureResult], str | None]:
-    from reuse_audit.exposure import ExposureStatus, check_exposure
+              ) -> tuple[dict[int, ExposureResult], Reason | None]:
+    from reuse_audit.exposure import check_exposure
     from reuse_audit.secret import Secret
 
     results = check_exposure(
@@ -239,48 +230,44 @@ def _exposure(passwords: list[str], settings: ExposureSettings, progress: Progre
     note = None
     statuses = {r.status for r in results}
     if statuses == {ExposureStatus.SKIPPED}:
-        note = next((r.reason for r in results if r.reason), "exposure check skipped")
+        note = Reason.of(R.EXPOSURE_SKIPPED, why=next((r.reason for r in results if r.reason), ""))
     elif ExposureStatus.UNKNOWN in statuses:
-        n = sum(1 for r in results if r.status == ExposureStatus.UNKNOWN)
-        note = f"{n} password(s) could not be checked against Have I Been Pwned"
+        note = Reason.of(R.EXPOSURE_INCOMPLETE, count=sum(1 for r in results if r.status == ExposureStatus.UNKNOWN))
     return dict(enumerate(results)), note
 
 
-def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None,
+def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None, sharers: Names,
                   variant: VariantGroup | None, strength: StrengthResult | None,
-                  exposure: ExposureResult | None, now: datetime) -> EntryReport:
-    kinds: list[FindingKind] = []
-    reasons: list[str] = []
+                  exposure: ExposureResult | None, policy: StrengthPolicy, now: datetime) -> EntryReport:
+    """One entry's findings, each with its reason, worst first (the order of :data:`SEVERITY`)."""
+    found: list[tuple[FindingKind, Reason]] = []
     if is_master:
-        kinds.append(FindingKind.MASTER_PASSWORD)
-        reasons.append("password is the vault's own master password")
-    if exposure is not None and exposure.status == "pwned":
-        kinds.append(FindingKind.PWNED)
-        reasons.append(f"password found {exposure.count:,} times in breaches")
+        found.append((FindingKind.MASTER_PASSWORD, Reason.of(R.MASTER_PASSWORD)))
+    if exposure is not None and exposure.status == ExposureStatus.PWNED:
+        found.append((FindingKind.PWNED, Reason.of(R.PWNED, count=exposure.count or 0)))
     if group is not None:
-        kinds.append(FindingKind.REUSED)
-        others = group.size - 1
-        reasons.append(f"same password as {others} other entr{'y' if others == 1 else 'ies'} ({group.id})")
+        found.append((FindingKind.REUSED, Reason.of(R.REUSED, group=group.id, others=group.size - 1,
+                                                    names=sharers)))
     if variant is not None:
-        kinds.append(FindingKind.VARIANT)
-        reasons.append(f"password is a variant of others' ({variant.id}: {', '.join(variant.kinds)})")
+        found.append((FindingKind.VARIANT, Reason.of(R.VARIANT, group=variant.id, kinds=variant.kinds)))
     if strength is not None:
         if strength.weak:
-            kinds.append(FindingKind.WEAK)
-            reasons.append(f"weak: zxcvbn score {strength.score} of 4")
+            found.append((FindingKind.WEAK, Reason.of(R.WEAK, score=strength.score)))
         if not strength.meets_policy:
-            kinds.append(FindingKind.POLICY)
-            reasons.append(", ".join(strength.policy_failures))
+            found.append((FindingKind.POLICY, Reason.of(
+                R.POLICY, length=strength.length, min_length=policy.min_length,
+                no_symbol=policy.require_symbol and "symbol" not in strength.classes)))
     if c.expires is not None and c.expires <= now:
-        kinds.append(FindingKind.EXPIRED)
-        reasons.append(f"expired on {c.expires.date().isoformat()}")
+        found.append((FindingKind.EXPIRED, Reason.of(R.EXPIRED, date=c.expires.date())))
     if c.password_since is not None and now - c.password_since > OLD_AFTER:
-        kinds.append(FindingKind.OLD)
-        reasons.append(f"password unchanged since {c.password_since.date().isoformat()}")
+        found.append((FindingKind.OLD, Reason.of(R.OLD, date=c.password_since.date())))
+    notes: list[Reason] = []
+    if exposure is not None and exposure.status == ExposureStatus.UNKNOWN:
+        notes.append(Reason.of(R.EXPOSURE_UNKNOWN, why=exposure.reason or ""))
     if c.linked_to:
-        reasons.append("password is a reference to another entry's (same secret)")
+        notes.append(Reason.of(R.LINKED))
     return EntryReport(
-        credential=c, findings=tuple(kinds), reasons=tuple(reasons),
+        credential=c, findings=tuple(k for k, _ in found), reasons=tuple(r for _, r in found) + tuple(notes),
         reuse_group=group.id if group else None, reuse_size=group.size if group else 0,
         variant_group=variant.id if variant else None, strength=strength, exposure=exposure,
     )

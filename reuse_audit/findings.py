@@ -1,9 +1,11 @@
-"""Finding kinds shared by every command, format, baseline and history file."""
+"""Finding kinds and check names shared by every command, format, baseline and history file."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import TypeVar
+
+from reuse_audit.errors import InputError
 
 
 class FindingKind(StrEnum):
@@ -27,11 +29,20 @@ DEFAULT_FAIL_ON: frozenset[FindingKind] = frozenset(
 )
 
 
+class Check(StrEnum):
+    """The checks `--checks` can select."""
+
+    REUSE = "reuse"
+    STRENGTH = "strength"
+    EXPOSURE = "exposure"
+    VARIANTS = "variants"
+
+
 E = TypeVar("E", bound=StrEnum)
 
 
 def parse_names(enum: type[E], text: str, noun: str) -> frozenset[E]:
-    """Parse a comma-separated list of ``enum`` values (`--fail-on pwned,reused`); ValueError names an unknown one."""
+    """Parse a comma-separated list of ``enum`` values (`--fail-on pwned,reused`); InputError names an unknown one."""
     out: set[E] = set()
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
@@ -40,10 +51,18 @@ def parse_names(enum: type[E], text: str, noun: str) -> frozenset[E]:
             out.add(enum(part))
         except ValueError:
             known = ", ".join(e.value for e in enum)
-            raise ValueError(f"unknown {noun} {part!r} (known: {known})") from None
+            raise InputError(f"unknown {noun} {part!r} (known: {known})") from None
     return frozenset(out)
 
 
+def parse_checks(text: str) -> frozenset[Check]:
+    """Parse `--checks reuse,strength,...`; raise InputError naming an unknown check."""
+    out = parse_names(Check, text, "check")
+    if not out:
+        raise InputError("--checks needs at least one check")
+    return out
+
+
 def parse_kinds(text: str) -> frozenset[FindingKind]:
-    """Parse a comma-separated list of finding kinds; raise ValueError naming an unknown one."""
+    """Parse a comma-separated list of finding kinds; raise InputError naming an unknown one."""
     return parse_names(FindingKind, text, "finding kind")

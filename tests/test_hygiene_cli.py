@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from reuse_audit import cli
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
-from reuse_audit.hygiene.commands import HygieneRun
+from reuse_audit.hygiene.run import HygieneRun
 from tests.conftest import MASTER, STORY, E, assert_no_leak
 
 ROTATED = "N3w!Rotated#Pass-2026x"

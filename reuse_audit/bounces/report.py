@@ -6,19 +6,16 @@ Everything that comes from mail (addresses, Received lines) is data: escaped bef
 from __future__ import annotations
 
 import io
-import json
 import shlex
 from collections.abc import Callable
 from enum import StrEnum
 
-from rich.console import Console
-from rich.table import Table
-
-from reuse_audit.bounces.messages import evidence_text, minute, text
+from reuse_audit.bounces import wording as W
 from reuse_audit.bounces.scan import BounceScan
 from reuse_audit.bounces.verdict import AccountVerdict, Verdict
+from reuse_audit.i18n import Translator
 from reuse_audit.report.audit_document import iso
-from reuse_audit.report.escape import rich_text
+from reuse_audit.report.escape import json_text, rich_text
 
 SCHEMA_VERSION = 1
 TABLE_WIDTH = 120
@@ -33,7 +30,7 @@ def next_command(vault: str | None, addresses: tuple[str, ...]) -> str:
     return " ".join(shlex.quote(w) if w != "VAULT" else w for w in words)
 
 
-def account_json(account: AccountVerdict, lang: str) -> dict[str, object]:
+def account_json(account: AccountVerdict, t: Translator) -> dict[str, object]:
     """One account as the JSON object of the schema."""
     return {
         "address": account.address,
@@ -46,55 +43,54 @@ def account_json(account: AccountVerdict, lang: str) -> dict[str, object]:
         "distinct_recipients": account.distinct_recipients,
         "first": iso(account.first),
         "last": iso(account.last),
-        "evidence": [
-            {"kind": item.kind, "text": evidence_text(item, lang), **dict(item.values)}
-            for item in account.evidence
-        ],
+        "evidence": [{"kind": item.code.value, "text": t.reason(item), **item.json_params()}
+                     for item in account.evidence],
     }
 
 
 def render_json(result: BounceScan, *, lang: str = "en", vault: str | None = None) -> str:
     """The scan as JSON: ``{"schema_version": 1, "accounts": [...]}``."""
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "accounts": [account_json(a, lang) for a in result.accounts],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    t = Translator(lang)
+    return json_text({"schema_version": SCHEMA_VERSION, "accounts": [account_json(a, t) for a in result.accounts]})
 
 
 def render_table(result: BounceScan, *, lang: str = "en", vault: str | None = None) -> str:
     """The scan as a table, each address's verdict and evidence, ending with the next command to run."""
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Translator(lang)
     buffer = io.StringIO()
     console = Console(file=buffer, width=TABLE_WIDTH, force_terminal=False, color_system=None,
                       highlight=False, soft_wrap=False)
     if not result.accounts:
-        console.print(rich_text(text(lang, "nothing", messages=result.messages)))
+        console.print(rich_text(t.text(W.NOTHING, messages=result.messages)))
         return buffer.getvalue()
-    table = Table(title=text(lang, "title"))
+    table = Table(title=rich_text(t.text(W.TITLE)))
     address_width = min(40, max(len(a.address) for a in result.accounts))
     for key in ("address", "verdict", "bounces", "via", "backscatter", "unknown", "temporary", "recipients",
                 "period"):
         numeric = key not in ("address", "verdict", "period")
-        table.add_column(text(lang, f"col.{key}"), justify="right" if numeric else "left",
+        table.add_column(rich_text(t.text(W.COLUMNS[key])), justify="right" if numeric else "left",
                          overflow="fold", no_wrap=key == "verdict",
                          min_width=address_width if key == "address" else None)
     for account in result.accounts:
-        period = f"{minute(account.first)} – {minute(account.last)}"
+        period = f"{W.minute(account.first)} – {W.minute(account.last)}"
         table.add_row(
             rich_text(account.address),
-            f"[{_VERDICT_STYLE[account.verdict]}]{rich_text(text(lang, f'verdict.{account.verdict}'))}[/]",
+            f"[{_VERDICT_STYLE[account.verdict]}]{rich_text(t.text(W.VERDICTS[account.verdict]))}[/]",
             str(account.bounces), str(account.via_account), str(account.backscatter), str(account.unknown),
             str(account.temporary), str(account.distinct_recipients), rich_text(period),
         )
     console.print(table)
     for account in result.accounts:
         console.print()
-        console.print(rich_text(text(lang, f"say.{account.verdict}", address=account.address)))
+        console.print(rich_text(t.text(W.SAY[account.verdict], address=account.address)))
         for item in account.evidence:
-            console.print("  - " + rich_text(evidence_text(item, lang)))
+            console.print("  - " + rich_text(t.reason(item)))
     if result.compromised:
         console.print()
-        console.print(rich_text(text(lang, "next", command=next_command(vault, result.compromised))))
+        console.print(rich_text(t.text(W.NEXT, command=next_command(vault, result.compromised))))
     return buffer.getvalue()
 
 
@@ -107,9 +103,3 @@ class OutputFormat(StrEnum):
     def formatter(self) -> Callable[..., str]:
         """The function rendering a :class:`BounceScan` in this format."""
         return {OutputFormat.TABLE: render_table, OutputFormat.JSON: render_json}[self]
-
-
-def plan_header_lines(result: BounceScan, lang: str = "en") -> list[str]:
-    """For ``plan --breached-from``: one line per compromised address saying what the mailbox showed."""
-    return [text(lang, "plan.header", address=address, summary=result.summaries.get(address, ""))
-            for address in result.compromised]

@@ -13,9 +13,9 @@ from email.message import Message
 
 from reuse_audit.bounces.detect import Bounce, header_signals, message_date, parse_headers, read_bounce
 from reuse_audit.bounces.evidence import SentFolder, judge
-from reuse_audit.bounces.messages import summary_line
 from reuse_audit.bounces.sources import ImapLogin, MailSource, is_imap_url, open_source
 from reuse_audit.bounces.verdict import AccountVerdict, JudgedBounce, Thresholds, Verdict, decide
+from reuse_audit.reasons import Reason
 
 Progress = Callable[[int], None]
 DEFAULT_THRESHOLDS = Thresholds()
@@ -26,7 +26,7 @@ class BounceScan:
     """What a mailbox scan found: a verdict per address, and one summary line per compromised address."""
 
     accounts: tuple[AccountVerdict, ...]
-    summaries: dict[str, str] = field(default_factory=dict)
+    summaries: dict[str, Reason] = field(default_factory=dict)  # compromised address -> what the mail showed
     messages: int = 0
     bounces: int = 0
 
@@ -121,15 +121,16 @@ def scan(
     relays: Iterable[str] = (),
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     since: datetime | None = None,
-    lang: str = "en",
     progress: Progress | None = None,
 ) -> BounceScan:
     """Read the mailboxes and return a :class:`BounceScan`. Raises ``MailSourceError`` on unreadable input."""
+    from reuse_audit.bounces.wording import compromised_summary
+
     sent = read_sent(sent_sources) if sent_sources else None
     bounces, count = read_bounces(sources, since, progress)
     accounts = verdicts(bounces, me=me, sent=sent, relays=relays, thresholds=thresholds)
     summaries = {
-        a.address: summary_line(a, lang, thresholds.window_minutes)
+        a.address: compromised_summary(a, thresholds.window_minutes)
         for a in accounts if a.verdict is Verdict.COMPROMISED
     }
     return BounceScan(accounts, summaries, count, len(bounces))
@@ -147,7 +148,6 @@ def find_compromised(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     since: datetime | None = None,
     imap_login: ImapLogin | None = None,
-    lang: str = "en",
     progress: Progress | None = None,
 ) -> BounceScan:
     """Scan SOURCE arguments (paths or ``imaps://`` URLs) as ``reuse-audit bounces`` does.
@@ -165,4 +165,4 @@ def find_compromised(
     mail = [open_one(s) for s in sources]
     sent_mail = [open_one(s) for s in sent]
     return scan(mail, me=me, sent_sources=sent_mail, relays=relays, thresholds=thresholds, since=since,
-                lang=lang, progress=progress)
+                progress=progress)

@@ -15,6 +15,8 @@ from functools import cached_property
 
 from reuse_audit.bounces.detect import Bounce
 from reuse_audit.bounces.evidence import Judgement, Origin, SentFolder
+from reuse_audit.reasons import Reason
+from reuse_audit.reasons import ReasonCode as R
 
 TOP_DOMAINS = 5
 
@@ -55,18 +57,6 @@ class JudgedBounce:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """One fact behind a verdict; ``kind`` picks the sentence, ``values`` fill it in."""
-
-    kind: str
-    values: tuple[tuple[str, str], ...] = ()
-
-    def value(self, name: str) -> str:
-        """The value called ``name`` (empty when absent)."""
-        return dict(self.values).get(name, "")
-
-
-@dataclass(frozen=True)
 class AccountVerdict:
     """The verdict for one address, the counts behind it and the evidence to show."""
 
@@ -80,7 +70,7 @@ class AccountVerdict:
     distinct_recipients: int
     first: datetime | None
     last: datetime | None
-    evidence: tuple[Evidence, ...] = field(default=())
+    evidence: tuple[Reason, ...] = field(default=())  # the facts behind the verdict
 
 
 @dataclass(frozen=True)
@@ -117,17 +107,17 @@ def _never_sent_share(recipients: frozenset[str], sent: SentFolder | None) -> fl
     return sum(1 for r in recipients if r not in sent.recipients) / len(recipients)
 
 
-def _burst_rules(thresholds: Thresholds) -> tuple[tuple[str, timedelta, int], ...]:
-    """(evidence kind, window length, bounces needed): the hour rule first, then the day rule."""
+def _burst_rules(thresholds: Thresholds) -> tuple[tuple[R, timedelta, int], ...]:
+    """(evidence code, window length, bounces needed): the hour rule first, then the day rule."""
     return (
-        ("burst", timedelta(minutes=thresholds.window_minutes), thresholds.min_bounces),
-        ("day_burst", timedelta(hours=24), thresholds.day_bounces),
+        (R.BOUNCE_BURST, timedelta(minutes=thresholds.window_minutes), thresholds.min_bounces),
+        (R.BOUNCE_DAY_BURST, timedelta(hours=24), thresholds.day_bounces),
     )
 
 
 def _hijack_window(
     suspects: Sequence[JudgedBounce], thresholds: Thresholds, sent: SentFolder | None
-) -> tuple[_Window, str] | None:
+) -> tuple[_Window, R] | None:
     """The largest window meeting the hour rule, else the largest meeting the day rule, with its kind."""
     for kind, span, min_bounces in _burst_rules(thresholds):
         found = [
@@ -160,31 +150,27 @@ def _largest(items: Sequence[JudgedBounce], thresholds: Thresholds) -> _Window |
     return max(windows, key=lambda w: (len(w.items), w.end), default=None)
 
 
-def _window_evidence(window: _Window, kind: str, sent: SentFolder | None) -> list[Evidence]:
+def _window_evidence(window: _Window, code: R, sent: SentFolder | None) -> list[Reason]:
     recipients = window.recipients
     domains = Counter(r.rpartition("@")[2] for r in recipients)
-    top = ", ".join(f"{d} ({n})" for d, n in domains.most_common(TOP_DOMAINS)) or "-"
+    ranked = sorted(domains.items(), key=lambda item: (-item[1], item[0]))  # ties by name: the same every run
+    top = ", ".join(f"{d} ({n})" for d, n in ranked[:TOP_DOMAINS]) or "-"
     reasons = Counter(reason for j in window.items for reason in j.judgement.reasons)
     evidence = [
-        Evidence(kind, (
-            ("bounces", str(len(window.items))),
-            ("start", window.start.isoformat()),
-            ("end", window.end.isoformat()),
-            ("via_account", str(window.count(Origin.VIA_ACCOUNT))),
-            ("unknown", str(window.count(Origin.UNKNOWN))),
-            ("backscatter", str(window.count(Origin.BACKSCATTER))),
-        )),
-        Evidence("recipients", (("count", str(len(recipients))), ("top_domains", top))),
+        Reason.of(code, bounces=len(window.items), start=window.start, end=window.end,
+                  via_account=window.count(Origin.VIA_ACCOUNT), unknown=window.count(Origin.UNKNOWN),
+                  backscatter=window.count(Origin.BACKSCATTER)),
+        Reason.of(R.BOUNCE_RECIPIENTS, count=len(recipients), top_domains=top),
     ]
     if sent is not None and sent.given and recipients:
         share = _never_sent_share(recipients, sent)
-        evidence.append(Evidence("never_sent", (("percent", f"{share * 100:.0f}"),)))
+        evidence.append(Reason.of(R.BOUNCE_NEVER_SENT, percent=round(share * 100)))
     for reason, count in sorted(reasons.items()):
-        evidence.append(Evidence("reason", (("reason", reason), ("bounces", str(count)))))
+        evidence.append(Reason.of(R.BOUNCE_REASON, reason=reason, bounces=count))
     samples = list(dict.fromkeys(j.judgement.sample_received for j in window.items
                                  if j.judgement.sample_received))
     for line in samples[:2]:
-        evidence.append(Evidence("received", (("line", line),)))
+        evidence.append(Reason.of(R.BOUNCE_RECEIVED, line=line))
     return evidence
 
 
@@ -209,7 +195,7 @@ def decide(
     counted = [j for j in permanent if not j.judgement.in_sent]
     suspects = [j for j in counted if j.judgement.origin is not Origin.BACKSCATTER]
     hijack = _hijack_window(suspects, thresholds, sent)
-    evidence: list[Evidence] = []
+    evidence: list[Reason] = []
     if hijack is not None:
         verdict = Verdict.COMPROMISED
         evidence = _window_evidence(*hijack, sent)
@@ -217,17 +203,17 @@ def decide(
         spoof = _spoof_window(counted, thresholds)
         if spoof is not None:
             verdict = Verdict.SPOOFED
-            evidence = _window_evidence(spoof, "backscatter_burst", sent)
+            evidence = _window_evidence(spoof, R.BOUNCE_BACKSCATTER_BURST, sent)
         else:
             verdict = Verdict.NONE
             largest = _largest(counted, thresholds)
             if largest is not None:
-                evidence = _window_evidence(largest, "largest_burst", sent)
+                evidence = _window_evidence(largest, R.BOUNCE_LARGEST_BURST, sent)
     if temporary:
-        evidence.append(Evidence("temporary", (("count", str(len(temporary))),)))
+        evidence.append(Reason.of(R.BOUNCE_TEMPORARY, count=len(temporary)))
     own = sum(1 for j in permanent if j.judgement.in_sent)
     if own:
-        evidence.append(Evidence("in_sent", (("count", str(own)),)))
+        evidence.append(Reason.of(R.BOUNCE_IN_SENT, count=own))
     dates = [j.when for j in judged if j.when]
     return AccountVerdict(
         address=address,

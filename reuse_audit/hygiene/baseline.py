@@ -12,9 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from reuse_audit import __version__
 from reuse_audit.audit import AuditResult, EntryReport
@@ -25,10 +23,6 @@ from reuse_audit.vault.source import normalise_uuid
 
 BASELINE_VERSION = 1
 
-BaselineOpt = Annotated[Path | None, typer.Option(
-    "--baseline", envvar="REUSE_AUDIT_BASELINE", metavar="FILE",
-    help="Report and fail only on findings not in this baseline (made by `baseline create`); list what was "
-         "fixed since.")]
 
 
 @dataclass(frozen=True)
@@ -231,13 +225,11 @@ def only_new(result: AuditResult, diff: BaselineDiff) -> AuditResult:
 
 
 def _keep_new(e: EntryReport, new: set[tuple[str, FindingKind]]) -> EntryReport:
-    keep = [i for i, k in enumerate(e.findings) if (e.credential.uuid, k) in new]
-    if len(keep) == len(e.findings):
+    kept = tuple(k for k in e.findings if (e.credential.uuid, k) in new)
+    if len(kept) == len(e.findings):
         return e
-    # reasons are written in the same order as findings, then reasons without a kind (e.g. linked_to)
-    aligned = len(e.reasons) >= len(e.findings)
-    reasons = ([e.reasons[i] for i in keep] + list(e.reasons[len(e.findings):])) if aligned else list(e.reasons)
-    return replace(e, findings=tuple(e.findings[i] for i in keep), reasons=tuple(reasons))
+    dropped = {k.value for k in e.findings if k not in kept}  # a finding's reason has the kind's code
+    return replace(e, findings=kept, reasons=tuple(r for r in e.reasons if r.code.value not in dropped))
 
 
 def baseline_section(diff: BaselineDiff, baseline: Baseline, path: Path) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The config file (``reuse-audit.toml``): settings for every option, resolved as
 command line > environment (REUSE_AUDIT_*) > config file > defaults.
 
-The file is read by an eager ``--config`` option that fills the command's ``default_map``, so the
-command-line parser itself applies the precedence. Keys are option names, with dashes or underscores;
+The file is read by an eager ``--config`` option (in :mod:`reuse_audit.cli.options`) that fills the
+command's ``default_map``, so the command-line parser itself applies the precedence. Keys are option names,
+with dashes or underscores;
 top-level keys apply to every command that has the option, ``[audit]``, ``[plan]`` and
 ``[baseline.create]`` tables to one command (``baseline create`` also reads ``[audit]``), later wins.
 """
@@ -14,10 +15,9 @@ import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import platformdirs
-import typer
 
 from reuse_audit.hygiene import HygieneInputError
 
@@ -27,7 +27,7 @@ CONFIG_ENV = "REUSE_AUDIT_CONFIG"
 SECTION_PARENTS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {("baseline", "create"): (("audit",),)}
 _NOT_SETTINGS = frozenset({"config", "help", "version"})
 #: a default_map key (never a parameter name) marking a map already resolved by `config show`
-_RESOLVED = "__reuse_audit_resolved__"
+RESOLVED = "__reuse_audit_resolved__"
 
 
 def default_config_path() -> Path:
@@ -168,7 +168,7 @@ def settings_for(cfg: ConfigFile, root: Any, path: tuple[str, ...]) -> dict[str,
     return out
 
 
-def command_path(ctx: typer.Context) -> tuple[str, ...]:
+def command_path(ctx: Any) -> tuple[str, ...]:
     """('audit',) or ('baseline', 'create'): the context's names below the program's own."""
     names: list[str] = []
     node: Any = ctx
@@ -176,30 +176,6 @@ def command_path(ctx: typer.Context) -> tuple[str, ...]:
         names.append(str(node.info_name))
         node = node.parent
     return tuple(reversed(names))
-
-
-def _load_into_context(ctx: typer.Context, _param: typer.CallbackParam, value: Path | None) -> Path | None:
-    """Eager ``--config`` callback: fill ``ctx.default_map`` before any other option is resolved."""
-    if ctx.default_map is not None and ctx.default_map.get(_RESOLVED):
-        return value  # `config show` resolved the file already (its own --config / REUSE_AUDIT_CONFIG)
-    try:
-        cfg = find_config(value)
-        if cfg is not None:
-            settings = settings_for(cfg, ctx.find_root().command, command_path(ctx))
-            ctx.default_map = {**(ctx.default_map or {}), **{k: v.value for k, v in settings.items()}}
-    except HygieneInputError as exc:
-        if ctx.resilient_parsing:
-            return value
-        typer.echo(f"reuse-audit: error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    return value
-
-
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", envvar=CONFIG_ENV, metavar="FILE", is_eager=True, expose_value=False,
-    callback=_load_into_context,
-    help="Settings file (TOML); default: reuse-audit.toml in the user config dir. "
-         "Command line > environment > this file > defaults.")]
 
 
 # ---- `config show` ----
@@ -237,7 +213,7 @@ def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg:
         known = ", ".join(" ".join(p) for p in leaves)
         raise HygieneInputError(f"unknown command {' '.join(path)!r} (known: {known})")
     from_file = settings_for(cfg, root, path) if cfg is not None else {}
-    preset = {_RESOLVED: True, **{k: v.value for k, v in from_file.items()}}
+    preset = {RESOLVED: True, **{k: v.value for k, v in from_file.items()}}
     ctx = command.make_context(" ".join(path), list(args), default_map=preset, resilient_parsing=True)
     out: list[ResolvedSetting] = []
     for param in command.params:

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from reuse_audit.audit import AuditResult
 from reuse_audit.findings import FindingKind
@@ -23,9 +21,6 @@ from reuse_audit.safe_write import write_private
 
 HISTORY_VERSION = 1
 
-HistoryFileOpt = Annotated[Path | None, typer.Option(
-    "--history-file", envvar="REUSE_AUDIT_HISTORY_FILE", metavar="FILE",
-    help="Append this run's counts per finding kind to FILE (JSON lines, mode 0600) and print the trend.")]
 
 
 @dataclass(frozen=True)

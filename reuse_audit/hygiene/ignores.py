@@ -10,9 +10,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Annotated
-
-import typer
 
 from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
@@ -21,12 +18,6 @@ from reuse_audit.vault.source import normalise_uuid
 
 IGNORE_TAG = "reuse-audit:ignore"
 
-IgnoreOpt = Annotated[list[str] | None, typer.Option(
-    "--ignore", envvar="REUSE_AUDIT_IGNORE", metavar="UUID",
-    help="Leave this entry out of the findings (repeatable; 32-hex or hyphenated UUID).")]
-IgnoreGroupOpt = Annotated[list[str] | None, typer.Option(
-    "--ignore-group", envvar="REUSE_AUDIT_IGNORE_GROUP", metavar="PATH",
-    help="Leave a group and its subgroups out of the findings, e.g. Mail/PINs (repeatable).")]
 
 
 class IgnoreReason(StrEnum):

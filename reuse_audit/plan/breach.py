@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reuse_audit.credentials import Credential
-from reuse_audit.errors import ReuseAuditError
-from reuse_audit.plan.model import Mailbox, Reason
+from reuse_audit.errors import InputError
+from reuse_audit.plan.model import Mailbox
+from reuse_audit.reasons import Names, Reason
+from reuse_audit.reasons import ReasonCode as R
 from reuse_audit.services.catalogue import looks_like_mail_host, mailbox_provider_domains
 from reuse_audit.services.domains import (
     email_domain,
@@ -20,7 +22,7 @@ from reuse_audit.services.domains import (
 from reuse_audit.vault.source import normalise_uuid
 
 
-class SelectorError(ReuseAuditError):
+class SelectorError(InputError):
     """A selector matched nothing; the message is one line, with near matches."""
 
 
@@ -92,23 +94,16 @@ def _mailbox_score(c: Credential, address: str) -> tuple[int, tuple[Reason, ...]
     score, why = 0, []
     if host and reg in providers:
         score += 3
-        why.append(Reason.of("mailbox_host_in_domain" if reg == registrable_domain(domain)
-                             else "mailbox_provider_host", host=host, domain=domain))
+        why.append(Reason.of(R.MAILBOX_HOST_IN_DOMAIN if reg == registrable_domain(domain)
+                             else R.MAILBOX_PROVIDER_HOST, host=host, domain=domain))
     if host and looks_like_mail_host(host):
         score += 2
-        why.append(Reason.of("mailbox_mail_host", host=host))
+        why.append(Reason.of(R.MAILBOX_MAIL_HOST, host=host))
     text = f"{c.title} {c.group}".casefold()
     if "mail" in text or "メール" in text:
         score += 1
-        why.append(Reason.of("mailbox_mail_title"))
+        why.append(Reason.of(R.MAILBOX_MAIL_TITLE))
     return score, tuple(why)
-
-
-def _mailbox_record(address: str, uuid: str | None, reasons: list[Reason]) -> Mailbox:
-    from reuse_audit.plan.i18n import Translator
-
-    english = Translator("en")
-    return Mailbox(address, uuid, "; ".join(english.reason_text(r) for r in reasons), tuple(reasons))
 
 
 def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox, str]:
@@ -122,13 +117,13 @@ def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mail
     best = [t for t in scored if t[0][0] > 0 and t[0][0] == scored[0][0][0]] if scored else []
     if best:
         (_score, why), _i, chosen = best[0]
-        reasons = [Reason.of("mailbox_taken", title=chosen.title, address=address), *why]
+        reasons = [Reason.of(R.MAILBOX_TAKEN, title=chosen.title, address=address), *why]
         if len(best) > 1:
-            reasons.append(Reason.of("mailbox_ambiguous", others=", ".join(t[2].title for t in best[1:4])))
-        return [chosen.uuid], _mailbox_record(address, chosen.uuid, reasons), address
+            reasons.append(Reason.of(R.MAILBOX_AMBIGUOUS, others=Names(t[2].title for t in best[1:4])))
+        return [chosen.uuid], Mailbox(address, chosen.uuid, tuple(reasons)), address
     if candidates:
-        reasons = [Reason.of("mailbox_outside_vault", address=address, count=len(candidates))]
-        return [], _mailbox_record(address, None, reasons), address
+        reasons = [Reason.of(R.MAILBOX_OUTSIDE_VAULT, address=address, count=len(candidates))]
+        return [], Mailbox(address, None, tuple(reasons)), address
     raise SelectorError(f"--breached {address!r}: no entry has this address as its login or e-mail field"
                         + _near(address, creds))
 

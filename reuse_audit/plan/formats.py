@@ -7,9 +7,7 @@ made only from the http(s) URLs the plan built (``change_url``, ``tfa_url``), ne
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from itertools import groupby
@@ -17,8 +15,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from reuse_audit import __version__
-from reuse_audit.plan.i18n import TIERS, Translator
-from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, RotationStep
+from reuse_audit.i18n import Translator
+from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, RotationStep, Tier
+from reuse_audit.plan.wording import ACTIONS, HEADINGS, REST, SUMMARY, TIER_WHY, TIERS
 from reuse_audit.report import escape
 
 SCHEMA_VERSION = 1
@@ -69,11 +68,16 @@ def render_plan(plan: Plan, fmt: PlanFormat, *, lang: str = "en", show_all: bool
 # --- the document (JSON, and the source of CSV rows) -------------------------------------------------
 
 
+_ENGLISH = Translator("en")
+
+
 def _mailbox_dict(m: Mailbox) -> dict[str, Any]:
-    return {"uuid": m.uuid, "address": m.address, "why": m.why}
+    # "why" stays English in every language: scripts match on it; the reports show it translated
+    return {"uuid": m.uuid, "address": m.address, "why": _ENGLISH.join_parts(_ENGLISH.reasons(m.why)),
+            "why_codes": [r.code.value for r in m.why]}
 
 
-def _breach_dict(b: BreachContext | None) -> dict[str, Any] | None:
+def _breach_dict(b: BreachContext | None, t: Translator) -> dict[str, Any] | None:
     if b is None:
         return None
     return {
@@ -83,8 +87,20 @@ def _breach_dict(b: BreachContext | None) -> dict[str, Any] | None:
         "mailboxes": [_mailbox_dict(m) for m in b.mailboxes],
         "breached_addresses": list(b.breached_addresses),
         "password_given": b.password_given,
-        "mailbox_evidence": list(b.mailbox_evidence),
+        "mailbox_evidence": t.reasons(b.mailbox_evidence),
     }
+
+
+def action_text(t: Translator, action: Action) -> str:
+    return t.text(ACTIONS[action])
+
+
+def tier_text(t: Translator, tier: Tier) -> str:
+    return t.text(TIERS[tier])
+
+
+def heading(t: Translator, key: str, **values: object) -> str:
+    return t.text(HEADINGS[key], **values)
 
 
 def _step_dict(s: RotationStep, t: Translator) -> dict[str, Any]:
@@ -95,13 +111,13 @@ def _step_dict(s: RotationStep, t: Translator) -> dict[str, Any]:
         "username": s.username,
         "url": s.url,
         "group": s.group,
-        "tier": s.tier,
-        "sub_order": s.sub_order,
+        "tier": int(s.tier),
+        "sub_order": int(s.sub_order),
         "action": s.action.value,
-        "action_text": t.action_text(s.action),
-        "reasons": [t.reason_text(r) for r in s.reasons],
+        "action_text": action_text(t, s.action),
+        "reasons": t.reasons(s.reasons),
         "reason_codes": list(s.reason_codes),
-        "reason_params": [dict(r.params) for r in s.reasons],
+        "reason_params": [r.json_params() for r in s.reasons],
         "change_url": s.change_url,
         "tfa_url": s.tfa_url,
         "has_otp": s.has_otp,
@@ -124,14 +140,14 @@ def _document(plan: Plan, t: Translator, extra: dict[str, Any] | None) -> dict[s
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "reuse-audit", "version": __version__},
         "lang": t.lang,
-        "breach": _breach_dict(plan.breach),
+        "breach": _breach_dict(plan.breach, t),
         "entries_total": plan.entries_total,
-        "exposure_note": plan.exposure_note,
-        "notes": list(plan.notes),
+        "exposure_note": t.reason(plan.exposure_note) if plan.exposure_note else None,
+        "notes": t.reasons(plan.notes),
         "summary": {
             "steps_total": len(plan.steps),
             "to_do": len(plan.todo),
-            "by_tier": {str(tier): sum(1 for s in plan.steps if s.tier == tier) for tier in TIERS},
+            "by_tier": {str(int(tier)): sum(1 for s in plan.steps if s.tier == tier) for tier in Tier},
             "by_action": {a.value: sum(1 for s in plan.steps if s.action == a) for a in Action},
         },
         "steps": [_step_dict(s, t) for s in plan.steps],
@@ -144,7 +160,7 @@ def _document(plan: Plan, t: Translator, extra: dict[str, Any] | None) -> dict[s
 
 
 def render_json(plan: Plan, o: _Options) -> str:
-    return json.dumps(_document(plan, o.t, o.extra), indent=2, ensure_ascii=False) + "\n"
+    return escape.json_text(_document(plan, o.t, o.extra))
 
 
 CSV_COLUMNS = ("step", "tier", "action", "title", "username", "url", "group", "reasons", "reason_codes",
@@ -153,19 +169,17 @@ CSV_COLUMNS = ("step", "tier", "action", "title", "username", "url", "group", "r
 
 def render_csv(plan: Plan, o: _Options) -> str:
     """One row per step (all of them); every cell neutralised against spreadsheet formulas."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    rows = []
     for s in plan.steps:
         row = {
-            "step": s.step, "tier": s.tier, "action": s.action.value, "title": s.title,
+            "step": s.step, "tier": int(s.tier), "action": s.action.value, "title": s.title,
             "username": s.username, "url": s.url, "group": s.group,
-            "reasons": "; ".join(o.t.reason_text(r) for r in s.reasons),
+            "reasons": o.t.join_parts(o.t.reasons(s.reasons)),
             "reason_codes": ",".join(s.reason_codes), "change_url": s.change_url or "",
             "tfa_url": s.tfa_url or "", "has_otp": "yes" if s.has_otp else "no", "uuid": s.uuid or "",
         }
-        w.writerow([escape.csv_cell(row[c]) for c in CSV_COLUMNS])
-    return buf.getvalue()
+        rows.append([row[c] for c in CSV_COLUMNS])
+    return escape.csv_text(CSV_COLUMNS, rows)
 
 
 # --- shared by the human formats ------------------------------------------------------------------------
@@ -178,7 +192,7 @@ def _shown(plan: Plan, o: _Options) -> tuple[tuple[RotationStep, ...], int]:
     return plan.todo, len(plan.steps) - len(plan.todo)
 
 
-def _by_tier(steps: tuple[RotationStep, ...]) -> Iterator[tuple[int, list[RotationStep]]]:
+def _by_tier(steps: tuple[RotationStep, ...]) -> Iterator[tuple[Tier, list[RotationStep]]]:
     """Consecutive steps of one tier (the plan is ordered, so each tier is one run)."""
     for tier, run in groupby(steps, key=lambda s: s.tier):
         yield tier, list(run)
@@ -208,8 +222,12 @@ def _links(s: RotationStep) -> list[tuple[str, str]]:
     return out
 
 
-def _who(s: RotationStep) -> str:
-    return f"{s.title} ({s.username})" if s.username else s.title
+def _title(s: RotationStep, t: Translator) -> str:
+    return heading(t, "vault_step") if s.tier == Tier.MASTER_PASSWORD and s.uuid is None else s.title
+
+
+def _who(s: RotationStep, t: Translator) -> str:
+    return f"{_title(s, t)} ({s.username})" if s.username else _title(s, t)
 
 
 def _header_lines(plan: Plan, t: Translator) -> list[tuple[str, str]]:
@@ -217,32 +235,31 @@ def _header_lines(plan: Plan, t: Translator) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     b = plan.breach
     if b is None:
-        lines.append(("", t.heading("no_breach")))
+        lines.append(("", heading(t, "no_breach")))
     else:
         for m in b.mailboxes:
-            why = "; ".join(t.reason_text(r) for r in m.why_reasons) if m.why_reasons else m.why
-            where = why if m.uuid is not None else f"{t.heading('mailbox_not_in_vault')}; {why}"
-            lines.append((t.heading("mailbox"), f"{m.address} ({where})" if where else m.address))
+            why = t.join_parts(t.reasons(m.why))
+            where = why if m.uuid is not None else t.join_parts([heading(t, "mailbox_not_in_vault"), why])
+            lines.append((heading(t, "mailbox"), f"{m.address} ({where})" if where else m.address))
         if not b.mailboxes and b.selectors:
-            lines.append((t.heading("selectors"), ", ".join(b.selectors)))
+            lines.append((heading(t, "selectors"), t.join(list(b.selectors))))
         mailbox_addresses = {m.address for m in b.mailboxes}
         extra_addresses = [a for a in b.breached_addresses if a not in mailbox_addresses]
         if extra_addresses:
-            lines.append((t.heading("breached_addresses"), ", ".join(extra_addresses)))
+            lines.append((heading(t, "breached_addresses"), t.join(extra_addresses)))
         if b.password_given:
-            lines.append(("", t.heading("password_given")))
+            lines.append(("", heading(t, "password_given")))
         for ev in b.mailbox_evidence:
-            lines.append((t.heading("evidence"), ev))
+            lines.append((heading(t, "evidence"), t.reason(ev)))
     if plan.exposure_note:
-        lines.append((t.heading("exposure_note"), t.note_text(plan.exposure_note)))
+        lines.append((heading(t, "exposure_note"), t.reason(plan.exposure_note)))
     for note in plan.notes:
-        lines.append((t.heading("notes"), note))
+        lines.append((heading(t, "notes"), t.reason(note)))
     return lines
 
 
 def _summary(plan: Plan, t: Translator) -> str:
-    todo = len(plan.todo)
-    return t.plural("summary", todo, todo=todo, total=plan.entries_total)
+    return t.plural(SUMMARY, len(plan.todo), total=plan.entries_total)
 
 
 # --- table ------------------------------------------------------------------------------------------------
@@ -255,7 +272,7 @@ def render_table(plan: Plan, o: _Options) -> str:
     t = o.t
     buf = io.StringIO()
     console = Console(file=buf, width=o.width, color_system=None, force_terminal=False, highlight=False)
-    title, summary = escape.rich_text(t.heading("title")), escape.rich_text(_summary(plan, t))
+    title, summary = escape.rich_text(heading(t, "title")), escape.rich_text(_summary(plan, t))
     console.print(f"[bold]{title}[/bold] — {summary}")
     for label, text in _header_lines(plan, t):
         console.print(f"[bold]{escape.rich_text(label)}:[/bold] {escape.rich_text(text)}" if label
@@ -265,17 +282,17 @@ def render_table(plan: Plan, o: _Options) -> str:
         table = Table(show_lines=True)
         for key in ("col_step", "col_tier", "col_action", "col_title", "col_username", "col_reasons",
                     "col_where"):
-            table.add_column(escape.rich_text(t.heading(key)), overflow="fold")
+            table.add_column(escape.rich_text(heading(t, key)), overflow="fold")
         for s in steps:
-            where = "\n".join(f"{t.heading(kind)}: {url}" for kind, url in _links(s))
+            where = "\n".join(f"{heading(t, kind)}: {url}" for kind, url in _links(s))
             table.add_row(*(escape.rich_text(x) for x in (
-                str(s.step), f"{s.tier} {t.tier_text(s.tier)}", t.action_text(s.action), s.title, s.username,
-                "\n".join(t.reason_text(r) for r in s.reasons), where)))
+                str(s.step), f"{s.tier} {tier_text(t, s.tier)}", action_text(t, s.action), _title(s, t), s.username,
+                "\n".join(t.reasons(s.reasons)), where)))
         console.print(table)
     else:
-        console.print(escape.rich_text(t.heading("nothing")))
+        console.print(escape.rich_text(heading(t, "nothing")))
     if rest:
-        console.print(escape.rich_text(t.plural("rest", rest, n=rest)))
+        console.print(escape.rich_text(t.plural(REST, rest)))
     return buf.getvalue()
 
 
@@ -287,10 +304,10 @@ def render_table(plan: Plan, o: _Options) -> str:
 
 
 def _md_step(s: RotationStep, t: Translator) -> str:
-    parts = [f"**{t.action_text(s.action)}**", escape.markdown(_who(s))]
+    parts = [f"**{action_text(t, s.action)}**", escape.markdown(_who(s, t))]
     if s.reasons:
-        parts.append("; ".join(t.reason_text(r, quote=escape.markdown) for r in s.reasons))
-    parts += [f"[{t.heading(kind)}](<{url}>)" for kind, url in _links(s)]
+        parts.append(t.join_parts(t.reasons(s.reasons, quote=escape.markdown)))
+    parts += [f"[{heading(t, kind)}](<{url}>)" for kind, url in _links(s)]
     box = "- [ ] " if s.to_do else "- "
     return f"{box}{s.step}. " + " — ".join(parts)
 
@@ -298,23 +315,23 @@ def _md_step(s: RotationStep, t: Translator) -> str:
 def render_markdown(plan: Plan, o: _Options) -> str:
     """A checklist grouped under tier headings: ``- [ ] 1. **Change password now** — Title (user) — …``."""
     t = o.t
-    lines = [f"# {t.heading('title')}", "", _summary(plan, t), ""]
+    lines = [f"# {heading(t, 'title')}", "", _summary(plan, t), ""]
     for label, text in _header_lines(plan, t):
         lines.append(f"- **{label}:** {escape.markdown(text)}" if label else f"- {escape.markdown(text)}")
     lines.append("")
     steps, rest = _shown(plan, o)
     if not steps:
-        lines += [t.heading("nothing"), ""]
+        lines += [heading(t, "nothing"), ""]
     for tier, run in _by_tier(steps):
-        lines += [f"## {tier}. {t.tier_text(tier)}", ""]
-        why = t.tier_why(tier)
+        lines += [f"## {tier}. {tier_text(t, tier)}", ""]
+        why = t.text(TIER_WHY[tier])
         if why:
             lines += [f"_{why}_", ""]
         lines += [_md_step(s, t) for s in run]
         lines.append("")
     if rest:
-        lines += [t.plural("rest", rest, n=rest), ""]
-    lines.append(f"_{t.heading('generated_by', version=__version__)}_")
+        lines += [t.plural(REST, rest), ""]
+    lines.append(f"_{heading(t, 'generated_by', version=__version__)}_")
     return "\n".join(lines) + "\n"
 
 
@@ -345,14 +362,14 @@ def _h(text: str) -> str:
 
 
 def _html_step(s: RotationStep, t: Translator) -> str:
-    done = f'<input type="checkbox" aria-label="{_h(t.heading("col_done"))} {s.step}">' if s.to_do else ""
-    reasons = "".join(f"<li>{_h(t.reason_text(r))}</li>" for r in s.reasons)
-    links = "<br>".join(f'<a href="{_h(url)}">{_h(t.heading(kind))}</a>' for kind, url in _links(s))
+    done = f'<input type="checkbox" aria-label="{_h(heading(t, "col_done"))} {s.step}">' if s.to_do else ""
+    reasons = "".join(f"<li>{_h(x)}</li>" for x in t.reasons(s.reasons))
+    links = "<br>".join(f'<a href="{_h(url)}">{_h(heading(t, kind))}</a>' for kind, url in _links(s))
     cells = [
         f'<td class="done">{done}</td>',
         f'<td class="num">{s.step}</td>',
-        f"<td><strong>{_h(t.action_text(s.action))}</strong></td>",
-        f"<td>{_h(s.title)}</td>",
+        f"<td><strong>{_h(action_text(t, s.action))}</strong></td>",
+        f"<td>{_h(_title(s, t))}</td>",
         f"<td>{_h(s.username)}</td>",
         f'<td><ul class="reasons">{reasons}</ul></td>' if reasons else "<td></td>",
         f"<td>{links}</td>",
@@ -363,7 +380,7 @@ def _html_step(s: RotationStep, t: Translator) -> str:
 def render_html(plan: Plan, o: _Options) -> str:
     """One self-contained printable page: inline CSS, no scripts or external assets, tickable checkboxes."""
     t = o.t
-    title = _h(t.heading("title"))
+    title = _h(heading(t, "title"))
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{_h(t.lang)}"><head><meta charset="utf-8">',
@@ -371,26 +388,26 @@ def render_html(plan: Plan, o: _Options) -> str:
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         f"<h1>{title}</h1>",
         f"<p>{_h(_summary(plan, t))}</p>",
-        f'<section class="breach"><h2>{_h(t.heading("breach"))}</h2><dl>',
+        f'<section class="breach"><h2>{_h(heading(t, "breach"))}</h2><dl>',
     ]
     for label, text in _header_lines(plan, t):
         out.append(f"<dt>{_h(label)}</dt><dd>{_h(text)}</dd>" if label else f"<dd>{_h(text)}</dd>")
     out.append("</dl></section>")
     steps, rest = _shown(plan, o)
     if not steps:
-        out.append(f"<p>{_h(t.heading('nothing'))}</p>")
-    head = "".join(f"<th>{_h(t.heading(k))}</th>" for k in (
+        out.append(f"<p>{_h(heading(t, 'nothing'))}</p>")
+    head = "".join(f"<th>{_h(heading(t, k))}</th>" for k in (
         "col_done", "col_step", "col_action", "col_title", "col_username", "col_reasons", "col_where"))
     for tier, run in _by_tier(steps):
-        out.append(f"<section><h2>{tier}. {_h(t.tier_text(tier))}</h2>")
-        why = t.tier_why(tier)
+        out.append(f"<section><h2>{tier}. {_h(tier_text(t, tier))}</h2>")
+        why = t.text(TIER_WHY[tier])
         if why:
             out.append(f'<p class="why">{_h(why)}</p>')
         out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
         out += [_html_step(s, t) for s in run]
         out.append("</tbody></table></section>")
     if rest:
-        out.append(f'<p class="rest">{_h(t.plural("rest", rest, n=rest))}</p>')
-    out.append(f'<p class="footer">{_h(t.heading("generated_by", version=__version__))}</p>')
+        out.append(f'<p class="rest">{_h(t.plural(REST, rest))}</p>')
+    out.append(f'<p class="footer">{_h(heading(t, "generated_by", version=__version__))}</p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
+
+from reuse_audit.reasons import Reason
 
 
 class Action(StrEnum):
@@ -17,38 +19,25 @@ class Action(StrEnum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
-class Reason:
-    """One reason for a step: a stable English code and the values its sentence needs (never a secret).
+class Tier(IntEnum):
+    """The plan's tiers, most urgent first (stable JSON values)."""
 
-    Codes and their parameters:
-      master_password {}                        breached_account {selector}
-      same_password_as_breached {what}          linked_to_breached {what}
-      same_domain_mailbox {domain}              login_is_breached_address {address}
-      high_value_service {category}             variant_of_breached {what, kinds}
-      registered_to_breached_address {address}  has_otp {}
-      pwned {count}                             reused {group, others}
-      variant {group, kinds}                    weak {score}
-      policy {length, min_length, no_symbol}    expired {date}
-      old {date}                                enable_2fa {}
-      no_2fa_offered {}                         exposure_unknown {why}
-      exposure_skipped {why}                    linked {}
-    Why an entry was taken as a breached mailbox (``Mailbox.why_reasons``):
-      mailbox_taken {title, address}            mailbox_host_in_domain {host, domain}
-      mailbox_provider_host {host, domain}      mailbox_mail_host {host}
-      mailbox_mail_title {}                     mailbox_ambiguous {others}
-      mailbox_outside_vault {address, count}
-    """
+    MASTER_PASSWORD = 0
+    BREACHED_ACCOUNT = 1
+    SAME_PASSWORD = 2
+    VARIANT = 3
+    REGISTERED = 4
+    HYGIENE = 5
+    NOTHING = 6
 
-    code: str
-    params: tuple[tuple[str, str], ...] = ()
 
-    @classmethod
-    def of(cls, code: str, **params: object) -> Reason:
-        return cls(code, tuple((k, str(v)) for k, v in params.items()))
+class SubOrder(IntEnum):
+    """Order within tier 2 (same password as the breached one): who an attacker tries first."""
 
-    def param(self, name: str, default: str = "") -> str:
-        return dict(self.params).get(name, default)
+    SAME_DOMAIN_MAILBOX = 0
+    LOGIN_IS_ADDRESS = 1
+    HIGH_VALUE = 2
+    REST = 3
 
 
 @dataclass(frozen=True)
@@ -56,8 +45,8 @@ class RotationStep:
     """One entry's place in the plan (or the vault itself, for tier 0)."""
 
     step: int
-    tier: int  # 0 master password ... 6 nothing to do
-    sub_order: int  # within tier 2: 0 same-domain mailboxes, 1 login is the address, 2 high value, 3 rest
+    tier: Tier
+    sub_order: SubOrder
     uuid: str | None  # None for the vault itself (tier 0)
     title: str
     username: str
@@ -76,7 +65,7 @@ class RotationStep:
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
-        return tuple(r.code for r in self.reasons)
+        return tuple(r.code.value for r in self.reasons)
 
     @property
     def to_do(self) -> bool:
@@ -89,8 +78,7 @@ class Mailbox:
 
     address: str
     uuid: str | None  # None when the mailbox is not in the vault
-    why: str  # in words: which entry was taken as the mailbox and why (English; stable)
-    why_reasons: tuple[Reason, ...] = ()  # the same, as codes, for the reports' --lang
+    why: tuple[Reason, ...]  # which entry was taken as the mailbox, and why
 
 
 @dataclass(frozen=True)
@@ -100,7 +88,7 @@ class BreachContext:
     mailboxes: tuple[Mailbox, ...]
     breached_addresses: tuple[str, ...]
     password_given: bool = False  # --breached-password-prompt was used
-    mailbox_evidence: tuple[str, ...] = ()  # what the mailbox showed (bounces), for the header
+    mailbox_evidence: tuple[Reason, ...] = ()  # what the mailbox showed (bounces), for the header
 
 
 @dataclass(frozen=True)
@@ -108,8 +96,8 @@ class Plan:
     steps: tuple[RotationStep, ...]
     breach: BreachContext | None
     entries_total: int
-    exposure_note: str | None  # why exposure was not (fully) used
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    exposure_note: Reason | None  # why exposure was not (fully) used
+    notes: tuple[Reason, ...] = field(default_factory=tuple)
 
     @property
     def todo(self) -> tuple[RotationStep, ...]:

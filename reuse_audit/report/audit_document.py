@@ -9,6 +9,7 @@ from typing import Any
 from reuse_audit import __version__
 from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.exposure import ExposureResult
+from reuse_audit.i18n import Translator
 
 SCHEMA_VERSION = 1
 
@@ -29,7 +30,7 @@ def exposure_dict(r: ExposureResult | None) -> dict[str, Any]:
     return {"status": str(r.status.value), "count": r.count, "reason": r.reason}
 
 
-def entry_dict(e: EntryReport) -> dict[str, Any]:
+def entry_dict(e: EntryReport, t: Translator) -> dict[str, Any]:
     c = e.credential
     return {
         "uuid": c.uuid,
@@ -54,12 +55,14 @@ def entry_dict(e: EntryReport) -> dict[str, Any]:
         "expires": iso(c.expires),
         "password_since": iso(c.password_since),
         "rank": e.rank,
-        "reasons": list(e.reasons),
+        "reasons": t.reasons(e.reasons),
+        "reason_codes": [r.code.value for r in e.reasons],
     }
 
 
-def audit_document(result: AuditResult) -> dict[str, Any]:
-    """Build the versioned JSON document of an audit."""
+def audit_document(result: AuditResult, lang: str = "en") -> dict[str, Any]:
+    """Build the versioned JSON document of an audit; ``reasons`` are sentences in ``lang``."""
+    t = Translator(lang)
     opts = result.options
     counts = result.counts()
     return {
@@ -69,7 +72,7 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
             "kdbx_version": result.vault.kdbx_version,
             "entries_total": result.vault.entries_total,
             "entries_audited": len(result.entries),
-            "skipped": [asdict(s) for s in result.skipped],
+            "skipped": [{**asdict(s), "reason": str(s.reason)} for s in result.skipped],
         },
         "checks": sorted(c.value for c in opts.checks),
         "policy": {"min_length": opts.policy.min_length, "require_symbol": opts.policy.require_symbol,
@@ -81,10 +84,10 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
             "reuse_groups": len(result.reuse_groups),
             "variant_groups": len(result.variant_groups),
             "exposure_unknown": result.unknown_exposure,
-            "exposure_note": result.exposure_note,
+            "exposure_note": t.reason(result.exposure_note) if result.exposure_note else None,
         },
         "reuse_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries)} for g in result.reuse_groups],
         "variant_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries), "kinds": list(g.kinds)}
                            for g in result.variant_groups],
-        "entries": [entry_dict(e) for e in result.entries],
+        "entries": [entry_dict(e, t) for e in result.entries],
     }

@@ -1,17 +1,27 @@
-"""Renders an audit result as table, JSON, CSV, Markdown or HTML (vault text always escaped)."""
+"""Renders an audit result as table, JSON, CSV, Markdown or HTML, in English or Japanese (vault text escaped)."""
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from reuse_audit.audit import AuditResult
+from reuse_audit.i18n import Translator
 from reuse_audit.report import escape
+from reuse_audit.report import wording as W
 from reuse_audit.report.audit_document import audit_document
+
+
+@dataclass(frozen=True)
+class AuditRender:
+    """What a format needs besides the result: the language, the width, an already built JSON document."""
+
+    lang: str = "en"
+    width: int | None = None
+    document: dict[str, Any] | None = None  # e.g. with a baseline section; built from the result if None
 
 
 class AuditFormat(StrEnum):
@@ -23,14 +33,19 @@ class AuditFormat(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
 
-    def formatter(self) -> Callable[[AuditResult, int | None], str]:
+    def formatter(self) -> Callable[[AuditResult, AuditRender], str]:
         return {
             AuditFormat.TABLE: render_table,
-            AuditFormat.JSON: lambda r, _w: render_json(r),
-            AuditFormat.CSV: lambda r, _w: render_csv(r),
-            AuditFormat.MARKDOWN: lambda r, _w: render_markdown(r),
-            AuditFormat.HTML: lambda r, _w: render_html(r),
+            AuditFormat.JSON: render_json,
+            AuditFormat.CSV: render_csv,
+            AuditFormat.MARKDOWN: render_markdown,
+            AuditFormat.HTML: render_html,
         }[self]
+
+
+def render_audit(result: AuditResult, fmt: AuditFormat, how: AuditRender | None = None) -> str:
+    """The report of ``result`` in ``fmt``."""
+    return AuditFormat(fmt).formatter()(result, how or AuditRender())
 
 
 COLUMNS = ("rank", "title", "username", "url", "group", "findings", "reuse_group", "variant_group",
@@ -38,10 +53,11 @@ COLUMNS = ("rank", "title", "username", "url", "group", "findings", "reuse_group
            "uuid")
 
 
-def rows(result: AuditResult) -> list[dict[str, Any]]:
+def rows(result: AuditResult, t: Translator, document: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Flat rows (one per audited entry) shared by the tabular formats."""
+    doc = document or audit_document(result, t.lang)
     out = []
-    for e in audit_document(result)["entries"]:
+    for e in doc["entries"]:
         st = e["strength"] or {}
         out.append({
             "rank": e["rank"], "title": e["title"], "username": e["username"], "url": e["url"],
@@ -51,108 +67,129 @@ def rows(result: AuditResult) -> list[dict[str, Any]]:
             "meets_policy": "" if not st else ("yes" if st["meets_policy"] else "no"),
             "exposure": e["exposure"]["status"],
             "exposure_count": "" if e["exposure"]["count"] is None else e["exposure"]["count"],
-            "has_otp": "yes" if e["has_otp"] else "no", "reasons": "; ".join(e["reasons"]), "uuid": e["uuid"],
+            "has_otp": "yes" if e["has_otp"] else "no", "reasons": t.join_parts(e["reasons"]), "uuid": e["uuid"],
         })
     return out
 
 
-def render_json(result: AuditResult) -> str:
-    return json.dumps(audit_document(result), indent=2, ensure_ascii=False) + "\n"
+def render_json(result: AuditResult, how: AuditRender) -> str:
+    return escape.json_text(how.document or audit_document(result, how.lang))
 
 
-def render_csv(result: AuditResult) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for r in rows(result):
-        w.writerow([escape.csv_cell(r[c]) for c in COLUMNS])
-    return buf.getvalue()
+def render_csv(result: AuditResult, how: AuditRender) -> str:
+    t = Translator(how.lang)
+    return escape.csv_text(COLUMNS, ([r[c] for c in COLUMNS] for r in rows(result, t, how.document)))
 
 
-def _exposure_cell(r: dict[str, Any]) -> str:
-    if r["exposure"] == "pwned":
-        return f"pwned ({r['exposure_count']:,})"
-    return str(r["exposure"]).replace("_", " ")
+def _exposure_cell(r: dict[str, Any], t: Translator) -> str:
+    return t.text(W.EXPOSURE[r["exposure"]], count=r["exposure_count"] or 0)
 
 
-def render_markdown(result: AuditResult) -> str:
-    cols = ("#", "Title", "Username", "Group", "Findings", "Reuse", "Variant", "Score", "Length", "Exposure",
-            "OTP", "Reasons")
-    lines = [f"# reuse-audit report ({len(result.entries)} entries audited)", "", summary_line(result), "",
-             "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for r in rows(result):
-        cells = [str(r["rank"]), r["title"], r["username"], r["group"], r["findings"], r["reuse_group"],
-                 r["variant_group"], str(r["score"]), str(r["length"]), _exposure_cell(r), r["has_otp"],
-                 r["reasons"]]
-        lines.append("| " + " | ".join(escape.markdown(c) for c in cells) + " |")
+def _yes_no(value: str, t: Translator) -> str:
+    return t.gettext(W.YES if value == "yes" else W.NO)
+
+
+def _human_cells(r: dict[str, Any], t: Translator, keys: tuple[str, ...]) -> list[str]:
+    cells = {
+        "rank": str(r["rank"]), "title": r["title"], "username": r["username"], "group": r["group"],
+        "findings": r["findings"], "reuse": r["reuse_group"], "variant": r["variant_group"],
+        "score": str(r["score"]), "length": str(r["length"]), "exposure": _exposure_cell(r, t),
+        "otp": _yes_no(r["has_otp"], t), "reasons": r["reasons"],
+    }
+    return [cells[k] for k in keys]
+
+
+_MD_KEYS = ("rank", "title", "username", "group", "findings", "reuse", "variant", "score", "length", "exposure",
+            "otp", "reasons")
+_HTML_KEYS = ("rank", "title", "username", "group", "findings", "reuse", "variant", "score", "exposure", "otp",
+              "reasons")
+
+
+def render_markdown(result: AuditResult, how: AuditRender) -> str:
+    t = Translator(how.lang)
+    head = [t.gettext(W.COLUMNS[k]) for k in _MD_KEYS]
+    lines = [f"# {t.gettext(W.TITLE)} ({t.text(W.AUDITED, n=len(result.entries))})", "",
+             escape.markdown(summary_line(result, t.lang)), "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows(result, t, how.document):
+        lines.append("| " + " | ".join(escape.markdown(c) for c in _human_cells(r, t, _MD_KEYS)) + " |")
     return "\n".join(lines) + "\n"
 
 
-def render_html(result: AuditResult) -> str:
-    head = ("#", "Title", "Username", "Group", "Findings", "Reuse", "Variant", "Score", "Exposure", "OTP",
-            "Reasons")
+def render_html(result: AuditResult, how: AuditRender) -> str:
+    t = Translator(how.lang)
+    title = escape.html_text(t.gettext(W.TITLE))
     body = []
-    for r in rows(result):
-        cells = [str(r["rank"]), r["title"], r["username"], r["group"], r["findings"], r["reuse_group"],
-                 r["variant_group"], str(r["score"]), _exposure_cell(r), r["has_otp"], r["reasons"]]
-        body.append("<tr>" + "".join(f"<td>{escape.html_text(c)}</td>" for c in cells) + "</tr>")
+    for r in rows(result, t, how.document):
+        body.append("<tr>" + "".join(f"<td>{escape.html_text(c)}</td>" for c in _human_cells(r, t, _HTML_KEYS))
+                    + "</tr>")
+    head = "".join(f"<th>{escape.html_text(t.gettext(W.COLUMNS[k]))}</th>" for k in _HTML_KEYS)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reuse-audit report</title>"
+        f"<!DOCTYPE html>\n<html lang=\"{t.lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}</style></head><body>"
-        f"<h1>reuse-audit report</h1><p>{escape.html_text(summary_line(result))}</p>"
-        "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>\n"
-        + "\n".join(body) + "\n</tbody></table></body></html>\n"
+        f"<h1>{title}</h1><p>{escape.html_text(summary_line(result, t.lang))}</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></body></html>\n"
     )
 
 
-def render_table(result: AuditResult, width: int | None = None) -> str:
+_TABLE_KEYS = ("rank", "title", "username", "group", "findings", "reuse", "score", "exposure", "otp", "reasons")
+
+
+def render_table(result: AuditResult, how: AuditRender) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="reuse-audit: worst first", show_lines=False)
-    for col in ("#", "Title", "Username", "Group", "Findings", "Reuse", "Score", "Exposure", "OTP", "Reasons"):
-        table.add_column(col, overflow="fold")
-    for r in rows(result):
-        reuse = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
-        table.add_row(*(escape.rich_text(str(x)) for x in (
-            r["rank"], r["title"], r["username"], r["group"], r["findings"] or "-", reuse, r["score"],
-            _exposure_cell(r), r["has_otp"], r["reasons"])))
+    t = Translator(how.lang)
+    table = Table(title=escape.rich_text(t.gettext(W.TABLE_TITLE)), show_lines=False)
+    for key in _TABLE_KEYS:
+        table.add_column(escape.rich_text(t.gettext(W.COLUMNS[key])), overflow="fold")
+    for r in rows(result, t, how.document):
+        cells = dict(zip(_TABLE_KEYS, _human_cells(r, t, _TABLE_KEYS), strict=True))
+        cells["findings"] = cells["findings"] or "-"
+        cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
+        table.add_row(*(escape.rich_text(cells[k]) for k in _TABLE_KEYS))
     buf = io.StringIO()
-    Console(file=buf, width=width or 160, color_system=None, force_terminal=False).print(table)
+    Console(file=buf, width=how.width or 160, color_system=None, force_terminal=False).print(table)
     return buf.getvalue()
 
 
-def summary_line(result: AuditResult) -> str:
+def summary_line(result: AuditResult, lang: str = "en") -> str:
     """'312 entries, 41 share a password in 12 groups, 57 weak' — for stderr and report headers.
 
     A kind whose check did not run (or could not decide every entry) says so instead of showing 0.
     """
     from reuse_audit.findings import FindingKind as K
 
+    t = Translator(lang)
     unchecked = result.unchecked_kinds
 
-    def n(kind: K, words: str) -> str:
-        return f"{words}: not checked" if kind in unchecked else f"{result.count(kind)} {words}"
+    def n(kind: K, key: str) -> str:
+        if kind in unchecked:
+            return t.text(W.NOT_CHECKED, what=t.gettext(W.COUNTS[key + "_name"]))
+        return t.text(W.COUNTS[key], n=result.count(kind))
 
-    parts = [f"{result.vault.entries_total} entries ({len(result.entries)} audited, {len(result.skipped)} skipped)"]
+    parts = [t.text(W.ENTRIES, total=result.vault.entries_total, audited=len(result.entries),
+                    skipped=len(result.skipped))]
     if K.REUSED in unchecked:
-        parts.append("reuse: not checked")
+        parts.append(t.text(W.NOT_CHECKED, what=t.gettext(W.COUNTS["reuse"])))
     else:
         shared = sum(1 for e in result.entries if e.reuse_group)
-        parts.append(f"{shared} share a password in {len(result.reuse_groups)} groups")
+        parts.append(t.text(W.SHARED, shared=shared, groups=len(result.reuse_groups)))
     if result.variant_groups:
-        parts.append(f"{result.count(K.VARIANT)} use variants in {len(result.variant_groups)} groups")
+        parts.append(t.text(W.VARIANTS, n=result.count(K.VARIANT), groups=len(result.variant_groups)))
     parts.append(n(K.WEAK, "weak"))
-    parts.append(n(K.POLICY, "fail the policy"))
-    if result.count(K.PWNED) or K.PWNED in unchecked:
-        parts.append(f"{result.count(K.PWNED)} pwned" + (" (exposure incomplete)" if K.PWNED in unchecked else ""))
+    parts.append(n(K.POLICY, "policy"))
+    if K.PWNED in unchecked:
+        parts.append(t.text(W.COUNTS["pwned_incomplete"], n=result.count(K.PWNED)))
+    elif result.count(K.PWNED):
+        parts.append(t.text(W.COUNTS["pwned"], n=result.count(K.PWNED)))
     if result.unknown_exposure:
-        parts.append(f"{result.unknown_exposure} unknown exposure")
-    for k, word in ((K.EXPIRED, "expired"), (K.OLD, "old"), (K.MASTER_PASSWORD, "use the master password")):
+        parts.append(t.text(W.COUNTS["unknown_exposure"], n=result.unknown_exposure))
+    for k, key in ((K.EXPIRED, "expired"), (K.OLD, "old"), (K.MASTER_PASSWORD, "master_password")):
         if result.count(k):
-            parts.append(f"{result.count(k)} {word}")
-    line = ", ".join(parts)
+            parts.append(t.text(W.COUNTS[key], n=result.count(k)))
+    line = t.join(parts)
     if result.exposure_note:
-        line += f" (exposure: {result.exposure_note})"
+        line = t.text(W.EXPOSURE_NOTE, line=line, note=t.reason(result.exposure_note))
     return line

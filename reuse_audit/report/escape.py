@@ -1,34 +1,75 @@
-"""Vault and mail text is data, never markup: escaping for rich, Markdown, HTML and CSV."""
+"""Vault and mail text is data, never markup or code: escaping for rich, Markdown, HTML, CSV and JSON.
+
+Controls that can rewrite what a terminal or an editor shows (C0 other than tab and line breaks, C1 such as
+U+009B CSI, and the bidi overrides U+202A–U+202E, U+2066–U+2069) are shown as visible escapes (``\\x9b``,
+``\\u202e``) in every human format; JSON writes them as ``\\u`` escapes. Emoji joiners (ZWJ) and ZWNJ stay.
+"""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 import re
+from collections.abc import Iterable, Sequence
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_LINE_START_FORMULA = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
+# C0 except TAB, LF, CR; DEL; C1; bidi embeddings/overrides and isolates.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with terminal- and bidi-control characters written as visible escapes."""
+    return _CONTROLS.sub(_visible, text)
 
 
 def rich_text(text: str) -> str:
     """Escape rich console markup (``[bold]``, ``[/x]``) so vault text renders literally."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(visible_controls(text))
 
 
 def markdown(text: str) -> str:
     """Escape Markdown and inline HTML; newlines become spaces (one table cell, one line)."""
-    one_line = " ".join(text.split())
+    one_line = " ".join(visible_controls(text).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def html_text(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(visible_controls(text), quote=True)
 
 
 def csv_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading quote."""
-    text = "" if value is None else str(value)
+    """One CSV cell: controls made visible, spreadsheet formulas neutralised with a leading quote (at the
+    start and after every line break inside the cell)."""
+    text = "" if value is None else visible_controls(str(value))
+    text = _LINE_START_FORMULA.sub(r"\1'", text)
     if text.startswith(_CSV_FORMULA):
         return "'" + text
     return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV document (RFC 4180: CRLF rows; a cell with a comma, quote, CR or LF is quoted), cells escaped."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    for row in rows:
+        w.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def json_text(document: object) -> str:
+    """A JSON document, indented, non-ASCII as is, control and bidi characters as ``\\u`` escapes."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"

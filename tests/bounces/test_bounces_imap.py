@@ -24,7 +24,6 @@ import typer
 from typer.testing import CliRunner
 
 from reuse_audit.bounces import ImapLogin, MailSourceError, find_compromised
-from reuse_audit.bounces.command import make_bounces_command
 from reuse_audit.bounces.sources import ImapFolder, ImapSource
 from reuse_audit.secret import Secret
 from tests.bounces.bounce_factory import make_bounce, ordinary_mail
@@ -229,9 +228,8 @@ def test_imap_missing_folder_is_a_mail_source_error(imap: Imap) -> None:
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("bounces")(make_bounces_command())
-    app.command("noop")(lambda: None)
+    from reuse_audit.cli import app
+
     return app
 
 

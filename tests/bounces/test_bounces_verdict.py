@@ -48,7 +48,7 @@ def test_five_bounces_in_an_hour_to_ten_recipients_is_compromised() -> None:
     assert result.verdict is Verdict.COMPROMISED
     assert (result.bounces, result.via_account, result.distinct_recipients) == (5, 5, 10)
     assert result.first == START and result.last == START + timedelta(minutes=40)
-    assert result.evidence[0].kind == "burst"
+    assert result.evidence[0].code == "burst"
 
 
 def test_four_bounces_is_below_threshold() -> None:
@@ -81,7 +81,7 @@ def test_all_backscatter_burst_is_spoofed() -> None:
 def test_twenty_bounces_in_a_day_is_compromised() -> None:
     result = _decide(_burst(20, timedelta(minutes=61)))
     assert result.verdict is Verdict.COMPROMISED
-    assert result.evidence[0].kind == "day_burst"
+    assert result.evidence[0].code == "day_burst"
 
 
 def test_nineteen_bounces_in_a_day_is_not() -> None:

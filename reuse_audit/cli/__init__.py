@@ -1,0 +1,122 @@
+"""The command line: thin typer commands, one module per command family, that parse options, call the library
+and print. Errors of every layer (:class:`~reuse_audit.errors.ReuseAuditError`) become one line on stderr and
+their exit code here, in one place; the first SIGINT or SIGTERM ends the run with exit 130 or 143.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from reuse_audit import __version__
+from reuse_audit.errors import ExitCode, ReuseAuditError
+
+app = typer.Typer(
+    name="reuse-audit",
+    help="Find shared, weak and breached passwords in a KeePass vault, and plan what to rotate first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(command: F) -> F:
+    """Wrap a command so that a library error is one line on stderr and its exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReuseAuditError as exc:
+            typer.echo(f"reuse-audit: error: {exc}", err=True)
+            raise typer.Exit(int(exc.exit_code)) from None
+
+    return run  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reuse-audit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """reuse-audit: audit a KeePass vault for shared, weak and breached passwords."""
+
+
+def _register() -> None:
+    from reuse_audit.cli import audit_cmd, bounces_cmd, hibp_cmd, hygiene_cmd, plan_cmd
+
+    for module in (audit_cmd, plan_cmd, bounces_cmd, hygiene_cmd, hibp_cmd):
+        module.register(app)
+
+
+_register()
+
+
+class _Stop(BaseException):
+    """Raised in the main thread by the first SIGINT/SIGTERM: unwinds (temp files, worker processes)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    if getattr(_on_signal, "stopping", False):
+        os._exit(128 + signum)  # a second signal while unwinding: leave at once
+    _on_signal.stopping = True  # type: ignore[attr-defined]
+    raise _Stop(signum)
+
+
+def _leave(code: int, message: str | None = None, *, now: bool = False) -> None:
+    """Exit with ``code``; ``now``: without waiting for helper threads still blocked on the network."""
+    if message:
+        typer.echo(message, err=True)
+    if not now:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def main() -> None:
+    """Console-script entry point: one line per error and never a traceback, whatever happens."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_signal)
+    try:
+        code = app(standalone_mode=False)
+    except _Stop as stop:
+        _leave(128 + stop.signum, "reuse-audit: interrupted", now=True)
+    except KeyboardInterrupt:
+        _leave(ExitCode.INTERRUPTED, "reuse-audit: interrupted", now=True)
+    except BrokenPipeError:  # `reuse-audit ... | head`: the reader left; nothing more to say
+        _leave(ExitCode.OK, now=True)
+    except ReuseAuditError as exc:  # raised outside a command (a callback)
+        _leave(int(exc.exit_code), f"reuse-audit: error: {exc}")
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage and parameter errors
+            message = " ".join(str(exc.format_message()).split())
+            if message:  # empty when the help was shown instead (no arguments at all)
+                typer.echo(f"reuse-audit: error: {message} (see --help)", err=True)
+            _leave(int(exc.exit_code))
+        if type(exc).__name__ == "Abort":  # Ctrl-C at a prompt
+            _leave(ExitCode.INTERRUPTED, "reuse-audit: interrupted", now=True)
+        _leave(ExitCode.INPUT, f"reuse-audit: internal error ({type(exc).__name__}); please report it")
+    _leave(code if isinstance(code, int) else ExitCode.OK)

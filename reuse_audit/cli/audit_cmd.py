@@ -1,0 +1,161 @@
+"""`audit` and `baseline create`: the report of a vault's findings, and today's findings accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from reuse_audit.cli import options as o
+from reuse_audit.cli.output import emit, note, progress_bar, table_width
+from reuse_audit.errors import ExitCode
+from reuse_audit.report.audit_formats import AuditFormat
+
+if TYPE_CHECKING:
+    from reuse_audit.audit import AuditOptions, AuditResult
+    from reuse_audit.credentials import VaultContents
+    from reuse_audit.findings import FindingKind
+
+
+def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> AuditResult:
+    """Run the audit, with a progress bar for the breach check on a terminal."""
+    from reuse_audit.audit import run_audit
+
+    with progress_bar(quiet, "Have I Been Pwned") as update:
+        return run_audit(contents, options, update)
+
+
+def exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned: int, strict: bool) -> int:
+    """1 when an entry has a finding of a ``--fail-on`` kind; 3 under ``--strict`` when a check was unknown."""
+    from reuse_audit.findings import FindingKind
+
+    if strict and result.unknown_exposure:
+        return ExitCode.INCOMPLETE
+    for e in result.entries:
+        for k in e.findings:
+            if k not in fail_kinds:
+                continue
+            if k == FindingKind.PWNED and e.exposure is not None and (e.exposure.count or 0) < min_pwned:
+                continue
+            return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def audit(
+    ctx: typer.Context,
+    vault: o.VaultArg,
+    keyfile: o.KeyfileOpt = None,
+    password_stdin: o.PasswordStdinOpt = False,
+    no_password: o.NoPasswordOpt = False,
+    password_command: o.PasswordCommandOpt = None,
+    checks: o.ChecksOpt = o.ALL_CHECKS_TEXT,
+    output_format: Annotated[AuditFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
+                                                       case_sensitive=False, help="Report format.")
+                             ] = AuditFormat.TABLE,
+    output: o.OutputOpt = None,
+    lang: o.LangOpt = None,
+    offline: o.OfflineOpt = False,
+    hibp_url: o.HibpUrlOpt = o.HIBP_URL,
+    hibp_file: o.HibpFileOpt = None,
+    hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    min_length: o.MinLengthOpt = o.MIN_LENGTH,
+    require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
+    include_excluded: o.IncludeExcludedOpt = False,
+    fail_on: o.FailOnOpt = o.FAIL_ON_TEXT,
+    min_pwned_count: o.MinPwnedOpt = 1,
+    strict: o.StrictOpt = False,
+    ignore: o.IgnoreOpt = None,
+    ignore_group: o.IgnoreGroupOpt = None,
+    baseline: o.BaselineOpt = None,
+    history_file: o.HistoryFileOpt = None,
+    config: o.ConfigOpt = None,
+    quiet: o.QuietOpt = False,
+) -> None:
+    """Audit VAULT: shared passwords, variants, strength, breach exposure; worst first.
+
+    Exit 0 when nothing at --fail-on, 1 findings, 2 bad input, 3 a check could not complete (--strict).
+    """
+    from reuse_audit.cli.build import audit_options, language, unlock
+    from reuse_audit.findings import parse_kinds
+    from reuse_audit.hygiene.run import HygieneRun
+    from reuse_audit.report.audit_formats import summary_line
+
+    params = ctx.params
+    lang_code = language(params)
+    options = audit_options(params)
+    fail_kinds = parse_kinds(fail_on)
+    hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
+    outcome = hygiene.apply(run_checks(unlock(params), options, quiet))
+    emit(outcome.render(output_format, lang_code, table_width()), output)
+    trend = outcome.record_history()
+    if not quiet:
+        note(summary_line(outcome.full, lang_code))
+        for line in outcome.notes():
+            note(line)
+        if trend:
+            note(trend)
+    raise typer.Exit(exit_code(outcome.result, fail_kinds, min_pwned_count, strict))
+
+
+def baseline_create(
+    ctx: typer.Context,
+    vault: o.VaultArg,
+    keyfile: o.KeyfileOpt = None,
+    password_stdin: o.PasswordStdinOpt = False,
+    no_password: o.NoPasswordOpt = False,
+    password_command: o.PasswordCommandOpt = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", envvar=o.env("OUTPUT"),
+        help="Write the baseline to FILE (mode 0600) instead of stdout.")] = None,
+    slim: Annotated[bool, typer.Option("--slim", envvar=o.env("SLIM"),
+                                       help="Leave entry titles out of the baseline.")] = False,
+    checks: o.ChecksOpt = o.ALL_CHECKS_TEXT,
+    offline: o.OfflineOpt = False,
+    hibp_url: o.HibpUrlOpt = o.HIBP_URL,
+    hibp_file: o.HibpFileOpt = None,
+    hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    min_length: o.MinLengthOpt = o.MIN_LENGTH,
+    require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
+    include_excluded: o.IncludeExcludedOpt = False,
+    ignore: o.IgnoreOpt = None,
+    ignore_group: o.IgnoreGroupOpt = None,
+    config: o.ConfigOpt = None,
+    quiet: o.QuietOpt = False,
+) -> None:
+    """Record VAULT's findings today as accepted: `audit --baseline FILE` then fails only on new ones.
+
+    The baseline holds entry UUIDs, finding kinds, password times and titles (none with --slim),
+    never a password or anything derived from one. Exit 0 written, 2 bad input.
+    """
+    from reuse_audit.cli.build import audit_options, unlock
+    from reuse_audit.hygiene.baseline import create_baseline, dumps_baseline
+    from reuse_audit.hygiene.run import HygieneRun
+
+    params = ctx.params
+    options = audit_options(params)
+    run = HygieneRun.prepare(ignore, ignore_group)
+    outcome = run.apply(run_checks(unlock(params), options, quiet))
+    data = create_baseline(outcome.full, slim=slim)
+    emit(dumps_baseline(data), output)
+    if not quiet:
+        entries = len({f["uuid"] for f in data["findings"]})
+        where = f" to {output}" if output is not None else ""
+        note(f"baseline: {len(data['findings'])} finding(s) in {entries} entr{'y' if entries == 1 else 'ies'} "
+             f"accepted{where}")
+        for line in outcome.notes():
+            note(line)
+        if outcome.full.unknown_exposure:
+            note(f"warning: {outcome.full.unknown_exposure} password(s) could not be checked against "
+                 "Have I Been Pwned; a later audit reports them as new if they are pwned")
+    raise typer.Exit(ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    from reuse_audit.cli import guarded
+
+    app.command("audit")(guarded(audit))
+    baseline_app = typer.Typer(help="Accept today's findings, so scheduled audits fail only on new ones.",
+                               no_args_is_help=True)
+    baseline_app.command("create")(guarded(baseline_create))
+    app.add_typer(baseline_app, name="baseline")

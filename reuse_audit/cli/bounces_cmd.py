@@ -1,0 +1,125 @@
+"""`bounces`: tell from a flood of bounces whether a mail account of yours is used by someone else.
+
+Exit codes: 0 nothing compromised, 1 an address is compromised, 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reuse_audit.bounces.report import OutputFormat
+from reuse_audit.bounces.verdict import Thresholds
+from reuse_audit.cli import options as o
+from reuse_audit.cli.output import emit, note
+from reuse_audit.errors import ExitCode, InputError
+
+
+def vault_logins(params: dict[str, object], vault: Path) -> list[str]:
+    """`bounces --vault`: every e-mail address used as a login in the vault."""
+    from reuse_audit.cli.build import unlock
+    from reuse_audit.services.domains import is_email
+
+    contents = unlock(params, vault)
+    seen: dict[str, None] = {}
+    for c in contents.credentials:
+        for value in (c.username, c.email):
+            if value and is_email(value.strip()):
+                seen.setdefault(value.strip().lower())
+    return list(seen)
+
+
+def bounces(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(
+        help="Mailboxes to read: mbox file, Maildir, directory of .eml files, or imaps://host[:port]/FOLDER.",
+        show_default=False)],
+    me: Annotated[list[str] | None, typer.Option(
+        "--me", help="Your own address (repeatable). Default: the vault's e-mail logins with --vault, "
+        "else every address the bounces are about.", envvar=o.env("ME"))] = None,
+    sent: Annotated[list[str] | None, typer.Option(
+        "--sent", help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.",
+        envvar=o.env("SENT"))] = None,
+    relay: Annotated[list[str] | None, typer.Option(
+        "--relay", help="Your provider's submission or relay host (repeatable).", envvar=o.env("RELAY"))] = None,
+    vault: Annotated[Path | None, typer.Option(
+        "--vault", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
+        envvar=o.env("VAULT"))] = None,
+    keyfile: o.KeyfileOpt = None,
+    password_stdin: o.PasswordStdinOpt = False,
+    no_password: o.NoPasswordOpt = False,
+    password_command: o.PasswordCommandOpt = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
+        envvar=o.env("SINCE"))] = None,
+    imap_user: o.ImapUserOpt = None,
+    imap_password_stdin: o.ImapPasswordStdinOpt = False,
+    imap_password_command: o.ImapPasswordCommandOpt = None,
+    ca_file: o.CaFileOpt = None,
+    window_minutes: Annotated[int, typer.Option(
+        "--window-minutes", min=1, help="Length of the sliding window.",
+        envvar=o.env("WINDOW_MINUTES"))] = Thresholds.window_minutes,
+    min_bounces: Annotated[int, typer.Option(
+        "--min-bounces", min=1, help="Bounces in the window for a compromise.",
+        envvar=o.env("MIN_BOUNCES"))] = Thresholds.min_bounces,
+    min_recipients: Annotated[int, typer.Option(
+        "--min-recipients", min=0, help="Distinct failed recipients in the window for a compromise.",
+        envvar=o.env("MIN_RECIPIENTS"))] = Thresholds.min_recipients,
+    unknown_share: Annotated[float, typer.Option(
+        "--unknown-share", min=0.0, max=1.0, help="Share of those recipients never in your Sent folder "
+        "(with --sent).", envvar=o.env("UNKNOWN_SHARE"))] = Thresholds.unknown_share,
+    day_bounces: Annotated[int, typer.Option(
+        "--day-bounces", min=1, help="Bounces within 24 hours that also mean a compromise.",
+        envvar=o.env("DAY_BOUNCES"))] = Thresholds.day_bounces,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Report format.", envvar=o.env("FORMAT"))] = OutputFormat.TABLE,
+    output: o.OutputOpt = None,
+    lang: o.LangOpt = None,
+    config: o.ConfigOpt = None,
+    quiet: o.QuietOpt = False,
+) -> None:
+    """Tell from a flood of bounces whether your mail account is used by someone else."""
+    from reuse_audit.bounces import find_compromised
+    from reuse_audit.bounces.sources import ImapFolder, is_imap_url
+    from reuse_audit.bounces.wording import SCANNED
+    from reuse_audit.cli.build import imap_login, language
+    from reuse_audit.i18n import Translator
+    from reuse_audit.times import parse_since
+
+    params = ctx.params
+    lang_code = language(params)
+    thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
+    since_at = parse_since(since) if since else None
+    if password_stdin and imap_password_stdin:
+        raise InputError("only one option may read stdin: --password-stdin or --imap-password-stdin")
+    imap_specs = [s for s in [*sources, *(sent or [])] if is_imap_url(s)]
+    for spec in imap_specs:
+        ImapFolder.parse(spec)  # a bad URL is reported before any password is asked for
+    addresses = list(me or [])
+    if not addresses and vault is not None:
+        addresses = vault_logins(params, vault)
+    login = imap_login(params, stdin_taken=password_stdin) if imap_specs else None
+    show_progress = not quiet and sys.stderr.isatty()
+
+    def progress(count: int) -> None:
+        if show_progress:
+            typer.echo(f"\r{count} messages…", err=True, nl=False)
+
+    result = find_compromised(sources, me=addresses, sent=sent or [], relays=relay or [], thresholds=thresholds,
+                              since=since_at, imap_login=login, progress=progress)
+    emit(output_format.formatter()(result, lang=lang_code, vault=str(vault) if vault else None), output)
+    if not quiet:
+        if show_progress:
+            typer.echo("\r", err=True, nl=False)
+        note(Translator(lang_code).text(SCANNED, messages=result.messages, bounces=result.bounces))
+    raise typer.Exit(ExitCode.FINDINGS if result.compromised else ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    from reuse_audit.cli import guarded
+
+    app.command("bounces", help="Detect a hijacked mailbox from a flood of bounces (mbox, Maildir, .eml, IMAP).")(
+        guarded(bounces))

@@ -1,0 +1,97 @@
+"""The one place that turns parsed command-line options into the library's options objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reuse_audit.errors import InputError
+
+if TYPE_CHECKING:
+    from reuse_audit.audit import AuditOptions
+    from reuse_audit.bounces import ImapLogin
+    from reuse_audit.credentials import VaultContents
+    from reuse_audit.exposure.settings import ExposureSettings
+
+
+def language(params: Mapping[str, Any]) -> str:
+    """``--lang`` (or the locale when not given) as "en" or "ja"; exit 2 for another language."""
+    from reuse_audit.i18n import resolve_lang
+
+    try:
+        return resolve_lang(params.get("lang"))
+    except ValueError:
+        raise InputError(f"unknown --lang {params.get('lang')!r} (en or ja)") from None
+
+
+def exposure_settings(params: Mapping[str, Any]) -> ExposureSettings:
+    """``--offline``, ``--hibp-url``, ``--hibp-file``, ``--hibp-workers``."""
+    from reuse_audit.exposure.settings import ExposureSettings
+
+    return ExposureSettings(offline=params["offline"], hibp_url=params["hibp_url"], hibp_file=params["hibp_file"],
+                            workers=params["hibp_workers"])
+
+
+def audit_options(params: Mapping[str, Any], *, include_excluded: bool | None = None) -> AuditOptions:
+    """The checks, the password policy and exposure settings of `audit`, `plan` and `baseline create`."""
+    from reuse_audit.audit import AuditOptions
+    from reuse_audit.checks.strength import StrengthPolicy
+    from reuse_audit.findings import parse_checks
+
+    return AuditOptions(
+        checks=parse_checks(params["checks"]),
+        policy=StrengthPolicy(params["min_length"], params["require_symbol"]),
+        include_excluded=params["include_excluded"] if include_excluded is None else include_excluded,
+        exposure=exposure_settings(params),
+    )
+
+
+def unlock(params: Mapping[str, Any], vault: Path | None = None) -> VaultContents:
+    """Unlock the vault (``vault`` or the command's VAULT argument) with the key options the user gave."""
+    from reuse_audit.master_key import KeySource, read_vault_key
+    from reuse_audit.vault.header import read_header
+    from reuse_audit.vault.source import load_vault
+
+    path = vault if vault is not None else params["vault"]
+    read_header(path)  # a missing or foreign file fails before we ask for a password
+    source = KeySource(params["keyfile"], params["password_stdin"], params["no_password"],
+                       params["password_command"])
+    return load_vault(path, read_vault_key(source, path))
+
+
+def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
+    """The IMAP login from ``--imap-user`` and a password from stdin, a command, or a hidden prompt.
+
+    ``stdin_taken``: another option (the vault password) already reads stdin; only one of them may.
+    """
+    import getpass
+    import sys
+
+    from reuse_audit.bounces import ImapLogin
+    from reuse_audit.master_key import password_from_command
+    from reuse_audit.secret import Secret
+
+    user, ca_file = params["imap_user"], params["ca_file"]
+    from_stdin, command = params["imap_password_stdin"], params["imap_password_command"]
+    if not user:
+        raise InputError("an imaps:// source needs --imap-user")
+    if from_stdin and command:
+        raise InputError("give only one of --imap-password-stdin and --imap-password-command")
+    if ca_file is not None and not ca_file.is_file():
+        raise InputError(f"--ca-file: no such file: {ca_file}")
+    if from_stdin:
+        if stdin_taken:
+            raise InputError("only one option may read stdin: --password-stdin or --imap-password-stdin")
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise InputError("--imap-password-stdin: nothing on standard input")
+        password = Secret(line)
+    elif command:
+        password = password_from_command(command, "--imap-password-command")
+    else:
+        try:
+            password = Secret(getpass.getpass(f"IMAP password for {user}: "))
+        except (EOFError, KeyboardInterrupt):
+            raise InputError("no IMAP password given") from None
+    return ImapLogin(user, password, ca_file)

@@ -1,0 +1,33 @@
+"""`hibp verify`: check a downloaded Pwned Passwords corpus once, whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reuse_audit.cli import options as o
+from reuse_audit.cli.output import progress_bar
+from reuse_audit.errors import ExitCode
+
+
+def hibp_verify(
+    file: Annotated[Path, typer.Argument(help="The downloaded corpus: sorted file or range directory.")],
+    quiet: o.QuietOpt = False,
+) -> None:
+    """Check a whole downloaded HIBP corpus once: line count, format and sort order. Exit 0 ok, 2 not."""
+    from reuse_audit.exposure import verify_hibp_file
+
+    with progress_bar(quiet, "Verifying") as update:
+        report = verify_hibp_file(file, progress=update)
+    typer.echo(str(report))
+    raise typer.Exit(ExitCode.OK if report.ok else ExitCode.INPUT)
+
+
+def register(app: typer.Typer) -> None:
+    from reuse_audit.cli import guarded
+
+    hibp_app = typer.Typer(help="Tools for the Have I Been Pwned corpus.", no_args_is_help=True)
+    hibp_app.command("verify")(guarded(hibp_verify))
+    app.add_typer(hibp_app, name="hibp")

@@ -1,0 +1,65 @@
+"""`trend` (the history of scheduled audits) and `config show` (every setting and where it came from)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reuse_audit.cli import options as o
+from reuse_audit.cli.output import emit, table_width
+from reuse_audit.errors import ExitCode
+from reuse_audit.hygiene.config import CONFIG_ENV
+
+
+def trend(
+    file: Annotated[Path, typer.Argument(help="The history file written by `audit --history-file`.",
+                                         show_default=False)],
+    output_format: Annotated[str, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
+                                               help="table, json or html.")] = "table",
+    output: o.OutputOpt = None,
+) -> None:
+    """Show the findings per run recorded in FILE: a table, JSON, or a self-contained HTML chart.
+
+    Exit 0 shown, 2 bad input.
+    """
+    from reuse_audit.hygiene.history import render_trend
+
+    emit(render_trend(file, output_format, table_width()), output)
+    raise typer.Exit(ExitCode.OK)
+
+
+def config_show(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option(
+        "--config", envvar=CONFIG_ENV, metavar="FILE",
+        help="Settings file (default: reuse-audit.toml in the user config dir).")] = None,
+    command: Annotated[str, typer.Option(
+        "--command", envvar=o.env("COMMAND"),
+        help="Which command's settings: audit, plan, 'baseline create', ...")] = "audit",
+) -> None:
+    """Print every setting of a command, its resolved value and where it came from.
+
+    Options after `--` are read as that command's own, e.g. `config show -- --fail-on pwned`.
+    Exit 0 shown, 2 bad input.
+    """
+    from reuse_audit.hygiene.config import default_config_path, find_config, render_settings, resolve_settings
+
+    cfg = find_config(config)
+    settings = resolve_settings(ctx.find_root().command, tuple(command.split()), ctx.args, cfg)
+    where = (f"config file: {cfg.path}" if cfg is not None
+             else f"config file: none ({default_config_path()} does not exist)")
+    typer.echo(where)
+    typer.echo(render_settings(settings, f"{command} settings:"), nl=False)
+    raise typer.Exit(ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    from reuse_audit.cli import guarded
+
+    app.command("trend")(guarded(trend))
+    config_app = typer.Typer(help="The config file (reuse-audit.toml).", no_args_is_help=True)
+    config_app.command("show", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+        guarded(config_show))
+    app.add_typer(config_app, name="config")

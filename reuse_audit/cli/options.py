@@ -1,0 +1,131 @@
+"""Every command-line option, declared once: its flag, environment variable, help and default.
+
+Defaults come from the options dataclasses of the layers (``AuditOptions``, ``StrengthPolicy``,
+``ExposureSettings``, ``Thresholds``), never written here a second time. Each option also reads
+``REUSE_AUDIT_<NAME>``; the config file fills the command's ``default_map`` through the eager ``--config``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reuse_audit.checks.strength import StrengthPolicy
+from reuse_audit.exposure.settings import DEFAULT_HIBP_URL, DEFAULT_WORKERS
+from reuse_audit.findings import DEFAULT_FAIL_ON, Check, FindingKind
+
+# Module-level constants are what the signatures use as defaults (typer reads them from the signature).
+ALL_CHECKS_TEXT = ",".join(Check)
+FAIL_ON_TEXT = ",".join(k.value for k in FindingKind if k in DEFAULT_FAIL_ON)
+MIN_LENGTH = StrengthPolicy.min_length
+REQUIRE_SYMBOL = StrengthPolicy.require_symbol
+HIBP_URL = DEFAULT_HIBP_URL
+HIBP_WORKERS = DEFAULT_WORKERS
+
+
+def env(name: str) -> str:
+    """The environment variable of an option: ``REUSE_AUDIT_<NAME>``."""
+    return f"REUSE_AUDIT_{name}"
+
+
+def _config_callback(ctx: typer.Context, _param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """Eager ``--config``: fill ``ctx.default_map`` from the file before any other option is resolved."""
+    from reuse_audit.hygiene import HygieneInputError
+    from reuse_audit.hygiene.config import RESOLVED, command_path, find_config, settings_for
+
+    if ctx.default_map is not None and ctx.default_map.get(RESOLVED):
+        return value  # `config show` resolved the file already (its own --config / REUSE_AUDIT_CONFIG)
+    try:
+        cfg = find_config(value)
+        if cfg is not None:
+            settings = settings_for(cfg, ctx.find_root().command, command_path(ctx))
+            ctx.default_map = {**(ctx.default_map or {}), **{k: v.value for k, v in settings.items()}}
+    except HygieneInputError as exc:
+        if ctx.resilient_parsing:
+            return value
+        typer.echo(f"reuse-audit: error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    return value
+
+
+# ---- unlocking a vault ----
+VaultArg = Annotated[Path, typer.Argument(help="The KeePass KDBX file.", show_default=False)]
+KeyfileOpt = Annotated[Path | None, typer.Option("--keyfile", envvar=env("KEYFILE"),
+                                                 help="Key file (XML v1/v2, hex, 32-byte or any file).")]
+PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", envvar=env("PASSWORD_STDIN"),
+                                                help="Read the master password as one line from stdin.")]
+NoPasswordOpt = Annotated[bool, typer.Option("--no-password", envvar=env("NO_PASSWORD"),
+                                             help="The vault has no password (key file only).")]
+PasswordCommandOpt = Annotated[str | None, typer.Option(
+    "--password-command", envvar=env("PASSWORD_COMMAND"),
+    help="Run CMD (no shell) and read the master password from its stdout's first line.")]
+
+# ---- checks ----
+ChecksOpt = Annotated[str, typer.Option("--checks", envvar=env("CHECKS"),
+                                        help="Comma-separated checks: reuse,strength,exposure,variants.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", envvar=env("OFFLINE"),
+                                          help="No network at all (exposure needs --hibp-file then).")]
+HibpUrlOpt = Annotated[str, typer.Option("--hibp-url", envvar=env("HIBP_URL"),
+                                         help="Base URL of the Pwned Passwords range API.")]
+HibpFileOpt = Annotated[Path | None, typer.Option(
+    "--hibp-file", envvar=env("HIBP_FILE"),
+    help="Downloaded Pwned Passwords corpus: one sorted HASH:COUNT file or a directory of range files.")]
+HibpWorkersOpt = Annotated[int, typer.Option("--hibp-workers", envvar=env("HIBP_WORKERS"), min=1, max=64,
+                                             help="Concurrent requests to the range API.")]
+MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=env("MIN_LENGTH"), min=1,
+                                           help="Policy: minimum length in characters.")]
+RequireSymbolOpt = Annotated[bool, typer.Option("--require-symbol/--no-require-symbol",
+                                                envvar=env("REQUIRE_SYMBOL"),
+                                                help="Policy: require a symbol (not a letter or digit).")]
+IncludeExcludedOpt = Annotated[bool, typer.Option("--include-excluded", envvar=env("INCLUDE_EXCLUDED"),
+                                                  help="Audit entries marked 'exclude from reports' too.")]
+
+# ---- what to report, and how ----
+FailOnOpt = Annotated[str, typer.Option("--fail-on", envvar=env("FAIL_ON"),
+                                        help="Comma-separated finding kinds that make the exit code 1.")]
+MinPwnedOpt = Annotated[int, typer.Option("--min-pwned-count", envvar=env("MIN_PWNED_COUNT"), min=1,
+                                          help="Ignore breach hits seen fewer than N times (for --fail-on).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", envvar=env("STRICT"),
+                                         help="Exit 3 when a check could not complete (unknown exposure).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", envvar=env("QUIET"),
+                                        help="Print nothing on stderr but errors.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", envvar=env("OUTPUT"),
+                                                help="Write the report to FILE (mode 0600) instead of stdout.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", envvar=env("LANG"),
+                                             help="en or ja (default: from the locale).")]
+ShowAllOpt = Annotated[bool, typer.Option("--all", envvar=env("ALL"),
+                                          help="Show every entry, not only those with something to do.")]
+
+# ---- scheduled audits ----
+IgnoreOpt = Annotated[list[str] | None, typer.Option(
+    "--ignore", envvar=env("IGNORE"), metavar="UUID",
+    help="Leave this entry out of the findings (repeatable; 32-hex or hyphenated UUID).")]
+IgnoreGroupOpt = Annotated[list[str] | None, typer.Option(
+    "--ignore-group", envvar=env("IGNORE_GROUP"), metavar="PATH",
+    help="Leave a group and its subgroups out of the findings, e.g. Mail/PINs (repeatable).")]
+BaselineOpt = Annotated[Path | None, typer.Option(
+    "--baseline", envvar=env("BASELINE"), metavar="FILE",
+    help="Report and fail only on findings not in this baseline (made by `baseline create`); list what was "
+         "fixed since.")]
+HistoryFileOpt = Annotated[Path | None, typer.Option(
+    "--history-file", envvar=env("HISTORY_FILE"), metavar="FILE",
+    help="Append this run's counts per finding kind to FILE (JSON lines, mode 0600) and print the trend.")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", envvar=env("CONFIG"), metavar="FILE", is_eager=True, expose_value=False,
+    callback=_config_callback,
+    help="Settings file (TOML); default: reuse-audit.toml in the user config dir. "
+         "Command line > environment > this file > defaults.")]
+
+# ---- mail (bounces, plan --breached-from) ----
+ImapUserOpt = Annotated[str | None, typer.Option("--imap-user", envvar=env("IMAP_USER"),
+                                                 help="IMAP login for an imaps:// source (often your address).")]
+ImapPasswordStdinOpt = Annotated[bool, typer.Option(
+    "--imap-password-stdin", envvar=env("IMAP_PASSWORD_STDIN"),
+    help="Read the IMAP password from the first line of stdin.")]
+ImapPasswordCommandOpt = Annotated[str | None, typer.Option(
+    "--imap-password-command", envvar=env("IMAP_PASSWORD_COMMAND"),
+    help="Run CMD (no shell) and use the first line it prints as the IMAP password.")]
+CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"),
+                                                help="CA certificate(s) to trust for IMAP TLS (private CA).")]

@@ -1,0 +1,214 @@
+"""`plan` and `demo`: what to rotate first after a breach, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from reuse_audit.cli import options as o
+from reuse_audit.cli.output import emit, note, table_width
+from reuse_audit.errors import ExitCode, InputError
+from reuse_audit.plan.formats import PlanFormat
+
+if TYPE_CHECKING:
+    from reuse_audit.audit import AuditOptions
+    from reuse_audit.credentials import VaultContents
+    from reuse_audit.plan.ranking import BreachInput
+    from reuse_audit.reasons import Reason
+    from reuse_audit.secret import Secret
+
+
+@dataclass(frozen=True)
+class BreachRequest:
+    """What the user said was breached: selectors, a typed stolen password, what the mailbox showed."""
+
+    selectors: tuple[str, ...] = ()
+    stolen: tuple[Secret, ...] = ()
+    evidence: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanOutput:
+    """How to show the plan."""
+
+    fmt: PlanFormat
+    lang: str
+    show_all: bool
+    output: Path | None
+    quiet: bool
+    strict: bool
+
+
+def _breach(request: BreachRequest, contents: VaultContents) -> BreachInput | None:
+    """Resolve the selectors against the vault (exit 2 with near matches when one matches nothing)."""
+    from reuse_audit.plan.breach import Selection, SelectorError, select
+    from reuse_audit.plan.ranking import BreachInput
+
+    if not (request.selectors or request.stolen or request.evidence):
+        return None
+    hide = contents.redact  # a selector is echoed in the plan: never let one that happens to be a password through
+    if not (request.selectors or request.stolen):
+        return BreachInput(Selection((), (), (), {}), (), (), request.evidence)
+    try:
+        selection = select(request.selectors, list(contents.credentials))
+    except SelectorError as exc:
+        raise SelectorError(hide(str(exc))) from None
+    selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})
+    return BreachInput(selection, tuple(hide(x) for x in request.selectors), request.stolen, request.evidence)
+
+
+def make_plan(contents: VaultContents, options: AuditOptions, request: BreachRequest, how: PlanOutput, *,
+              include_excluded: bool) -> None:
+    """Select the breach, run the checks, rank, and print the plan; exits."""
+    from reuse_audit.cli.audit_cmd import run_checks
+    from reuse_audit.i18n import Translator
+    from reuse_audit.plan.formats import render_plan
+    from reuse_audit.plan.ranking import build_plan
+    from reuse_audit.plan.wording import STDERR_SUMMARY
+    from reuse_audit.report.audit_document import audit_document
+
+    breach = _breach(request, contents)
+    result = run_checks(contents, options, how.quiet)
+    made = build_plan(result, breach, include_excluded=include_excluded)
+    doc = audit_document(result)
+    extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
+    emit(render_plan(made, how.fmt, lang=how.lang, show_all=how.show_all, width=table_width(), extra=extra),
+         how.output)
+    if not how.quiet:
+        t = Translator(how.lang)
+        line = t.text(STDERR_SUMMARY, todo=len(made.todo), total=len(made.steps))
+        if made.exposure_note:
+            line = f"{line} ({t.reason(made.exposure_note)})"
+        note(line)
+    if how.strict and result.unknown_exposure:
+        raise typer.Exit(ExitCode.INCOMPLETE)
+    raise typer.Exit(ExitCode.OK)
+
+
+def _prompt_stolen_password() -> tuple[Secret, ...]:
+    import getpass
+
+    from reuse_audit.cli.output import terminal_available
+    from reuse_audit.secret import Secret as Stolen
+
+    if not terminal_available():
+        raise InputError("--breached-password-prompt needs a terminal to ask on")
+    try:
+        value = getpass.getpass("The stolen (breached) password, hidden: ")
+    except (EOFError, KeyboardInterrupt):
+        raise InputError("no breached password entered") from None
+    if not value:
+        raise InputError("no breached password entered")
+    return (Stolen(value),)
+
+
+def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tuple[Reason, ...], list[str]]:
+    """Read bounces from each ``--breached-from`` source; what the mail showed, and the compromised addresses."""
+    sources: list[str] = params["breached_from"] or []
+    if not sources:
+        return (), []
+    from reuse_audit.bounces import MailSourceError, find_compromised
+    from reuse_audit.bounces.sources import is_imap_url
+    from reuse_audit.cli.build import imap_login
+    from reuse_audit.i18n import Translator
+    from reuse_audit.plan.wording import NO_COMPROMISED
+
+    try:
+        login = imap_login(params, stdin_taken=params["password_stdin"]) if any(map(is_imap_url, sources)) else None
+        scan = find_compromised(sources, imap_login=login)
+    except MailSourceError as exc:
+        raise InputError(f"--breached-from: {exc}") from None
+    if not scan.compromised and not quiet:
+        note(f"reuse-audit: {Translator(lang).text(NO_COMPROMISED)}")
+    return tuple(scan.summaries[a] for a in scan.compromised), list(scan.compromised)
+
+
+def plan(
+    ctx: typer.Context,
+    vault: o.VaultArg,
+    breached: Annotated[list[str] | None, typer.Option(
+        "--breached", envvar=o.env("BREACHED"),
+        help="What was breached: entry UUID, e-mail address, title, or host/domain (repeatable).")] = None,
+    breached_from: Annotated[list[str] | None, typer.Option(
+        "--breached-from", envvar=o.env("BREACHED_FROM"),
+        help="Mail source(s) to read bounces from; breaches every address found compromised (repeatable).")
+    ] = None,
+    breached_password_prompt: Annotated[bool, typer.Option(
+        "--breached-password-prompt", envvar=o.env("BREACHED_PASSWORD_PROMPT"),
+        help="Ask (hidden) for the stolen password, to find sharers and variants of a mailbox kept "
+             "outside the vault.")] = False,
+    imap_user: o.ImapUserOpt = None,
+    imap_password_stdin: o.ImapPasswordStdinOpt = False,
+    imap_password_command: o.ImapPasswordCommandOpt = None,
+    ca_file: o.CaFileOpt = None,
+    keyfile: o.KeyfileOpt = None,
+    password_stdin: o.PasswordStdinOpt = False,
+    no_password: o.NoPasswordOpt = False,
+    password_command: o.PasswordCommandOpt = None,
+    checks: o.ChecksOpt = o.ALL_CHECKS_TEXT,
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
+                                                      case_sensitive=False, help="Plan format.")
+                             ] = PlanFormat.TABLE,
+    output: o.OutputOpt = None,
+    show_all: o.ShowAllOpt = False,
+    lang: o.LangOpt = None,
+    offline: o.OfflineOpt = False,
+    hibp_url: o.HibpUrlOpt = o.HIBP_URL,
+    hibp_file: o.HibpFileOpt = None,
+    hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    min_length: o.MinLengthOpt = o.MIN_LENGTH,
+    require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
+    include_excluded: o.IncludeExcludedOpt = False,
+    strict: o.StrictOpt = False,
+    config: o.ConfigOpt = None,
+    quiet: o.QuietOpt = False,
+) -> None:
+    """Make an ordered, explained rotation plan: what to change first after a breach, and why.
+
+    Exit 0 the plan was made, 2 usage or input error, 3 a check could not complete (--strict).
+    """
+    from reuse_audit.cli.build import audit_options, language, unlock
+
+    params = ctx.params
+    lang_code = language(params)
+    # every check of the plan runs on excluded entries too: exclusion silences hygiene, never a breach
+    options = audit_options(params, include_excluded=True)
+    evidence, from_addresses = _breached_from(params, lang_code, quiet)
+    stolen = _prompt_stolen_password() if breached_password_prompt else ()
+    request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence)
+    how = PlanOutput(output_format, lang_code, show_all, output, quiet, strict)
+    make_plan(unlock(params), options, request, how, include_excluded=include_excluded)
+
+
+def demo(
+    ctx: typer.Context,
+    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
+                                                      case_sensitive=False, help="Plan format.")
+                             ] = PlanFormat.TABLE,
+    lang: o.LangOpt = None,
+    show_all: o.ShowAllOpt = False,
+    quiet: o.QuietOpt = False,
+) -> None:
+    """Run the main job on the bundled demo vault: `plan --breached admin@aaa.jp`, offline.
+
+    The demo vault's master password is aaa-demo-2026; its breach-corpus excerpt ships with it.
+    """
+    from reuse_audit.audit import AuditOptions
+    from reuse_audit.cli.build import language
+    from reuse_audit.demo import demo_paths, demo_vault
+    from reuse_audit.exposure.settings import ExposureSettings
+
+    how = PlanOutput(output_format, language(ctx.params), show_all, None, quiet, False)
+    with demo_paths() as (vault_path, pwned_path):
+        options = AuditOptions(include_excluded=True, exposure=ExposureSettings(offline=True, hibp_file=pwned_path))
+        make_plan(demo_vault(vault_path), options, BreachRequest(("admin@aaa.jp",)), how, include_excluded=False)
+
+
+def register(app: typer.Typer) -> None:
+    from reuse_audit.cli import guarded
+
+    app.command("plan")(guarded(plan))
+    app.command("demo")(guarded(demo))

@@ -1,0 +1,96 @@
+"""What a scheduled `audit` does besides auditing: ignores, a baseline to compare with, a history to append to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reuse_audit.audit import AuditResult
+from reuse_audit.hygiene.baseline import (
+    Baseline,
+    BaselineDiff,
+    baseline_notes,
+    baseline_section,
+    compare,
+    load_baseline,
+    only_new,
+)
+from reuse_audit.hygiene.history import append_history, read_history, trend_line
+from reuse_audit.hygiene.ignores import IgnoreOutcome, IgnoreRules, drop_ignored, find_ignored, ignore_summary
+
+if TYPE_CHECKING:
+    from reuse_audit.report.audit_formats import AuditFormat
+
+
+@dataclass(frozen=True)
+class HygieneRun:
+    """What `audit` was asked to do besides auditing: ignores, a baseline, a history file (all checked)."""
+
+    rules: IgnoreRules
+    baseline: Baseline | None = None
+    baseline_path: Path | None = None
+    history_file: Path | None = None
+
+    @classmethod
+    def prepare(cls, ignore: Sequence[str] | None = None, ignore_group: Sequence[str] | None = None,
+                baseline: Path | None = None, history_file: Path | None = None) -> HygieneRun:
+        """Check every input before the vault is unlocked; HygieneInputError (one line) on a bad one."""
+        rules = IgnoreRules.parse(ignore or (), ignore_group or ())
+        loaded = load_baseline(baseline) if baseline is not None else None
+        if history_file is not None and history_file.exists():
+            read_history(history_file)  # a file that is not a history fails now, not after the audit
+        return cls(rules, loaded, baseline, history_file)
+
+    def apply(self, result: AuditResult) -> HygieneOutcome:
+        """Drop ignored entries' findings, then (with a baseline) keep only the new ones."""
+        ignored = find_ignored(result.vault, self.rules)
+        full = drop_ignored(result, ignored)
+        diff = compare(full, self.baseline) if self.baseline is not None else None
+        shown = only_new(full, diff) if diff is not None else full
+        return HygieneOutcome(self, full, shown, ignored, diff)
+
+
+@dataclass(frozen=True)
+class HygieneOutcome:
+    """``result`` is what to report and exit on; ``full`` has every (non-ignored) finding, for the history."""
+
+    run: HygieneRun
+    full: AuditResult
+    result: AuditResult
+    ignored: IgnoreOutcome
+    diff: BaselineDiff | None
+
+    def document(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON report, with a ``baseline`` object when a baseline was given."""
+        from reuse_audit.report.audit_document import audit_document
+
+        doc = audit_document(self.result, lang)
+        if self.diff is not None and self.run.baseline is not None and self.run.baseline_path is not None:
+            doc["baseline"] = baseline_section(self.diff, self.run.baseline, self.run.baseline_path)
+        return doc
+
+    def render(self, fmt: AuditFormat, lang: str = "en", width: int | None = None) -> str:
+        """The report in ``fmt``; JSON carries the baseline section."""
+        from reuse_audit.report.audit_formats import AuditRender, render_audit
+
+        return render_audit(self.result, fmt, AuditRender(lang, width, self.document(lang)))
+
+    def notes(self) -> list[str]:
+        """Lines for stderr after the summary: what was ignored and why, stale rules, the baseline diff."""
+        lines = []
+        summary = ignore_summary(self.ignored, self.full.skipped)
+        if summary:
+            lines.append(summary)
+        lines += [f"warning: {rule} matches no entry" for rule in self.ignored.unmatched]
+        if self.diff is not None and self.run.baseline is not None:
+            lines += baseline_notes(self.diff, self.run.baseline)
+        return lines
+
+    def record_history(self, arrow: str = "→") -> str | None:
+        """Append this run to the history file (if any); return the trend line against the previous run."""
+        if self.run.history_file is None:
+            return None
+        previous, current = append_history(self.run.history_file, self.full)
+        return trend_line(previous, current, arrow)

@@ -1,0 +1,50 @@
+"""The audit report's own wording: column names, headings and the one-line summary (translated)."""
+
+from __future__ import annotations
+
+from reuse_audit.i18n import N_
+
+COLUMNS: dict[str, str] = {
+    "rank": N_("#"),
+    "title": N_("Title"),
+    "username": N_("Username"),
+    "group": N_("Group"),
+    "findings": N_("Findings"),
+    "reuse": N_("Reuse"),
+    "variant": N_("Variant"),
+    "score": N_("Score"),
+    "length": N_("Length"),
+    "exposure": N_("Exposure"),
+    "otp": N_("OTP"),
+    "reasons": N_("Reasons"),
+}
+TITLE = N_("reuse-audit report")
+TABLE_TITLE = N_("reuse-audit: worst first")
+AUDITED = N_("{n} entries audited")
+YES, NO = N_("yes"), N_("no")
+EXPOSURE: dict[str, str] = {
+    "pwned": N_("pwned ({count:,})"),
+    "not_found": N_("not found"),
+    "unknown": N_("unknown"),
+    "skipped": N_("skipped"),
+}
+
+# The summary line on stderr and at the top of reports.
+ENTRIES = N_("{total} entries ({audited} audited, {skipped} skipped)")
+NOT_CHECKED = N_("{what}: not checked")
+SHARED = N_("{shared} share a password in {groups} groups")
+VARIANTS = N_("{n} use variants in {groups} groups")
+COUNTS: dict[str, str] = {
+    "reuse": N_("reuse"),
+    "weak": N_("{n} weak"),
+    "weak_name": N_("weak"),
+    "policy": N_("{n} fail the policy"),
+    "policy_name": N_("fail the policy"),
+    "pwned": N_("{n} pwned"),
+    "pwned_incomplete": N_("{n} pwned (exposure incomplete)"),
+    "unknown_exposure": N_("{n} unknown exposure"),
+    "expired": N_("{n} expired"),
+    "old": N_("{n} old"),
+    "master_password": N_("{n} use the master password"),
+}
+EXPOSURE_NOTE = N_("{line} (exposure: {note})")

@@ -1,0 +1,24 @@
+"""Times the user types: `--since 14d`, `--breached-at 2026-11-29T21:40+09:00`."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from reuse_audit.errors import InputError
+
+_AGO = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str, option: str = "--since", now: datetime | None = None) -> datetime:
+    """``14d``, ``36h``, ``2w``, ``90m`` (ago), or an ISO date/time (UTC when no zone is given)."""
+    now = now or datetime.now(UTC)
+    match = _AGO.match(value)
+    if match:
+        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{option}: expected e.g. 14d, 36h or 2024-05-01, got {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
