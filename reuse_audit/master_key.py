@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import locale
 import shlex
 import subprocess
 import sys
@@ -36,10 +37,7 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
             raise KeySourceError("--no-password needs --keyfile (a vault must have some key)")
         return VaultKey(None, src.keyfile)
     if src.password_stdin:
-        line = sys.stdin.readline()
-        if not line:
-            raise KeySourceError("--password-stdin: nothing on standard input")
-        return VaultKey(Secret(line.rstrip("\r\n")), src.keyfile)
+        return VaultKey(password_from_stdin(), src.keyfile)
     if src.password_command is not None:
         return VaultKey(password_from_command(src.password_command), src.keyfile)
     if not sys.stdin.isatty():
@@ -48,9 +46,65 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
             "or --keyfile with --no-password"
         )
     try:
-        return VaultKey(Secret(getpass.getpass(f"Master password for {vault.name}: ")), src.keyfile)
+        typed = getpass.getpass(f"Master password for {vault.name}: ")
     except (EOFError, KeyboardInterrupt):
         raise KeySourceError("no master password entered") from None
+    except UnicodeDecodeError:
+        raise KeySourceError(_NOT_TEXT.format(source="the typed master password")) from None
+    if not _is_text(typed):
+        raise KeySourceError(_NOT_TEXT.format(source="the typed master password"))
+    return VaultKey(Secret(typed), src.keyfile)
+
+
+_NOT_TEXT = ("{source} is not valid text in UTF-8 (or this system's encoding); KeePass master passwords "
+             "are text")
+
+
+def _is_text(value: str) -> bool:
+    """False for a str holding undecodable bytes (surrogate escapes), which no KeePass password can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def decode_password(raw: bytes, source: str) -> Secret:
+    """One line of bytes as a password: UTF-8, else this system's encoding; KeySourceError when neither fits.
+
+    ``source`` names where it came from ("--password-stdin") for the message, which never quotes the bytes.
+    """
+    line = raw.rstrip(b"\r\n")
+    encodings = dict.fromkeys(["utf-8", locale.getpreferredencoding(False) or "utf-8"])
+    for encoding in encodings:
+        try:
+            text = line.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark some Windows tools put first is not part of the password
+        return Secret(text)
+    raise KeySourceError(_NOT_TEXT.format(source=source))
+
+
+def password_from_stdin(option: str = "--password-stdin") -> Secret:
+    """The first line of standard input, read as bytes so that any encoding problem is one clear line."""
+    stream = sys.stdin
+    if stream is None:
+        raise KeySourceError(f"{option}: there is no standard input")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            raw: bytes = buffer.readline()
+        else:  # a text-only stdin (embedded use): re-encode what it decoded, undecodable bytes included
+            raw = stream.readline().encode("utf-8", "surrogateescape")
+    except UnicodeDecodeError:
+        raise KeySourceError(_NOT_TEXT.format(source=f"{option}: the line on standard input")) from None
+    except OSError as exc:
+        raise KeySourceError(f"{option}: cannot read standard input ({exc.strerror})") from None
+    if not raw:
+        raise KeySourceError(f"{option}: nothing on standard input")
+    return decode_password(raw, f"{option}: the line on standard input")
 
 
 def password_from_command(command: str, option: str = "--password-command") -> Secret:
@@ -66,15 +120,16 @@ def password_from_command(command: str, option: str = "--password-command") -> S
     if not argv:
         raise KeySourceError(f"{option} is empty")
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+        proc = subprocess.run(argv, capture_output=True, timeout=120, check=False)
     except FileNotFoundError:
         raise KeySourceError(f"{option}: {argv[0]}: command not found") from None
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise KeySourceError(f"{option}: {argv[0]} failed ({type(exc).__name__})") from None
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
+        stderr = proc.stderr.decode(locale.getpreferredencoding(False) or "utf-8", "replace")
+        last = (stderr.strip().splitlines() or ["(no message)"])[-1]
         raise KeySourceError(f"{option}: {argv[0]} exited {proc.returncode}: {last}")
     lines = proc.stdout.splitlines()
     if not lines:
         raise KeySourceError(f"{option}: {argv[0]} printed nothing")
-    return Secret(lines[0])
+    return decode_password(lines[0], f"{option}: what {argv[0]} printed")

@@ -77,5 +77,5 @@ def test_keyfile_only_vault(tmp_path: Path) -> None:
 def test_missing_keyfile(tmp_path: Path) -> None:
     p = tmp_path / "v.kdbx"
     build_vault(p, [E("a", "pw-a-123456")])
-    with pytest.raises(VaultError, match="key file not found"):
+    with pytest.raises(VaultError, match="no such key file"):
         load_vault(p, VaultKey(Secret(MASTER), tmp_path / "missing.key"))

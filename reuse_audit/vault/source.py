@@ -15,10 +15,12 @@ from typing import Any
 from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
 from reuse_audit.redact import Redactor
 from reuse_audit.secret import Secret
+from reuse_audit.vault.kdf import KdfProgress
 from reuse_audit.vault.unlock import UnlockedVault, VaultKey, unlock
 
 _REF = re.compile(r"\{REF:([TUPAN])@([TUPANI]):([^}]*)\}", re.IGNORECASE)
 _FIELD = {"T": "Title", "U": "UserName", "P": "Password", "A": "URL", "N": "Notes"}
+_FIELD_NAMES = frozenset(_FIELD.values())
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 _OTP_FIELDS = ("otp", "totp", "timeotp-secret", "timeotp-secret-base32", "timeotp-secret-hex",
                "timeotp-secret-base64", "hmacotp-secret", "hmacotp-secret-base32", "hmacotp-secret-hex",
@@ -26,9 +28,12 @@ _OTP_FIELDS = ("otp", "totp", "timeotp-secret", "timeotp-secret-base32", "timeot
 _EMAIL_FIELDS = ("email", "e-mail", "mail", "email address", "メール", "メールアドレス")
 
 
-def load_vault(path: Path, key: VaultKey) -> VaultContents:
-    """Unlock ``path`` and return its credentials. Raises VaultError (one line) when it cannot."""
-    vault = unlock(path, key)
+def load_vault(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> VaultContents:
+    """Unlock ``path`` and return its credentials. Raises VaultError (one line) when it cannot.
+
+    ``progress(done, total)`` reports the key derivation (for a progress bar on a terminal).
+    """
+    vault = unlock(path, key, progress)
     return read_contents(vault, path, key.password)
 
 
@@ -59,7 +64,7 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
     root = vault.kp.tree.getroot()
     tree = vault.kp.tree
     kdbx4 = vault.version.startswith("4")
-    stream_broken = bool(vault.unreadable_paths)
+    stream_broken = vault.unreadable_protected > 0
     recycle_uuid = _text(root.find("Meta/RecycleBinUUID"))
     root_group = root.find("Root/Group")
     raw: list[_RawEntry] = []
@@ -77,7 +82,7 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
     for r in live:
         title_raw = r.strings.get("Title", "")
         try:
-            fields = {k: resolver.resolve(v) for k, v in r.strings.items() if k in _FIELD.values()}
+            fields = {k: resolver.resolve(v) for k, v in r.strings.items() if k in _FIELD_NAMES}
         except _RefCycle:
             skipped.append(SkippedEntry(r.uuid, hide(title_raw), "unreadable"))
             continue

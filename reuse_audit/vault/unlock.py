@@ -1,20 +1,29 @@
-"""Unlocks a KDBX file: checks the header ourselves, runs AES-KDF in C, maps every failure to VaultError."""
+"""Unlocks a KDBX file: checks the header ourselves, derives the key ourselves, maps every failure to VaultError.
+
+The vault and the key file are each read once (:mod:`reuse_audit.file_access`: pipes work, devices are
+refused), the key derivation runs here (AES-KDF in C chunks, Argon2 off the main thread; both can be
+interrupted and report progress), and pykeepass is handed the bytes and the transformed key, so it
+never opens a path or runs a KDF itself. After it parsed the vault we check what it does not: the
+KDBX 3.1 header hash in the XML, and whether the protected values decrypt (:mod:`.protected`).
+"""
 
 from __future__ import annotations
 
+import base64
 import binascii
-import logging
+import hashlib
+import io
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reuse_audit.file_access import read_input
 from reuse_audit.secret import Secret
 from reuse_audit.vault.errors import VaultError
-from reuse_audit.vault.header import read_header
-from reuse_audit.vault.kdf import aes_kdf
-
-_UNPROTECT_FAILED = "marked as protected, but could not unprotect"
+from reuse_audit.vault.header import DAMAGED, KdbxHeader, parse_header, read_vault_bytes
+from reuse_audit.vault.kdf import KdfProgress, aes_kdf, argon2_kdf
+from reuse_audit.vault.protected import InnerStreamUnchecked, undecryptable_count
 
 
 @dataclass(frozen=True)
@@ -31,64 +40,54 @@ class UnlockedVault:
 
     kp: Any  # pykeepass.PyKeePass (untyped library)
     version: str
-    unreadable_paths: set[str] = field(default_factory=set)  # XML paths of undecryptable protected values
+    unreadable_protected: int = 0  # protected values that do not decrypt (the inner stream is unusable)
 
 
-class _CaptureUnprotectFailures(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.paths: set[str] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        msg = record.getMessage()
-        if _UNPROTECT_FAILED in msg:
-            self.paths.add(msg.split()[2])
-
-
-def _composite_key(key: VaultKey, path: Path) -> bytes:
+def composite_key(key: VaultKey) -> bytes:
+    """SHA-256 of the password's and key file's hashes (KeePass's composite key); VaultError on bad input."""
     from pykeepass.kdbx_parsing.common import compute_key_composite
 
-    if key.keyfile is not None and not key.keyfile.is_file():
-        what = "is a directory, not a key file" if key.keyfile.is_dir() else "key file not found"
-        raise VaultError(f"{key.keyfile}: {what}")
+    password = None if key.password is None else key.password.reveal()
+    if password is not None:
+        try:
+            password.encode("utf-8")
+        except UnicodeEncodeError:
+            raise VaultError("the master password is not valid text (it holds bytes that are not UTF-8); "
+                             "KeePass master passwords are UTF-8") from None
+    keyfile = None
+    if key.keyfile is not None:
+        keyfile = io.BytesIO(read_input(key.keyfile, "key file", error=VaultError))
     try:
-        return bytes(
-            compute_key_composite(
-                password=None if key.password is None else key.password.reveal(),
-                keyfile=None if key.keyfile is None else str(key.keyfile),
-            )
-        )
+        return bytes(compute_key_composite(password=password, keyfile=keyfile))
     except (AssertionError, ValueError, binascii.Error, OSError, AttributeError, TypeError):
         raise VaultError(f"{key.keyfile}: invalid key file (its format or checksum is wrong)") from None
 
 
-def unlock(path: Path, key: VaultKey) -> UnlockedVault:
-    """Open ``path`` read-only with ``key``. Raises VaultError with one clear line on any failure."""
+def transformed_key(header: KdbxHeader, composite: bytes, path: Path, progress: KdfProgress | None = None) -> bytes:
+    """Run the vault's KDF over the composite key."""
+    if header.argon2 is not None:
+        return argon2_kdf(header.argon2, composite, progress)
+    if header.aes_seed is None or header.aes_rounds is None or len(header.aes_seed) != 32:
+        raise VaultError(f"{path}: the KeePass header is corrupted (bad AES-KDF seed or rounds)")
+    return aes_kdf(header.aes_seed, header.aes_rounds, composite, progress)
+
+
+def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> UnlockedVault:
+    """Open ``path`` read-only with ``key``. Raises VaultError with one clear line on any failure.
+
+    ``progress(done, total)`` is called from this thread during the key derivation (see
+    :data:`~reuse_audit.vault.kdf.KdfProgress`).
+    """
     from pykeepass import PyKeePass
     from pykeepass.exceptions import CredentialsError, HeaderChecksumError, PayloadChecksumError
 
-    header = read_header(path)
+    data = read_vault_bytes(path)
+    header = parse_header(data, path)
     if key.password is None and key.keyfile is None:
         raise VaultError("no password and no key file given: nothing to unlock the vault with")
-    composite = _composite_key(key, path)
-    transformed = None
-    if header.kdf == "aes-kdf" and header.aes_seed is not None and header.aes_rounds is not None:
-        if len(header.aes_seed) != 32:
-            raise VaultError(f"{path}: the KeePass header is corrupted (bad AES-KDF seed)")
-        transformed = aes_kdf(header.aes_seed, header.aes_rounds, composite)
-
-    capture = _CaptureUnprotectFailures()
-    plog = logging.getLogger("pykeepass")
-    old_propagate = plog.propagate
-    plog.addHandler(capture)
-    plog.propagate = False
+    transformed = transformed_key(header, composite_key(key), path, progress)
     try:
-        kp = PyKeePass(
-            str(path),
-            password=None if key.password is None else key.password.reveal(),
-            keyfile=None if key.keyfile is None else str(key.keyfile),
-            transformed_key=transformed,
-        )
+        kp = PyKeePass(io.BytesIO(data), transformed_key=transformed)
         kp.tree.getroot()  # pykeepass can return without a parsed body: fail here, not later
     except CredentialsError:
         raise VaultError(
@@ -99,11 +98,26 @@ def unlock(path: Path, key: VaultKey) -> UnlockedVault:
         raise VaultError(f"{path}: the vault's contents are corrupted (checksum mismatch)") from None
     except HeaderChecksumError:
         raise VaultError(f"{path}: the KeePass header is corrupted or this is not a KeePass database") from None
-    except VaultError:
-        raise
     except (Exception, zlib.error):  # construct, lxml and crypto errors on truncated/corrupted files
         raise VaultError(f"{path}: the file is truncated or corrupted and cannot be read") from None
-    finally:
-        plog.removeHandler(capture)
-        plog.propagate = old_propagate
-    return UnlockedVault(kp=kp, version=header.version, unreadable_paths=capture.paths)
+    if header.major < 4:
+        _check_kdbx3_header_hash(kp, data[: header.length], path)
+    try:
+        failures = undecryptable_count(data, header.length, header.major, kp.kdbx)
+    except InnerStreamUnchecked:
+        raise VaultError(f"{path}: the protected values could not be checked (the payload did not decrypt "
+                         "a second time); please report it") from None
+    return UnlockedVault(kp=kp, version=header.version, unreadable_protected=failures)
+
+
+def _check_kdbx3_header_hash(kp: Any, header_bytes: bytes, path: Path) -> None:
+    """KDBX 3.1 keeps the header's SHA-256 in Meta/HeaderHash (written since KeePass 2.20; optional)."""
+    element = kp.tree.getroot().find("Meta/HeaderHash")
+    if element is None or not (element.text or "").strip():
+        return
+    try:
+        stored = base64.b64decode(element.text, validate=True)
+    except (binascii.Error, ValueError):
+        raise VaultError(f"{path}: {DAMAGED}") from None
+    if stored != hashlib.sha256(header_bytes).digest():
+        raise VaultError(f"{path}: {DAMAGED}")

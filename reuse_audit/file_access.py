@@ -1,0 +1,257 @@
+"""Reads the files a user points reuse-audit at (vault, key file, config, baseline, history), whatever they are.
+
+A regular file is read. A pipe (``--keyfile <(pass show ...)``, ``/dev/fd/N``, a named FIFO) is read when
+something writes to it, but never waited on forever: nothing written within ``fifo_wait`` seconds, or a
+writer that stops sending for ``idle_wait`` seconds, is one clear line. A directory, a device (``/dev/null``,
+``/dev/zero``, a terminal) or a socket is refused before it is opened, so a device is never read forever.
+Every failure is one true line naming the path and what it is, raised as the caller's own
+:class:`~reuse_audit.errors.ReuseAuditError` subclass (``error=``).
+
+Inputs that need random access (the HIBP file, mailboxes) use :func:`path_kind` /
+:func:`require_regular_file` to refuse pipes instead.
+
+Portability: POSIX pipes are opened ``O_NONBLOCK`` and polled; where ``O_NONBLOCK`` does not exist (Windows)
+a pipe is read by a helper thread the caller stops waiting for after the same timeouts.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+import stat
+import threading
+import time
+from enum import StrEnum
+from pathlib import Path
+
+from reuse_audit.errors import InputError, ReuseAuditError
+
+FIFO_WAIT = 5.0  # seconds for a writer to send something into a pipe we read
+IDLE_WAIT = 120.0  # seconds a writer may pause (e.g. `pass` waiting for a pinentry) before we give up
+STREAM_LIMIT = 1 << 30  # bytes read from a pipe at most: `<(yes)` is an error, not an out-of-memory
+_CHUNK = 1 << 16
+_O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+_O_BINARY: int = getattr(os, "O_BINARY", 0)
+_O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
+
+
+class PathKind(StrEnum):
+    """What a path is (after following symlinks); the value is how a message names it."""
+
+    MISSING = "missing"
+    REGULAR = "regular file"
+    DIRECTORY = "directory"
+    FIFO = "pipe"
+    CHAR_DEVICE = "character device"
+    BLOCK_DEVICE = "block device"
+    SOCKET = "socket"
+    OTHER = "special file"
+
+
+def kind_of_mode(mode: int) -> PathKind:
+    """The :class:`PathKind` of an ``st_mode``."""
+    if stat.S_ISREG(mode):
+        return PathKind.REGULAR
+    if stat.S_ISDIR(mode):
+        return PathKind.DIRECTORY
+    if stat.S_ISFIFO(mode):
+        return PathKind.FIFO
+    if stat.S_ISCHR(mode):
+        return PathKind.CHAR_DEVICE
+    if stat.S_ISBLK(mode):
+        return PathKind.BLOCK_DEVICE
+    if stat.S_ISSOCK(mode):
+        return PathKind.SOCKET
+    return PathKind.OTHER
+
+
+def path_kind(path: Path) -> PathKind:
+    """What ``path`` is, following symlinks; MISSING when it (or a parent) does not exist.
+
+    Raises ``OSError`` (e.g. ``PermissionError`` for a folder on the way that may not be searched, or a
+    symlink loop); :func:`require_regular_file` and :func:`read_input` turn those into one line.
+    """
+    try:
+        return kind_of_mode(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return PathKind.MISSING
+
+
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def _not_a(path: Path, kind: PathKind, what: str) -> str:
+    return f"{path}: is {_article(kind.value)}, not {_article(what)}"
+
+
+def _os_problem(path: Path, exc: OSError, what: str) -> str:
+    if isinstance(exc, PermissionError):
+        return f"{path}: permission denied (cannot read this {what})"
+    if exc.errno == errno.ELOOP:
+        return f"{path}: is a loop of symbolic links, not {_article(what)}"
+    return f"{path}: cannot read the {what} ({exc.strerror or type(exc).__name__})"
+
+
+def require_regular_file(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
+                         why: str = "it is read at random, not streamed") -> None:
+    """Raise ``error`` (one line) unless ``path`` is a regular file (following symlinks).
+
+    For inputs that need random access: a pipe gets "is a pipe; the HIBP file must be a regular file (...)".
+    """
+    try:
+        kind = path_kind(path)
+    except OSError as exc:
+        raise error(_os_problem(path, exc, what)) from None
+    if kind is PathKind.MISSING:
+        raise error(f"{path}: no such {what}")
+    if kind is not PathKind.REGULAR:
+        raise error(f"{path}: is {_article(kind.value)}; the {what} must be a regular file ({why})")
+
+
+def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
+               fifo_wait: float = FIFO_WAIT, idle_wait: float = IDLE_WAIT, limit: int = STREAM_LIMIT) -> bytes:
+    """The bytes of the input file ``path``; ``what`` names it in messages ("key file", "config file").
+
+    Regular files are read whole. Pipes are read to their end if a writer sends something within
+    ``fifo_wait`` seconds and never pauses ``idle_wait`` seconds (at most ``limit`` bytes). Directories,
+    devices, sockets, missing or unreadable paths raise ``error`` with one line.
+    """
+    try:
+        kind = path_kind(path)
+    except OSError as exc:
+        raise error(_os_problem(path, exc, what)) from None
+    if kind is PathKind.MISSING:
+        raise error(f"{path}: no such {what}")
+    if kind not in (PathKind.REGULAR, PathKind.FIFO):
+        raise error(_not_a(path, kind, what))  # refused before opening: a device is never read
+    if kind is PathKind.FIFO and not _O_NONBLOCK:
+        return _read_pipe_in_thread(path, what, error, fifo_wait, idle_wait, limit)
+    try:
+        # O_NONBLOCK: opening a FIFO (or something swapped in since the stat) never blocks
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY | _O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise error(f"{path}: no such {what}") from None
+        raise error(_os_problem(path, exc, what)) from None
+    try:
+        kind = kind_of_mode(os.fstat(fd).st_mode)
+        if kind is PathKind.REGULAR:
+            return _read_regular(fd)
+        if kind is PathKind.FIFO:
+            return _read_pipe(fd, path, what, error, fifo_wait, idle_wait, limit)
+        raise error(_not_a(path, kind, what))
+    except OSError as exc:
+        raise error(_os_problem(path, exc, what)) from None
+    finally:
+        os.close(fd)
+
+
+def read_text_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
+                    fifo_wait: float = FIFO_WAIT) -> str:
+    """:func:`read_input` decoded as UTF-8 (a leading byte-order mark is dropped); anything else is one line."""
+    data = read_input(path, what, error=error, fifo_wait=fifo_wait)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not {_article(what)} (not UTF-8 text: invalid byte at offset {exc.start})") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _read_regular(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _read_pipe(fd: int, path: Path, what: str, error: type[ReuseAuditError], fifo_wait: float, idle_wait: float,
+               limit: int) -> bytes:
+    """Read a non-blocking pipe to its end.
+
+    POSIX read() on an empty pipe returns b"" while no writer has it open and EAGAIN while one does, so
+    "nobody has written yet" and "the writer is busy" are told apart without blocking.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    writer_seen = False
+    start = last = time.monotonic()
+    while True:
+        try:
+            chunk: bytes | None = os.read(fd, _CHUNK)
+        except BlockingIOError:
+            chunk = None
+        now = time.monotonic()
+        if chunk:
+            writer_seen, last = True, now
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise error(f"{path}: the pipe sent more than {limit >> 20} MiB; that is not {_article(what)}")
+            continue
+        if chunk == b"":
+            if writer_seen:
+                return b"".join(chunks)
+            if now - start >= fifo_wait:
+                raise error(f"{path}: is a pipe and nothing was written to it within {fifo_wait:g} s")
+            time.sleep(min(0.02, fifo_wait))  # no writer yet: select() would not wake us on Linux
+            continue
+        writer_seen = True
+        if now - last >= idle_wait:
+            raise error(f"{path}: is a pipe whose writer sent nothing for {idle_wait:g} s without ending it")
+        select.select([fd], [], [], min(1.0, idle_wait - (now - last)))
+
+
+class _PipeReaderThread(threading.Thread):
+    """Reads a pipe with blocking calls off the caller's thread; the caller polls its progress."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        super().__init__(name="reuse-audit-pipe-reader", daemon=True)
+        self.path, self.limit = path, limit
+        self.lock = threading.Lock()
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.last: float | None = None  # when the last chunk arrived
+        self.finished = False
+        self.exc: OSError | None = None
+
+    def run(self) -> None:
+        try:
+            with open(self.path, "rb") as f:
+                while True:
+                    chunk = f.read(_CHUNK)
+                    with self.lock:
+                        if not chunk or self.size > self.limit:
+                            self.finished = True
+                            return
+                        self.chunks.append(chunk)
+                        self.size += len(chunk)
+                        self.last = time.monotonic()
+        except OSError as exc:
+            with self.lock:
+                self.exc, self.finished = exc, True
+
+
+def _read_pipe_in_thread(path: Path, what: str, error: type[ReuseAuditError], fifo_wait: float,
+                         idle_wait: float, limit: int) -> bytes:
+    """Fallback without O_NONBLOCK (Windows): a daemon thread reads, the caller stops waiting on time."""
+    reader = _PipeReaderThread(path, limit)
+    start = time.monotonic()
+    reader.start()
+    while True:
+        reader.join(0.05)
+        now = time.monotonic()
+        with reader.lock:
+            if reader.exc is not None:
+                raise error(_os_problem(path, reader.exc, what))
+            if reader.size > limit:
+                raise error(f"{path}: the pipe sent more than {limit >> 20} MiB; that is not {_article(what)}")
+            if reader.finished:
+                return b"".join(reader.chunks)
+            if reader.last is None and now - start >= fifo_wait:
+                raise error(f"{path}: is a pipe and nothing was written to it within {fifo_wait:g} s")
+            if reader.last is not None and now - reader.last >= idle_wait:
+                raise error(f"{path}: is a pipe whose writer sent nothing for {idle_wait:g} s without ending it")
