@@ -16,6 +16,7 @@ from typing import Any
 
 from reuse_audit import __version__
 from reuse_audit.audit import AuditResult, EntryReport
+from reuse_audit.file_access import read_text_input
 from reuse_audit.findings import SEVERITY, FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.report.audit_document import iso
@@ -161,12 +162,7 @@ def _finding(item: object) -> BaselineFinding:
 
 def load_baseline(path: Path) -> Baseline:
     """Read and check a baseline file; any problem is one HygieneInputError line naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise HygieneInputError(f"{path}: cannot read the baseline ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise HygieneInputError(f"{path}: not a reuse-audit baseline (not UTF-8 text)") from None
+    text = read_text_input(path, "baseline file", error=HygieneInputError)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

@@ -19,6 +19,7 @@ from typing import Any
 
 import platformdirs
 
+from reuse_audit.file_access import PathKind, path_kind, read_text_input
 from reuse_audit.hygiene import HygieneInputError
 
 CONFIG_NAME = "reuse-audit.toml"
@@ -53,13 +54,9 @@ class ConfigValue:
 
 def read_config(path: Path) -> ConfigFile:
     """Parse a TOML config file; HygieneInputError (one line, no values quoted) when it cannot."""
+    text = read_text_input(path, "config file", error=HygieneInputError)
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise HygieneInputError(f"{path}: no such config file") from None
-    except OSError as exc:
-        raise HygieneInputError(f"{path}: cannot read the config file ({exc.strerror})") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise HygieneInputError(f"{path}: not valid TOML ({exc})") from None
     return ConfigFile(path, data)
@@ -70,7 +67,12 @@ def find_config(explicit: Path | None) -> ConfigFile | None:
     if explicit is not None:
         return read_config(explicit)
     default = default_config_path()
-    return read_config(default) if default.is_file() else None
+    try:
+        kind = path_kind(default)
+    except OSError as exc:  # e.g. a config folder this user may not search
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
+        raise HygieneInputError(f"{default}: cannot look for the config file ({reason})") from None
+    return None if kind is PathKind.MISSING else read_config(default)
 
 
 # ---- the command tree, seen through the parser's own parameter objects ----

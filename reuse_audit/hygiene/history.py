@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from reuse_audit.audit import AuditResult
+from reuse_audit.file_access import PathKind, path_kind, read_text_input
+from reuse_audit.file_lock import LockTimeout, locked
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.report.audit_document import iso
 from reuse_audit.report.escape import html_text
-from reuse_audit.safe_write import write_private
+from reuse_audit.safe_write import append_private, output_target, write_private
 
 HISTORY_VERSION = 1
 
@@ -59,42 +61,87 @@ def _point(line: str, where: str) -> HistoryPoint:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise HygieneInputError(f"{path}: no such history file") from None
-    except OSError as exc:
-        raise HygieneInputError(f"{path}: cannot read the history ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise HygieneInputError(f"{path}: not a reuse-audit history file (not UTF-8 text)") from None
+    return read_text_input(path, "history file", error=HygieneInputError)
 
 
 def _parse(text: str, path: Path) -> list[HistoryPoint]:
     return [_point(line, f"{path}:{n}") for n, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 
+def _older_format(text: str) -> bool:
+    """True when a line was written in an older history_version (the file is then rewritten once)."""
+    for line in text.splitlines():
+        if line.strip():
+            version = json.loads(line).get("history_version", 1)  # lines were validated by _parse
+            if isinstance(version, int) and version < HISTORY_VERSION:
+                return True
+    return False
+
+
 def read_history(path: Path) -> list[HistoryPoint]:
-    """Every run recorded in ``path``, oldest first; blank lines are skipped, a bad one is an error."""
+    """Every run recorded in ``path``, oldest first; blank lines are skipped, a bad one is an error.
+
+    ``path`` may be a pipe (``trend <(ssh host cat history.jsonl)``); see :func:`read_text_input`.
+    """
     return _parse(_read_text(path), path)
+
+
+def check_history_file(path: Path) -> None:
+    """Check a ``--history-file`` before the audit: missing (it will be started) or a regular history file.
+
+    A pipe, device or folder is refused (it is appended to, so it must be a file); HygieneInputError.
+    """
+    try:
+        kind = path_kind(path)
+    except OSError as exc:
+        raise HygieneInputError(f"{path}: cannot use the history file ({_reason(exc)})") from None
+    if kind is PathKind.MISSING:
+        return
+    if kind is not PathKind.REGULAR:
+        raise HygieneInputError(f"{path}: is a {kind.value}, not a history file (runs are appended to it)")
+    read_history(path)
+
+
+def _reason(exc: OSError) -> str:
+    return "permission denied" if isinstance(exc, PermissionError) else str(exc.strerror or exc)
 
 
 def append_history(path: Path, result: AuditResult, now: datetime | None = None
                    ) -> tuple[HistoryPoint | None, HistoryPoint]:
-    """Append this run to ``path`` atomically (read, append, write_private); return (previous, this run).
-
-    Earlier lines are kept byte for byte; an interrupted run leaves the old file whole; a missing file
-    is started. A file that is not a history is an error, never overwritten.
-    """
-    old = _read_text(path) if path.exists() else ""
-    previous = _parse(old, path)
-    if old and not old.endswith("\n"):
-        old += "\n"
+    """Append this run to ``path``; return (previous run, this run). See :func:`append_point`."""
     point = history_point(result, now)
+    return append_point(path, point), point
+
+
+def append_point(path: Path, point: HistoryPoint) -> HistoryPoint | None:
+    """Append one line for ``point`` to the history ``path``; return the run recorded before it.
+
+    Concurrent runs never lose a line: each append is one O_APPEND write of one line, made while holding
+    an advisory lock on ``path.lock`` (:mod:`reuse_audit.file_lock`), which also makes "the previous
+    run" exact. Earlier lines are kept byte for byte (a file written in an older format is rewritten
+    once, atomically, in the current one); a missing file is started, mode 0600; a file that is not a
+    history is an error, never written. A symlink is followed as :func:`output_target` allows.
+    """
     try:
-        write_private(path, old + json.dumps(point.as_dict(), ensure_ascii=False) + "\n")
+        target = output_target(path)
+        with locked(target):
+            kind = path_kind(target)
+            if kind not in (PathKind.MISSING, PathKind.REGULAR):
+                raise HygieneInputError(f"{path}: is a {kind.value}, not a history file (runs are appended to it)")
+            old = _read_text(target) if kind is PathKind.REGULAR else ""
+            previous = _parse(old, path)
+            line = json.dumps(point.as_dict(), ensure_ascii=False) + "\n"
+            if _older_format(old):
+                write_private(target, "".join(json.dumps(p.as_dict(), ensure_ascii=False) + "\n"
+                                              for p in previous) + line)
+            else:
+                separator = "\n" if old and not old.endswith("\n") else ""
+                append_private(target, (separator + line).encode("utf-8"))
+    except LockTimeout as exc:
+        raise HygieneInputError(f"{path}: cannot write the history ({exc})") from None
     except OSError as exc:
-        raise HygieneInputError(f"{path}: cannot write the history ({exc.strerror})") from None
-    return (previous[-1] if previous else None), point
+        raise HygieneInputError(f"{path}: cannot write the history ({_reason(exc)})") from None
+    return previous[-1] if previous else None
 
 
 def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→") -> str:
