@@ -142,6 +142,17 @@ def _kdbx3_field(data: bytes, wanted: int) -> tuple[int, int]:
         pos += 3 + size
 
 
+def test_kdbx3_aes_rounds_with_a_flipped_high_bit_are_refused(kdbx3_copy: Path, tmp_path: Path) -> None:
+    data = bytearray(kdbx3_copy.read_bytes())
+    at, size = _kdbx3_field(bytes(data), 6)  # TransformRounds (u64): KDBX 3.1 has no header hash to catch it
+    assert size == 8
+    data[at + 7] ^= 0x40
+    bad = tmp_path / "rounds.kdbx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(VaultError, match=r"refusing the vault's AES-KDF parameters: [\d,]+ rounds \(more than"):
+        read_header(bad)
+
+
 def test_a_kdbx3_vault_without_header_hash_opens(kdbx3_copy: Path) -> None:
     contents = load_vault(kdbx3_copy, VaultKey(Secret("пароль")))
     assert contents.credentials and not contents.skipped

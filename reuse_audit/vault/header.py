@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reuse_audit.file_access import PathKind, path_kind, read_input
 from reuse_audit.vault.errors import VaultError
-from reuse_audit.vault.kdf import Argon2Params, argon2_problem
+from reuse_audit.vault.kdf import Argon2Params, aes_kdf_problem, argon2_problem
 
 SIG1 = 0x9AA2D903
 SIG2_KDBX = 0xB54BFB67
@@ -119,6 +119,10 @@ def parse_header(data: bytes, path: Path) -> KdbxHeader:
         problem = argon2_problem(header.argon2)
         if problem is not None:
             raise VaultError(f"{path}: refusing the vault's Argon2 parameters: {problem}")
+    if header.aes_rounds is not None:
+        problem = aes_kdf_problem(header.aes_rounds)
+        if problem is not None:
+            raise VaultError(f"{path}: refusing the vault's AES-KDF parameters: {problem}")
     return header
 
 

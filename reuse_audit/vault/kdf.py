@@ -8,8 +8,8 @@ SIGTERM (KeyboardInterrupt / SystemExit) stops the run between chunks.
 
 Argon2 is one C call that cannot be split; it runs in a daemon thread (argon2-cffi releases the GIL)
 while the main thread waits in short joins, so a signal stops the wait at once and the process exits.
-Parameters no real vault uses (memory beyond 4 GiB or the machine's RAM, zero lanes or passes) are
-refused before anything runs: :func:`argon2_problem`.
+Parameters no real vault uses (memory beyond 4 GiB or the machine's RAM, zero lanes or passes, more
+than 2^32 AES rounds) are refused before anything runs: :func:`argon2_problem`, :func:`aes_kdf_problem`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ KdfProgress = Callable[[int, int], None]
 _CHUNK_BLOCKS = 1 << 16  # 1 MiB of zero plaintext per call
 _PROGRESS_EVERY = 0.1  # seconds between progress calls
 ARGON2_MAX_MEMORY = 4 << 30  # bytes; KeePass and KeePassXC offer at most this much
+AES_KDF_MAX_ROUNDS = 1 << 32  # ~15 minutes in C here; calibrated vaults use millions (a flipped high bit: 2^60)
 _ARGON2_VERSIONS = (0x10, 0x13)
 
 
@@ -98,6 +99,13 @@ def _windows_memory() -> int | None:
     except (AttributeError, OSError):
         return None
     return int(status.ullTotalPhys) if ok else None
+
+
+def aes_kdf_problem(rounds: int) -> str | None:
+    """Why this AES-KDF round count must not be run (KDBX 3.1 has no header hash to catch a flipped bit)."""
+    if rounds > AES_KDF_MAX_ROUNDS:
+        return f"{rounds:,} rounds (more than {AES_KDF_MAX_ROUNDS:,})"
+    return None
 
 
 def argon2_problem(p: Argon2Params, ram: int | None = None) -> str | None:
