@@ -18,10 +18,17 @@ DEMO_MASTER_PASSWORD = "aaa-demo-2026"
 
 @contextlib.contextmanager
 def demo_paths() -> Iterator[tuple[Path, Path]]:
-    """Filesystem paths of the demo vault and its breach-corpus excerpt (a sorted HASH:COUNT file)."""
+    """Filesystem paths of the demo vault and its breach-corpus excerpt (a sorted HASH:COUNT file).
+
+    The excerpt is verified whole here (it is tiny) and trusted for this process only, as `hibp verify`
+    would: a miss in it is then "not found", and nothing is written to the user's cache.
+    """
+    from reuse_audit.exposure.verify import trust_for_this_process
+
     data = resources.files("reuse_audit") / "data"
     with resources.as_file(data / "demo.kdbx") as vault, \
             resources.as_file(data / "demo-pwned-excerpt.txt") as pwned:
+        trust_for_this_process(pwned)
         yield vault, pwned
 
 

@@ -16,8 +16,8 @@ _SHA1_HEX = re.compile(r"[0-9A-F]{40}")
 class HashKey:
     """An uppercase SHA-1 hex digest split for a k-anonymity range lookup.
 
-    ``repr`` shows the prefix only, so a key that ends up in a log or traceback leaks nothing more
-    than what is sent to the network anyway.
+    ``repr`` shows nothing of the hash (not even the prefix), so a key that ends up in a log or a
+    traceback leaks nothing.
     """
 
     digest: str
@@ -33,7 +33,7 @@ class HashKey:
 
     @property
     def prefix(self) -> str:
-        """The first 5 hex characters: the only part of the hash that may be sent or printed."""
+        """The first 5 hex characters: the only part of the hash that may be sent, and never printed."""
         return self.digest[:PREFIX_LENGTH]
 
     @property
@@ -42,7 +42,7 @@ class HashKey:
         return self.digest[PREFIX_LENGTH:]
 
     def __repr__(self) -> str:
-        return f"HashKey({self.prefix}...)"
+        return "HashKey(...)"
 
     __str__ = __repr__
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,13 +22,40 @@ class ExposureStatus(StrEnum):
     SKIPPED = "skipped"  # the lookup was not attempted on purpose (offline without a file)
 
 
+class ExposureFailure(StrEnum):
+    """Why one password's exposure is ``UNKNOWN``: machine-readable, for counting failures per kind."""
+
+    CONNECTION_ERROR = "connection_error"  # no HTTP answer: refused, reset, DNS or TLS failure
+    TIMEOUT = "timeout"  # a request ran past its own time limit, every try
+    HTTP_ERROR = "http_error"  # an HTTP status other than 200 (429 is RATE_LIMITED)
+    RATE_LIMITED = "rate_limited"  # HTTP 429 until the tries ran out
+    MALFORMED_RESPONSE = "malformed_response"  # a body that is not SUFFIX:COUNT lines (or too large)
+    DEADLINE = "deadline"  # the whole check's deadline passed before this password was answered
+    UNREACHABLE = "unreachable"  # not tried: the service looked unreachable
+    FILE_MISSING = "file_missing"  # the range file is absent from the range directory
+    FILE_UNREADABLE = "file_unreadable"  # the range file could not be read
+    MALFORMED_FILE = "malformed_file"  # the range file is not SUFFIX:COUNT lines in strict order
+    UNVERIFIED_CORPUS = "unverified_corpus"  # absent from a sorted file that `hibp verify` has not checked
+    INTERNAL_ERROR = "internal_error"  # a bug: the lookup raised unexpectedly
+
+
+#: The reason of a miss in a sorted corpus that `hibp verify` has not recorded (or that changed since).
+UNVERIFIED_CORPUS_REASON = "corpus not verified: run `reuse-audit hibp verify FILE`"
+
+
 @dataclass(frozen=True)
 class ExposureResult:
-    """One password's exposure: ``count`` is 0 when not found and ``None`` when unknown or skipped."""
+    """One password's exposure: ``count`` is 0 when not found and ``None`` when unknown or skipped.
+
+    ``failure`` is set exactly when ``status`` is ``UNKNOWN``; ``reason`` then says why in a few words that
+    name no hash and no prefix (``"connection error after 4 tries"``, ``"deadline of 60 s reached"``): the
+    report layer words the sentence around it ("could not check whether ... ({why})").
+    """
 
     status: ExposureStatus
     count: int | None
     reason: str | None
+    failure: ExposureFailure | None = None
 
     @classmethod
     def from_count(cls, count: int) -> ExposureResult:
@@ -37,14 +65,20 @@ class ExposureResult:
         return cls(ExposureStatus.NOT_FOUND, 0, None)
 
     @classmethod
-    def unknown(cls, reason: str) -> ExposureResult:
+    def unknown(cls, failure: ExposureFailure, reason: str) -> ExposureResult:
         """The lookup could not run; never to be read as "not found"."""
-        return cls(ExposureStatus.UNKNOWN, None, reason)
+        return cls(ExposureStatus.UNKNOWN, None, reason, failure)
 
     @classmethod
     def skipped(cls, reason: str) -> ExposureResult:
         """The lookup was deliberately not attempted."""
         return cls(ExposureStatus.SKIPPED, None, reason)
+
+
+def failure_counts(results: Iterable[ExposureResult]) -> dict[str, int]:
+    """How many results failed for each kind (only kinds that occurred), in the enum's order: for JSON."""
+    seen = Counter(r.failure for r in results if r.failure is not None)
+    return {kind.value: seen[kind] for kind in ExposureFailure if seen[kind]}
 
 
 class ExposureErrorCode(StrEnum):
@@ -89,6 +123,8 @@ class VerifyReport:
     first_bad_reason: str | None
     range_files: int | None = None
     missing_ranges: int | None = None
+    remembered_in: str | None = None  # the cache file that now records this single file as verified
+    not_remembered: str | None = None  # why an ok single file could not be recorded (cache unwritable)
 
     def __str__(self) -> str:
         what = f"{self.range_files:,} range files, " if self.range_files is not None else ""
@@ -100,7 +136,12 @@ class VerifyReport:
             parts.append(f"{self.missing_ranges:,} range files missing")
         if self.first_bad_line is not None:
             parts.append(f"first bad line {self.first_bad_line} ({self.first_bad_reason})")
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        if self.remembered_in is not None:
+            text += f"; remembered as verified in {self.remembered_in}"
+        elif self.not_remembered is not None:
+            text += f"; not remembered as verified ({self.not_remembered})"
+        return text
 
     @property
     def ok(self) -> bool:

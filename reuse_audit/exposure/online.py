@@ -1,24 +1,43 @@
-"""The online HIBP range client: one request per distinct prefix, concurrent, retried, time-bounded."""
+"""The online HIBP range client: one request per distinct prefix, concurrent, retried, time-bounded.
+
+Time bounds, all on the monotonic clock:
+
+- each request (connecting, the headers and the whole body) ends within ``timeout`` seconds: the body is
+  streamed with a check between reads, and a :class:`~reuse_audit.deadline.SocketWatchdog` cuts the socket
+  of a request that is still reading when its time is up (a server dripping one byte a second included);
+- the whole check ends within ``deadline`` seconds: the caller stops waiting then, every range still open
+  is unknown (``deadline``), and open sockets are cut.
+
+Requests run in daemon threads that nobody joins, so an interrupt (Ctrl-C, SIGTERM) of the main thread
+never waits for the network, and the interpreter exits without waiting for them either.
+
+Nothing here names a hash prefix in a reason, a log line or an exception.
+"""
 
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import requests
 
+from reuse_audit.deadline import Deadline, SocketWatchdog
 from reuse_audit.exposure.hashing import HashKey, suffixes_by_prefix
-from reuse_audit.exposure.model import ProgressCallback
-from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts
-from reuse_audit.exposure.session import build_session
+from reuse_audit.exposure.model import ExposureFailure, ExposureResult, ProgressCallback
+from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts, results_by_key
+from reuse_audit.exposure.session import HttpResponse, HttpSession, build_session
 
 log = logging.getLogger(__name__)
+
+#: A range response is 20-40 KB (with padding); anything far bigger is not one.
+MAX_BODY_BYTES = 1 << 20
+_READ_SIZE = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -40,23 +59,49 @@ class RetryPolicy:
         return nominal * random.uniform(0.5, 1.0)
 
 
+class _TimeUp(Exception):
+    """A request's own time limit passed while its body was still arriving."""
+
+
+class _TooLarge(Exception):
+    """A body far larger than any range response."""
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """What one try gave: a body (HTTP 200), or a failure kind and its words, and whether HTTP answered."""
+
+    body: bytes | None
+    failure: ExposureFailure | None
+    words: str  # "HTTP 503", "timed out", "connection error", ...
+    answered: bool
+    retry_after: float | None = None
+
+
 class RangeClient:
-    """Fetches ``GET {base}/range/{PREFIX}`` with explicit timeouts, retries and a deadline shared by every
-    fetch: ``total_timeout`` seconds from the client's creation."""
+    """Fetches ``GET {base}/range/{PREFIX}`` with per-request time limits, retries and a shared deadline."""
 
     def __init__(
-        self, session: requests.Session, base_url: str, *, timeout: float, total_timeout: float, policy: RetryPolicy
+        self,
+        session: HttpSession,
+        base_url: str,
+        *,
+        timeout: float,
+        deadline: Deadline,
+        policy: RetryPolicy,
+        watchdog: SocketWatchdog | None = None,
     ) -> None:
         self._session = session
         self._base_url = base_url
         self._connect_timeout = min(timeout, 5.0)
-        self._read_timeout = timeout
-        self._deadline = time.monotonic() + total_timeout
-        self._total_timeout = total_timeout
+        self._timeout = timeout
+        self._deadline = deadline
         self._policy = policy
+        self._watchdog = watchdog or SocketWatchdog()
         self._lock = threading.Lock()
         self._succeeded = 0
         self._unreached = 0  # ranges that gave up without ever getting an HTTP answer
+        self.stopped = threading.Event()  # set when the caller stops waiting: no new try starts
 
     def _unreachable(self) -> bool:
         with self._lock:
@@ -75,99 +120,186 @@ class RangeClient:
     def _fetch(self, prefix: str, wanted: list[str]) -> tuple[RangeOutcome, bool]:
         """The outcome, and whether the server answered at all (for the unreachable-service cut-off)."""
         url = f"{self._base_url}/range/{prefix}"
-        failure = "not checked"
+        last: _Attempt | None = None
         tries = 0
         answered = False
         while True:
             if self._unreachable():
-                why = f"not tried: the service looks unreachable ({self._policy.unreachable_after} ranges failed to "
-                return self._failed(prefix, why + "connect and none succeeded)"), answered
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                why = f"{failure}, total time limit of {self._total_timeout:g} s reached"
-                return self._failed(prefix, why), answered
+                why = (f"the service looks unreachable: {self._policy.unreachable_after} "
+                       "requests failed to connect and none succeeded")
+                return RangeOutcome.failed(prefix, ExposureFailure.UNREACHABLE, why), answered
+            if self._deadline.expired() or self.stopped.is_set():
+                return self._deadline_passed(prefix, last, tries), answered
             tries += 1
-            wait: float | None = None
+            attempt = self._try(url)
+            answered = answered or attempt.answered
+            if attempt.failure is ExposureFailure.TIMEOUT and self._deadline.expired():
+                return self._deadline_passed(prefix, last, tries - 1), answered  # cut by the deadline
+            if attempt.body is not None:
+                try:
+                    return RangeOutcome(prefix, find_counts(attempt.body, wanted)), answered
+                except MalformedRangeBody as exc:
+                    log.debug("HIBP range request: %s", exc)
+                    attempt = _Attempt(None, ExposureFailure.MALFORMED_RESPONSE, "malformed response", True)
+            last = attempt
+            failure = attempt.failure or ExposureFailure.INTERNAL_ERROR
+            if failure is ExposureFailure.HTTP_ERROR and not attempt.words.startswith("HTTP 5"):
+                return RangeOutcome.failed(prefix, failure, attempt.words), answered
+            if tries >= self._policy.tries:
+                why = f"{attempt.words} after {_tries(tries)}"
+                return RangeOutcome.failed(prefix, failure, why), answered
+            wait = attempt.retry_after if attempt.retry_after is not None else self._policy.backoff(tries)
+            if time.monotonic() + wait >= self._deadline.at:
+                return self._deadline_passed(prefix, last, tries), answered
+            log.debug("HIBP range request: %s, retrying in %.2f s", attempt.words, wait)
+            if self.stopped.wait(wait):
+                return self._deadline_passed(prefix, last, tries), answered
+
+    def _deadline_passed(self, prefix: str, last: _Attempt | None, tries: int) -> RangeOutcome:
+        limit = f"deadline of {self._deadline.seconds:g} s reached"
+        why = f"{last.words} after {_tries(tries)}; {limit}" if last else limit
+        return RangeOutcome.failed(prefix, ExposureFailure.DEADLINE, why)
+
+    def _try(self, url: str) -> _Attempt:
+        """One request, whole, within ``min(timeout, time left)``: never raises."""
+        at = min(time.monotonic() + self._timeout, self._deadline.at)
+        remaining = max(0.001, at - time.monotonic())
+        with self._watchdog.watch(at):
+            response: HttpResponse | None = None
             try:
                 response = self._session.get(
                     url,
-                    timeout=(min(self._connect_timeout, remaining), min(self._read_timeout, remaining)),
+                    timeout=(min(self._connect_timeout, remaining), remaining),
                     allow_redirects=False,  # a redirect could downgrade to plain HTTP or leave HIBP
+                    stream=True,  # the body is read below, with a check of the time between reads
                 )
-                body = response.content
+                return self._answer(response, at)
             except requests.Timeout:
-                failure = "timed out"
-            except requests.RequestException as exc:
-                failure = f"connection error ({type(exc).__name__})"
-            else:
-                answered = True
-                status = response.status_code
-                if status == 200:
-                    try:
-                        return RangeOutcome(prefix, find_counts(body, wanted), None), answered
-                    except MalformedRangeBody as exc:
-                        failure = str(exc)
-                elif status == 429:
-                    failure = "HTTP 429 (rate limited)"
-                    wait = _retry_after_seconds(response.headers.get("Retry-After"), self._policy)
-                elif status >= 500:
-                    failure = f"HTTP {status}"
-                else:
-                    return self._failed(prefix, f"HTTP {status}"), answered
-            if tries >= self._policy.tries:
-                return self._failed(prefix, f"{failure} after {_tries(tries)}"), answered
-            if wait is None:
-                wait = self._policy.backoff(tries)
-            if time.monotonic() + wait >= self._deadline:
-                return self._failed(
-                    prefix,
-                    f"{failure} after {_tries(tries)}, total time limit of {self._total_timeout:g} s reached",
-                ), answered
-            log.debug("HIBP range %s: %s, retrying in %.2f s", prefix, failure, wait)
-            time.sleep(wait)
+                return self._timed_out(answered=response is not None)
+            except _TooLarge:
+                return _Attempt(None, ExposureFailure.MALFORMED_RESPONSE, "response too large", True)
+            except Exception as exc:  # noqa: BLE001 - any failure of one try is that try's failure
+                # A socket cut by the watchdog surfaces as whatever error the read in progress raises.
+                if isinstance(exc, _TimeUp) or time.monotonic() >= at:
+                    return self._timed_out(answered=response is not None)
+                log.debug("HIBP range request: connection error (%s)", type(exc).__name__)
+                return _Attempt(None, ExposureFailure.CONNECTION_ERROR, "connection error", response is not None)
+            finally:
+                if response is not None:
+                    response.close()
+
+    def _answer(self, response: HttpResponse, at: float) -> _Attempt:
+        status = response.status_code
+        if status == 200:
+            return _Attempt(_read_body(response, at), None, "HTTP 200", True)
+        if status == 429:
+            wait = _retry_after_seconds(response.headers.get("Retry-After"), self._policy)
+            return _Attempt(None, ExposureFailure.RATE_LIMITED, "rate limited, HTTP 429", True, wait)
+        return _Attempt(None, ExposureFailure.HTTP_ERROR, f"HTTP {status}", True)
 
     @staticmethod
-    def _failed(prefix: str, why: str) -> RangeOutcome:
-        log.debug("HIBP range %s: giving up: %s", prefix, why)
-        return RangeOutcome(prefix, None, f"HIBP range {prefix}: {why}")
+    def _timed_out(*, answered: bool) -> _Attempt:
+        return _Attempt(None, ExposureFailure.TIMEOUT, "timed out", answered)
 
 
-def check_online(
-    keys: Iterable[HashKey],
-    *,
-    base_url: str,
-    workers: int,
-    timeout: float,
-    total_timeout: float,
-    policy: RetryPolicy,
-    progress: ProgressCallback | None = None,
-    session: requests.Session | None = None,
-) -> dict[str, RangeOutcome]:
-    """Fetch every distinct prefix once, ``workers`` at a time; returns outcomes keyed by prefix.
+def _read_body(response: HttpResponse, at: float) -> bytes:
+    """The whole body, read in small pieces; raises :class:`_TimeUp` past ``at`` and :class:`_TooLarge`."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_READ_SIZE):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+        if time.monotonic() >= at:
+            raise _TimeUp
+    return b"".join(chunks)
 
-    ``progress(done, total)`` is called from the calling thread after each prefix completes.
+
+class RangeApiSource:
+    """The range API as an exposure source: ``GET {base}/range/{PREFIX}`` once per distinct prefix.
+
+    ``session`` may be injected (tests pass a fake one); otherwise one pooled session is built per lookup
+    and closed after it. Only sockets of a session built here can be cut mid-read; with another session a
+    request is still abandoned at its time limit and the whole lookup still ends by its deadline.
     """
-    by_prefix = suffixes_by_prefix(keys)
-    total = len(by_prefix)
-    if total == 0:
-        return {}
-    own_session = session is None
-    http = build_session(workers) if session is None else session
-    client = RangeClient(http, base_url, timeout=timeout, total_timeout=total_timeout, policy=policy)
-    outcomes: dict[str, RangeOutcome] = {}
-    executor = ThreadPoolExecutor(max_workers=max(1, min(workers, total)), thread_name_prefix="hibp")
-    try:
-        futures = [executor.submit(client.fetch, prefix, sorted(by_prefix[prefix])) for prefix in sorted(by_prefix)]
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            outcomes[outcome.prefix] = outcome
-            if progress is not None:
-                progress(done, total)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-        if own_session:
-            http.close()
-    return outcomes
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        workers: int,
+        timeout: float,
+        deadline: float,
+        policy: RetryPolicy,
+        session: HttpSession | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.workers = workers
+        self.timeout = timeout
+        self.deadline = deadline
+        self.policy = policy
+        self._session = session
+
+    def lookup(self, keys: Sequence[HashKey], progress: ProgressCallback | None = None) -> list[ExposureResult]:
+        """One result per key, in order; ``progress(done, total)`` per distinct prefix, from this thread."""
+        by_prefix = suffixes_by_prefix(keys)
+        if not by_prefix:
+            return []
+        deadline = Deadline(self.deadline)
+        session = self._session if self._session is not None else build_session(self.workers)
+        watchdog = SocketWatchdog(name="hibp-watchdog")
+        client = RangeClient(session, self.base_url, timeout=self.timeout, deadline=deadline, policy=self.policy,
+                             watchdog=watchdog)
+        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for prefix in sorted(by_prefix):
+            todo.put(prefix)
+        done: queue.SimpleQueue[RangeOutcome] = queue.SimpleQueue()
+        for _ in range(max(1, min(self.workers, len(by_prefix)))):
+            threading.Thread(target=_work, args=(client, todo, by_prefix, done), name="hibp-range",
+                             daemon=True).start()
+        outcomes: dict[str, RangeOutcome] = {}
+        try:
+            while len(outcomes) < len(by_prefix):
+                remaining = deadline.remaining()
+                if remaining <= 0:
+                    break
+                try:
+                    outcome = done.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                outcomes[outcome.prefix] = outcome
+                if progress is not None:
+                    progress(len(outcomes), len(by_prefix))
+        finally:
+            # Whatever is still running is abandoned, never waited for: no new try starts, open sockets
+            # are cut, and the session (if ours) is closed.
+            client.stopped.set()
+            watchdog.close()
+            if self._session is None:
+                session.close()
+        late = RangeOutcome.failed("", ExposureFailure.DEADLINE,
+                                   f"deadline of {self.deadline:g} s reached")
+        for prefix in by_prefix:
+            outcomes.setdefault(prefix, late)
+        return results_by_key(keys, outcomes)
+
+
+def _work(client: RangeClient, todo: queue.SimpleQueue[str], wanted: dict[str, set[str]],
+          done: queue.SimpleQueue[RangeOutcome]) -> None:
+    """A request thread: fetch ranges until none is left or the caller stopped waiting."""
+    while not client.stopped.is_set():
+        try:
+            prefix = todo.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            outcome = client.fetch(prefix, sorted(wanted[prefix]))
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the caller waiting for the deadline
+            log.debug("HIBP range request: internal error (%s)", type(exc).__name__)
+            outcome = RangeOutcome.failed(prefix, ExposureFailure.INTERNAL_ERROR,
+                                          f"internal error: {type(exc).__name__}")
+        done.put(outcome)
 
 
 def _retry_after_seconds(value: str | None, policy: RetryPolicy) -> float | None:

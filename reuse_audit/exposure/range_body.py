@@ -7,12 +7,17 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reuse_audit.exposure.hashing import HashKey
-from reuse_audit.exposure.model import ExposureResult
+from reuse_audit.exposure.model import ExposureFailure, ExposureResult
 
-_LINE = rb"[0-9A-Fa-f]{35}:[0-9][0-9,]*"
+#: Breach counts have at most this many digits; a longer one makes its line malformed (Python's int()
+#: refuses more than 4,300 digits, and no password was seen 10^15 times).
+MAX_COUNT_DIGITS = 15
 # Tolerant: CRLF or LF, final newline or not, lowercase hex, counts written as "1,234".
+_COUNT = rb"[0-9](?:,?[0-9]){0,%d}" % (MAX_COUNT_DIGITS - 1)
+_LINE = rb"[0-9A-Fa-f]{35}:" + _COUNT
 _BODY = re.compile(rb"(?:" + _LINE + rb"\r?\n)*" + _LINE + rb"\s*")
 _ONE_LINE = re.compile(_LINE + rb"\r?")
+_SUFFIX = re.compile(rb"([0-9A-Fa-f]{35}):")
 
 
 class MalformedRangeBody(ValueError):
@@ -21,11 +26,20 @@ class MalformedRangeBody(ValueError):
 
 @dataclass(frozen=True)
 class RangeOutcome:
-    """The counts of the wanted suffixes of one prefix, or why its range (online or a file) could not be read."""
+    """The counts of the wanted suffixes of one prefix, or why its range (online or a file) could not be read.
 
-    prefix: str
+    Neither the prefix nor the counts appear in ``repr``: an outcome may end up in a traceback or a log.
+    """
+
+    prefix: str = field(repr=False)
     counts: Mapping[str, int] | None = field(repr=False)  # keyed by suffix: never to be printed
-    failure: str | None  # e.g. "HIBP range 1A2B3: HTTP 500 after 4 tries"
+    failure: ExposureFailure | None = None
+    reason: str | None = None  # why, in a few prefix-free words: "HTTP 500 after 4 tries"
+
+    @classmethod
+    def failed(cls, prefix: str, failure: ExposureFailure, reason: str) -> RangeOutcome:
+        """A range that could not be read: every password under it is unknown for this reason."""
+        return cls(prefix, None, failure, reason)
 
 
 def results_by_key(keys: Sequence[HashKey], outcomes: Mapping[str, RangeOutcome]) -> list[ExposureResult]:
@@ -34,27 +48,49 @@ def results_by_key(keys: Sequence[HashKey], outcomes: Mapping[str, RangeOutcome]
     for key in keys:
         outcome = outcomes[key.prefix]
         if outcome.counts is None:
-            results.append(ExposureResult.unknown(outcome.failure or f"HIBP range {key.prefix}: unavailable"))
+            failure = outcome.failure or ExposureFailure.INTERNAL_ERROR
+            results.append(ExposureResult.unknown(failure, outcome.reason or "unavailable"))
         else:
             results.append(ExposureResult.from_count(outcome.counts[key.suffix]))
     return results
 
 
-def find_counts(body: bytes, suffixes: Collection[str]) -> dict[str, int]:
+def find_counts(body: bytes, suffixes: Collection[str], *, check_order: bool = False) -> dict[str, int]:
     """Validate a whole range body and return the breach count of each wanted suffix.
 
     Suffixes absent from the body, or present only as ``Add-Padding`` rows (count 0), map to 0.
-    Raises :class:`MalformedRangeBody` if any line of the body is not ``SUFFIX:COUNT``.
+    Raises :class:`MalformedRangeBody` if any line of the body is not ``SUFFIX:COUNT`` (a count of more
+    than 15 digits included), or, with ``check_order``, if the suffixes are not in strictly rising order.
     """
+    upper = _validated(body, check_order)[0]
+    counts: dict[str, int] = {}
+    for suffix in suffixes:
+        counts[suffix] = _count_of(upper, suffix.upper().encode("ascii"))
+    return counts
+
+
+def count_range_lines(body: bytes) -> int:
+    """The number of lines of a range file that is well formed and in strictly rising order.
+
+    Raises :class:`MalformedRangeBody` otherwise (a range file's order is checked: it is read whole).
+    """
+    return _validated(body, True)[1]
+
+
+def _validated(body: bytes, check_order: bool) -> tuple[bytes, int]:
+    """The body uppercased behind a line break, and its line count (when ordered); raises if malformed."""
     if not body.strip():
         raise MalformedRangeBody("empty response")
     if _BODY.fullmatch(body) is None:
         raise MalformedRangeBody(f"malformed response (line {_first_bad_line(body)})")
     upper = b"\n" + body.upper()
-    counts: dict[str, int] = {}
-    for suffix in suffixes:
-        counts[suffix] = _count_of(upper, suffix.upper().encode("ascii"))
-    return counts
+    if not check_order:
+        return upper, 0
+    suffixes = _SUFFIX.findall(upper)
+    if not all(map(bytes.__lt__, suffixes, suffixes[1:])):
+        line = next(i for i, (a, b) in enumerate(zip(suffixes, suffixes[1:], strict=False), start=2) if not a < b)
+        raise MalformedRangeBody(f"out of order (line {line})")
+    return upper, len(suffixes)
 
 
 def _count_of(upper_body: bytes, suffix: bytes) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reuse_audit.exposure.hashing import HashKey, suffixes_by_prefix
+from reuse_audit.exposure.model import ExposureFailure
 from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts
+
+log = logging.getLogger(__name__)
 
 RANGE_COUNT = 16**5
 RANGE_FILE_NAME = re.compile(r"[0-9A-Fa-f]{5}\.txt")
@@ -37,21 +41,36 @@ def range_file(directory: Path, prefix: str) -> Path | None:
 
 
 def lookup_ranges(directory: Path, keys: Iterable[HashKey]) -> Iterator[RangeOutcome]:
-    """Read each needed range file once, in prefix order, yielding one outcome per distinct prefix."""
+    """Read each needed range file once, in prefix order, yielding one outcome per distinct prefix.
+
+    Each range file is read whole and checked whole: every line ``SUFFIX:COUNT`` (at most 15 digits) and
+    the suffixes in strictly rising order. A missing, unreadable or bad file leaves its passwords unknown;
+    since the whole range is scanned, a suffix absent from a good file is really not in the corpus.
+    """
     by_prefix = suffixes_by_prefix(keys)
     for prefix in sorted(by_prefix):
         yield _lookup_range(directory, prefix, by_prefix[prefix])
 
 
 def _lookup_range(directory: Path, prefix: str, suffixes: set[str]) -> RangeOutcome:
+    # Reasons name the directory, never the range file: its name is the hash prefix.
     path = range_file(directory, prefix)
     if path is None:
-        return RangeOutcome(prefix, None, f"HIBP range file {prefix}.txt missing in {directory}")
+        return RangeOutcome.failed(
+            prefix, ExposureFailure.FILE_MISSING, f"its range file is missing from {directory}"
+        )
     try:
         body = path.read_bytes()
     except OSError as exc:
-        return RangeOutcome(prefix, None, f"HIBP range file {prefix}.txt unreadable: {exc.strerror}")
+        return RangeOutcome.failed(
+            prefix, ExposureFailure.FILE_UNREADABLE,
+            f"its range file in {directory} is unreadable: {exc.strerror}",
+        )
     try:
-        return RangeOutcome(prefix, find_counts(body, suffixes), None)
+        return RangeOutcome(prefix, find_counts(body, suffixes, check_order=True))
     except MalformedRangeBody as exc:
-        return RangeOutcome(prefix, None, f"HIBP range file {prefix}.txt: {exc}")
+        log.debug("HIBP range file: %s", exc)
+        return RangeOutcome.failed(
+            prefix, ExposureFailure.MALFORMED_FILE,
+            f"a bad range file in {directory}: run `reuse-audit hibp verify {directory}`",
+        )

@@ -25,11 +25,12 @@ _CACHE_PAGES = 64
 # Interpolation steps allowed to leave more than half the interval before falling back to bisection.
 # Near misses on uniform data often leave a one-sided interval, so a single weak step proves little.
 _MAX_WEAK_STEPS = 3
-_LINE = re.compile(rb"([0-9A-Fa-f]{40}):([0-9]+)\r?")
-_BLOCK = re.compile(rb"(?:[0-9A-Fa-f]{40}:[0-9]+\r?\n)*")
-_NOT_A_LINE = "a line is not HASH:COUNT (40 hex SHA-1 characters, a colon, a count)"
+# A count has 1 to 15 digits (MAX_COUNT_DIGITS): a longer one makes the line malformed.
+_LINE = re.compile(rb"([0-9A-Fa-f]{40}):([0-9]{1,15})\r?")
+_BLOCK = re.compile(rb"(?:[0-9A-Fa-f]{40}:[0-9]{1,15}\r?\n)*")
+_NOT_A_LINE = "a line is not HASH:COUNT (40 hex SHA-1 characters, a colon, a count of at most 15 digits)"
 _RANGE_LINE = re.compile(rb"[0-9A-Fa-f]{35}:[0-9,]+\r?")
-_NTLM_LINE = re.compile(rb"[0-9A-Fa-f]{32}:[0-9]+\r?")
+_NTLM_LINE = re.compile(rb"[0-9A-Fa-f]{32}:[0-9]{1,15}\r?")
 _BELOW_ALL = b""
 _ABOVE_ALL = b"\xff"
 
@@ -103,7 +104,9 @@ class SortedHashFile:
                 ExposureErrorCode.FILE_UNREADABLE, f"cannot open HIBP file {path}: {exc.strerror}"
             ) from None
         try:
-            self.size = os.fstat(self._fd).st_size
+            #: The opened file's identity and version, for the verified-corpus record (see verified.py).
+            self.stat = os.fstat(self._fd)
+            self.size = self.stat.st_size
             if hasattr(os, "posix_fadvise"):
                 # Lookups jump around a file far bigger than RAM: readahead would only waste I/O.
                 os.posix_fadvise(self._fd, 0, 0, os.POSIX_FADV_RANDOM)

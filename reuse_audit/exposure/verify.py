@@ -1,25 +1,49 @@
-"""A full, sequential check of a downloaded HIBP file or range directory: format, order, completeness."""
+"""A full, sequential check of a downloaded HIBP file or range directory: format, order, completeness.
+
+A single sorted file that passes is recorded as verified (see :mod:`reuse_audit.exposure.verified`): only
+then does a miss in it count as "not found". A range directory needs no record: each range file is read
+whole and checked (format and order) every time a lookup uses it.
+
+Speed: a file is read in 8 MiB chunks into one reused buffer; each chunk is checked with a few bulk
+operations (one regular-expression pass that extracts every hash, one comparison of the hash list with
+itself shifted by one), not a Python loop per line. Only a chunk that fails is re-read line by line to
+say where and why.
+"""
 
 from __future__ import annotations
 
+import io
+import operator
 import os
 import re
+import stat
+from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback, VerifyReport
+from reuse_audit.exposure.range_body import MalformedRangeBody, count_range_lines
 from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME
+from reuse_audit.exposure.verified import CorpusIdentity, remember, remember_in_process
 
 _CHUNK = 8 << 20
-_FAST_LINES = re.compile(rb"(?:[0-9A-F]{40}:[0-9]+\r?\n)*")
-_FAST_HASHES = re.compile(rb"^([0-9A-F]{40}):", re.MULTILINE)
-_LINE = re.compile(rb"([0-9A-Fa-f]{40}):[0-9]+\r?")
-_RANGE_LINE = re.compile(rb"([0-9A-Fa-f]{35}):[0-9][0-9,]*\r?")
+_MAX_LINE = 1 << 16  # a "line" longer than this is garbage: it is counted malformed and skipped
+# One whole line per match: 40 characters at a line start, a colon, 1-15 digits, [CR] LF. That every
+# line matched (as many matches as line breaks) and that the 40 characters are uppercase hex is checked
+# on the whole chunk at once.
+_ROW = re.compile(rb"^(.{40}):[0-9]{1,15}\r?\n", re.MULTILINE)
+_UPPER_HEX = b"0123456789ABCDEF"
+_LINE = re.compile(rb"([0-9A-Fa-f]{40}):[0-9]{1,15}\r?")
+_RANGE_LINE = re.compile(rb"([0-9A-Fa-f]{35}):[0-9](?:,?[0-9]){0,14}\r?")
 
 
-def verify_hibp_file(path: Path, progress: ProgressCallback | None = None) -> VerifyReport:
+def verify_hibp_file(path: Path, progress: ProgressCallback | None = None, *, remember: bool = True) -> VerifyReport:
     """Read the whole file (or every range file of a directory) once and report what is wrong.
 
-    A single file is read sequentially in 8 MiB chunks; ``progress(bytes_done, bytes_total)``.
+    A single file is read sequentially in 8 MiB chunks; ``progress(bytes_done, bytes_total)``. When it is
+    a regular file that is ok and did not change while it was read, and ``remember`` is true, it is
+    recorded as verified in the user cache (``report.remembered_in``); a cache that cannot be written is
+    reported (``report.not_remembered``), not raised.
     A directory is checked range by range; ``progress(ranges_done, 1048576)``.
     Raises :class:`ExposureServiceError` only if ``path`` cannot be read at all.
     """
@@ -29,11 +53,21 @@ def verify_hibp_file(path: Path, progress: ProgressCallback | None = None) -> Ve
     try:
         if path.is_dir():
             return _verify_directory(path, progress)
-        return _verify_file(path, progress)
+        return _verify_file(path, progress, remember)
     except OSError as exc:
         raise ExposureServiceError(
             ExposureErrorCode.FILE_UNREADABLE, f"cannot read HIBP file {path}: {exc.strerror}"
         ) from None
+
+
+def trust_for_this_process(path: Path) -> bool:
+    """Verify a (small) file and, when it is ok, trust it for the rest of this process only: nothing is
+    written to the cache. For the demo's bundled excerpt. Returns whether it was ok."""
+    report = verify_hibp_file(path, remember=False)
+    if report.ok:
+        with Path(path).open("rb") as stream:
+            remember_in_process(CorpusIdentity.of(os.fstat(stream.fileno())))
+    return report.ok
 
 
 class _Tally:
@@ -51,15 +85,21 @@ class _Tally:
         if self.first_bad is None:
             self.first_bad, self.first_reason = number, reason
 
-    def add_block(self, block: bytes) -> None:
-        """A run of complete lines, each ending in a line break."""
-        if _FAST_LINES.fullmatch(block) is not None:
-            hashes = _FAST_HASHES.findall(block)
-            if hashes and self.previous < hashes[0] and hashes == sorted(hashes) and len(set(hashes)) == len(hashes):
-                self.lines += len(hashes)
-                self.previous = hashes[-1]
-                return
-        for raw in block.split(b"\n")[:-1]:
+    def add_block(self, data: bytearray, stop: int) -> None:
+        """``data[:stop]``: a run of complete lines, each ending in a line break."""
+        count = data.count(b"\n", 0, stop)
+        hashes = _ROW.findall(data, 0, stop)
+        if (
+            hashes
+            and len(hashes) == count
+            and not b"".join(hashes).translate(None, _UPPER_HEX)
+            and self.previous < hashes[0]
+            and all(map(operator.lt, hashes, islice(hashes, 1, None)))
+        ):
+            self.lines += count
+            self.previous = hashes[-1]
+            return
+        for raw in bytes(data[:stop]).split(b"\n")[:-1]:
             self.add_line(raw)
 
     def add_line(self, raw: bytes) -> None:
@@ -76,25 +116,16 @@ class _Tally:
         self.previous = key
 
 
-def _verify_file(path: Path, progress: ProgressCallback | None) -> VerifyReport:
-    total = path.stat().st_size
+def _verify_file(path: Path, progress: ProgressCallback | None, remember_it: bool) -> VerifyReport:
     tally = _Tally()
-    done = 0
-    carry = b""
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            done += len(chunk)
-            data = carry + chunk
-            cut = data.rfind(b"\n") + 1
-            tally.add_block(data[:cut])
-            carry = data[cut:]
-            if progress is not None:
-                progress(done, total)
-    if carry:
-        tally.add_line(carry)  # a final line without a line break is fine
+    with path.open("rb", buffering=0) as stream:
+        before = os.fstat(stream.fileno())
+        total = before.st_size
+        _read_lines(stream, tally, progress, total)
+        after = os.fstat(stream.fileno())
     if tally.lines == 0:
         tally.bad(1, "empty file")
-    return VerifyReport(
+    report = VerifyReport(
         path=str(path),
         kind="single_file",
         lines=tally.lines,
@@ -104,6 +135,56 @@ def _verify_file(path: Path, progress: ProgressCallback | None) -> VerifyReport:
         first_bad_line=None if tally.first_bad is None else str(tally.first_bad),
         first_bad_reason=tally.first_reason,
     )
+    identity = CorpusIdentity.of(before)
+    if not (remember_it and report.ok and stat.S_ISREG(before.st_mode) and identity == CorpusIdentity.of(after)):
+        return report
+    try:
+        record = remember(identity, tally.lines)
+    except OSError as exc:
+        why = f"cannot write the cache: {exc.strerror or type(exc).__name__}"
+        return replace(report, not_remembered=why)
+    return replace(report, remembered_in=str(record))
+
+
+def _read_lines(stream: io.RawIOBase, tally: _Tally, progress: ProgressCallback | None, total: int) -> None:
+    """Feed every line of ``stream`` (a raw binary file) to ``tally``, a chunk of whole lines at a time."""
+    readinto = stream.readinto
+    buffer = bytearray(_CHUNK + _MAX_LINE)
+    view = memoryview(buffer)
+    kept = 0  # bytes of an unfinished line carried over at the start of the buffer
+    done = 0
+    skipping = False  # inside an over-long line: drop everything up to its line break
+    try:
+        while True:
+            got = readinto(view[kept : kept + _CHUNK]) or 0
+            if not got:
+                break
+            done += got
+            end = kept + got
+            if skipping:
+                newline = buffer.find(b"\n", 0, end)
+                if newline < 0:
+                    kept = 0
+                    continue
+                skipping = False
+                buffer[0 : end - newline - 1] = buffer[newline + 1 : end]
+                end -= newline + 1
+            cut = buffer.rfind(b"\n", 0, end) + 1
+            if cut:
+                tally.add_block(buffer, cut)
+            kept = end - cut
+            if kept > _MAX_LINE:
+                tally.add_line(b"")  # one malformed line, reported where it starts
+                kept = 0
+                skipping = True
+            else:
+                buffer[0:kept] = buffer[cut:end]
+            if progress is not None:
+                progress(done, total)
+        if kept and not skipping:
+            tally.add_line(bytes(buffer[:kept]))  # a final line without a line break is fine
+    finally:
+        view.release()
 
 
 def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyReport:
@@ -116,24 +197,16 @@ def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyRe
         name = _range_file_name(prefix, present_map[index])
         if name is not None:
             present += 1
-            previous = b""
-            for number, raw in enumerate((path / name).read_bytes().splitlines(), start=1):
-                if not raw.strip():
-                    continue
-                lines += 1
-                match = _RANGE_LINE.fullmatch(raw)
-                reason = None
-                if match is None:
-                    malformed += 1
-                    reason = "not SUFFIX:COUNT"
-                else:
-                    key = match.group(1).upper()
-                    if not previous < key:
-                        unsorted += 1
-                        reason = "out of order"
-                    previous = key
-                if reason is not None and first_bad is None:
-                    first_bad, first_reason = f"{prefix}.txt:{number}", reason
+            body = (path / name).read_bytes()
+            try:
+                lines += count_range_lines(body)
+            except MalformedRangeBody:
+                bad = _tally_range_file(body)
+                lines += bad.lines
+                malformed += bad.malformed
+                unsorted += bad.unsorted
+                if bad.first_bad is not None and first_bad is None:
+                    first_bad, first_reason = f"{prefix}.txt:{bad.first_bad}", bad.first_reason
         if progress is not None and (index % 1024 == 1023 or index == RANGE_COUNT - 1):
             progress(index + 1, RANGE_COUNT)
     return VerifyReport(
@@ -148,6 +221,27 @@ def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyRe
         range_files=present,
         missing_ranges=RANGE_COUNT - present,
     )
+
+
+def _tally_range_file(body: bytes) -> _Tally:
+    """Line by line, for a range file that failed the bulk check: what is wrong and where (1-based lines,
+    blank lines skipped but counted in the numbering)."""
+    tally = _Tally()
+    for number, raw in enumerate(body.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        tally.lines += 1
+        match = _RANGE_LINE.fullmatch(raw)
+        if match is None:
+            tally.malformed += 1
+            tally.bad(number, "not SUFFIX:COUNT")
+            continue
+        key = match.group(1).upper()
+        if not tally.previous < key:
+            tally.unsorted += 1
+            tally.bad(number, "out of order")
+        tally.previous = key
+    return tally
 
 
 _UPPER_NAME = 1

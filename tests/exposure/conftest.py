@@ -1,15 +1,26 @@
-"""Fixtures for the exposure tests: a live fake HIBP server, fast retries, a socket ban."""
+"""Fixtures for the exposure tests: a live fake HIBP server, fast retries, a socket ban, a private cache."""
 
 from __future__ import annotations
 
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from reuse_audit.exposure import RetryPolicy
+from reuse_audit.exposure import verified as verified_module
 from tests.exposure.hibp_fakes import FakeHibp, Handler, Server
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Verified-corpus records go to a fresh directory per test, never to the user's cache."""
+    record = tmp_path_factory.mktemp("cache") / "reuse-audit" / verified_module.RECORD_NAME
+    monkeypatch.setattr(verified_module, "record_path", lambda: record)
+    monkeypatch.setattr(verified_module, "_in_process", set())
+    return record
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
+import socketserver
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -186,3 +189,78 @@ def write_sorted_file(
     text = newline.join(f"{h}:{rows[h]}" for h in ordered)
     path.write_bytes((text + (newline if final_newline else "")).encode("ascii"))
     return ordered
+
+
+class DripServer(socketserver.ThreadingTCPServer):
+    """A range "API" on 127.0.0.1 that never finishes: it drips one byte every ``interval`` seconds.
+
+    ``mode``: ``"head"`` drips from the status line on; ``"body"`` sends the headers (promising a large
+    body) then drips the body; ``"slow"`` says nothing for ``latency`` seconds, then answers properly.
+    ``cut`` is set once a client has gone away while the server was still sending.
+    """
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, mode: str, interval: float = 0.2, latency: float = 8.0) -> None:
+        self.mode = mode
+        self.interval = interval
+        self.latency = latency
+        self.stop = threading.Event()
+        self.cut = threading.Event()
+        self.connections = 0
+        super().__init__(("127.0.0.1", 0), _DripHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
+class _DripHandler(socketserver.BaseRequestHandler):
+    server: DripServer
+
+    def handle(self) -> None:
+        server = self.server
+        server.connections += 1
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = self.request.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        if server.mode == "slow":
+            if server.stop.wait(server.latency):
+                return
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n" + b"0" * 35 + b":1\r\n\r\n")
+            return
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
+        pending = b""
+        if server.mode == "body":
+            self.request.sendall(head)
+        else:
+            pending = head
+        while not server.stop.wait(server.interval):
+            byte, pending = (pending[:1], pending[1:]) if pending else (b"0", b"")
+            try:
+                self.request.sendall(byte)
+            except OSError:
+                server.cut.set()
+                return
+
+
+@contextlib.contextmanager
+def drip_server(mode: str, **kwargs: float) -> Iterator[DripServer]:
+    """A running :class:`DripServer`, shut down (and its drips stopped) afterwards."""
+    server = DripServer(mode, **kwargs)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

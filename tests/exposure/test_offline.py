@@ -1,4 +1,8 @@
-"""Offline lookups in a sorted HASH:COUNT file and in a range directory, with no network at all."""
+"""Offline lookups in a sorted HASH:COUNT file and in a range directory, with no network at all.
+
+A sorted file's misses are "not found" only once `hibp verify` has recorded the file (the fixtures here
+verify it); the unverified case has its own tests in test_verified_corpus.py.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ import pytest
 
 from reuse_audit.exposure import (
     ExposureErrorCode,
+    ExposureFailure,
     ExposureResult,
     ExposureServiceError,
     ExposureStatus,
     check_exposure,
+    verify_hibp_file,
 )
 from reuse_audit.exposure.sorted_file import SortedHashFile
 from reuse_audit.secret import Secret
@@ -34,6 +40,7 @@ def counts(path: Path, *passwords: str) -> list[int | None]:
 def hibp_file(tmp_path: Path) -> Path:
     path = tmp_path / "pwned-passwords-sha1-ordered-by-hash.txt"
     write_sorted_file(path, {sha1(p): c for p, c in PASSWORDS.items()}, filler=3000)
+    assert verify_hibp_file(path).remembered_in
     return path
 
 
@@ -218,7 +225,9 @@ def test_missing_range_file_leaves_its_passwords_unknown(tmp_path: Path) -> None
     results = check_exposure(secrets("hunter2", "letmein"), hibp_file=directory)
     assert results[0].count == 17
     assert results[1].status is ExposureStatus.UNKNOWN
-    assert results[1].reason is not None and f"{missing}.txt missing" in results[1].reason
+    assert results[1].failure is ExposureFailure.FILE_MISSING
+    assert results[1].reason == f"its range file is missing from {directory}"
+    assert missing not in results[1].reason.upper()
 
 
 def test_malformed_range_file_leaves_its_passwords_unknown(tmp_path: Path) -> None:
@@ -227,6 +236,71 @@ def test_malformed_range_file_leaves_its_passwords_unknown(tmp_path: Path) -> No
     (directory / f"{sha1('hunter2')[:5]}.txt").write_text("<html>oops</html>")
     (result,) = check_exposure(secrets("hunter2"), hibp_file=directory)
     assert result.status is ExposureStatus.UNKNOWN
+    assert result.failure is ExposureFailure.MALFORMED_FILE
+    assert result.reason is not None and sha1("hunter2")[:5] not in result.reason.upper()
+
+
+def test_range_file_out_of_order_leaves_its_passwords_unknown(tmp_path: Path) -> None:
+    directory = tmp_path / "ranges"
+    write_range_directory(directory, {sha1("hunter2"): "17"})
+    path = directory / f"{sha1('hunter2')[:5]}.txt"
+    rows = path.read_bytes().decode().split("\r\n")
+    rows[0], rows[-1] = rows[-1], rows[0]
+    path.write_text("\r\n".join(rows), newline="")
+    (result,) = check_exposure(secrets("hunter2"), hibp_file=directory)
+    assert result.failure is ExposureFailure.MALFORMED_FILE
+
+
+def test_range_file_with_a_duplicate_suffix_leaves_its_passwords_unknown(tmp_path: Path) -> None:
+    directory = tmp_path / "ranges"
+    write_range_directory(directory, {sha1("hunter2"): "17"}, crlf=False)
+    path = directory / f"{sha1('hunter2')[:5]}.txt"
+    rows = sorted(path.read_text().split("\n") + [f"{sha1('hunter2')[5:]}:18"])
+    path.write_text("\n".join(rows))
+    (result,) = check_exposure(secrets("hunter2"), hibp_file=directory)
+    assert result.failure is ExposureFailure.MALFORMED_FILE
+
+
+@pytest.mark.parametrize("digits", [16, 5000])
+def test_a_range_file_count_longer_than_15_digits_is_malformed(tmp_path: Path, digits: int) -> None:
+    directory = tmp_path / "ranges"
+    write_range_directory(directory, {sha1("hunter2"): "9" * digits})
+    (result,) = check_exposure(secrets("hunter2"), hibp_file=directory)
+    assert result.failure is ExposureFailure.MALFORMED_FILE
+
+
+def test_a_range_file_count_of_15_digits_is_read(tmp_path: Path) -> None:
+    directory = tmp_path / "ranges"
+    write_range_directory(directory, {sha1("hunter2"): "9" * 15})
+    assert counts(directory, "hunter2") == [999_999_999_999_999]
+
+
+@pytest.mark.parametrize("digits", [16, 5000])
+def test_a_sorted_file_count_longer_than_15_digits_is_refused_not_a_crash(tmp_path: Path, digits: int) -> None:
+    path = tmp_path / "hibp.txt"
+    path.write_text(f"{sha1('hunter2')}:{'7' * digits}\n")
+    with pytest.raises(ExposureServiceError) as caught:
+        check_exposure(secrets("hunter2"), hibp_file=path)
+    assert caught.value.code is ExposureErrorCode.NOT_HIBP_FILE
+
+
+def test_a_long_count_where_a_search_looks_is_refused_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "hibp.txt"
+    target = sha1("hunter2")
+    write_sorted_file(path, {target: 17}, filler=20_000)
+    path.write_text(path.read_text().replace(f"{target}:17", f"{target}:{'1' * 5000}"))
+    with pytest.raises(ExposureServiceError) as caught:
+        check_exposure(secrets("hunter2"), hibp_file=path)
+    assert caught.value.code is ExposureErrorCode.NOT_HIBP_FILE
+
+
+def test_the_deadline_leaves_the_rest_unknown_offline(hibp_file: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "ranges"
+    write_range_directory(directory, {sha1("hunter2"): "17"})
+    for source in (hibp_file, directory):
+        results = check_exposure(secrets("hunter2", "letmein"), hibp_file=source, deadline=1e-9)
+        assert {r.failure for r in results} == {ExposureFailure.DEADLINE}
+        assert all(r.reason == "deadline of 1e-09 s reached" for r in results)
 
 
 def test_a_directory_without_range_files_is_refused(tmp_path: Path) -> None:
@@ -257,12 +331,12 @@ def test_offline_never_builds_an_http_session(
         raise AssertionError("online mode attempted")
 
     monkeypatch.setattr(online, "build_session", refuse)
-    monkeypatch.setattr(online, "check_online", refuse)
+    monkeypatch.setattr(online, "RangeApiSource", refuse)
     check_exposure(secrets("hunter2"), offline=True)
     check_exposure(secrets("hunter2"), offline=True, hibp_file=hibp_file)
 
 
-def test_no_full_hash_in_offline_errors_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_hash_or_prefix_in_offline_errors_or_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     target = sha1("hunter2")
     path = tmp_path / "hibp.txt"
@@ -274,4 +348,4 @@ def test_no_full_hash_in_offline_errors_or_logs(tmp_path: Path, caplog: pytest.L
     with pytest.raises(ExposureServiceError) as caught:
         check_exposure(secrets("hunter2"), hibp_file=path)
     text = (str(caught.value) + caplog.text).upper()
-    assert target[5:] not in text and target[:8] not in text
+    assert target[5:] not in text and target[:5] not in text

@@ -10,6 +10,7 @@ import pytest
 from reuse_audit import __version__
 from reuse_audit.exposure import (
     ExposureErrorCode,
+    ExposureFailure,
     ExposureResult,
     ExposureServiceError,
     ExposureStatus,
@@ -104,7 +105,9 @@ def test_persistent_server_error_leaves_passwords_unknown(hibp: FakeHibp, fast_r
     hibp.script(prefix, *[Action("status", 500)] * 10)
     hibp.add("fine", 5)
     results = run(hibp, ["hunter2", "fine"], fast_retries)
-    assert results[0] == ExposureResult(ExposureStatus.UNKNOWN, None, f"HIBP range {prefix}: HTTP 500 after 4 tries")
+    assert results[0] == ExposureResult(
+        ExposureStatus.UNKNOWN, None, "HTTP 500 after 4 tries", ExposureFailure.HTTP_ERROR
+    )
     assert results[1].count == 5
     assert sum(r.path == f"/range/{prefix}" for r in hibp.requests) == 4
 
@@ -141,8 +144,8 @@ def test_persistent_timeouts_leave_passwords_unknown(hibp: FakeHibp, fast_retrie
     policy = RetryPolicy(tries=2, backoff_base=0.01)
     (result,) = run(hibp, ["hunter2"], policy, timeout=0.2)
     assert result.status is ExposureStatus.UNKNOWN
-    assert result.reason is not None and result.reason.startswith(f"HIBP range {prefix}: ")
-    assert "after 2 tries" in result.reason
+    assert result.failure is ExposureFailure.TIMEOUT
+    assert result.reason == "timed out after 2 tries"
 
 
 def test_truncated_body_is_retried(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
@@ -158,8 +161,8 @@ def test_body_cut_mid_line_is_unknown_not_a_crash(hibp: FakeHibp, fast_retries: 
     hibp.script(prefix, *[Action("cut")] * 4)
     (result,) = run(hibp, ["hunter2"], fast_retries)
     assert result.status is ExposureStatus.UNKNOWN
-    assert result.reason is not None
-    assert result.reason.startswith(f"HIBP range {prefix}: malformed response (line ")
+    assert result.failure is ExposureFailure.MALFORMED_RESPONSE
+    assert result.reason == "malformed response after 4 tries"
 
 
 def test_malformed_body_is_unknown_and_other_prefixes_still_answer(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
@@ -174,18 +177,19 @@ def test_client_errors_are_not_retried(hibp: FakeHibp, fast_retries: RetryPolicy
     prefix = sha1("hunter2")[:5]
     hibp.script(prefix, Action("status", 403))
     (result,) = run(hibp, ["hunter2"], fast_retries)
-    assert result.reason == f"HIBP range {prefix}: HTTP 403"
+    assert (result.reason, result.failure) == ("HTTP 403", ExposureFailure.HTTP_ERROR)
     assert len(hibp.requests) == 1
 
 
-def test_total_timeout_bounds_the_whole_check(hibp: FakeHibp) -> None:
+def test_the_deadline_bounds_the_whole_check(hibp: FakeHibp) -> None:
     hibp.default_action = Action("sleep", seconds=5.0)
     passwords = [f"slow{i}" for i in range(6)]
     started = time.monotonic()
-    results = run(hibp, passwords, RetryPolicy(), timeout=3.0, total_timeout=0.3, workers=2)
+    results = run(hibp, passwords, RetryPolicy(), timeout=3.0, deadline=0.3, workers=2)
     assert time.monotonic() - started < 2.5
     assert all(r.status is ExposureStatus.UNKNOWN for r in results)
-    assert all(r.reason and "total time limit of 0.3 s reached" in r.reason for r in results)
+    assert {r.failure for r in results} == {ExposureFailure.DEADLINE}
+    assert all(r.reason and "deadline of 0.3 s reached" in r.reason for r in results)
 
 
 def test_prefixes_are_fetched_concurrently(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
@@ -223,8 +227,8 @@ def test_invalid_worker_count_is_refused() -> None:
     assert caught.value.code is ExposureErrorCode.INVALID_ARGUMENT
 
 
-def test_no_hash_beyond_its_prefix_in_reasons_or_logs(hibp: FakeHibp, caplog: pytest.LogCaptureFixture) -> None:
-    passwords = ["hunter2", "letmein", "s3cret", "fine"]
+def test_no_hash_and_no_prefix_in_reasons_or_logs(hibp: FakeHibp, caplog: pytest.LogCaptureFixture) -> None:
+    passwords = ["hunter2", "letmein", "s3cret", "fine"]  # prefixes with letters: no chance match in numbers
     hibp.script(sha1("hunter2")[:5], *[Action("status", 500)] * 3)
     hibp.script(sha1("letmein")[:5], *[Action("cut")] * 3)
     hibp.script(sha1("s3cret")[:5], Action("status", 429, {"Retry-After": "0"}), Action("truncate"))
@@ -232,11 +236,11 @@ def test_no_hash_beyond_its_prefix_in_reasons_or_logs(hibp: FakeHibp, caplog: py
     caplog.set_level(logging.DEBUG)
     results = run(hibp, passwords, RetryPolicy(tries=3, backoff_base=0.01))
     text = caplog.text + repr(results) + "".join(str(r.reason) for r in results)
-    assert "HIBP range" in text
+    assert "HIBP range request" in caplog.text and "/range/<prefix>" in caplog.text  # urllib3's lines, redacted
     for password in passwords:
         digest = sha1(password)
         assert digest[5:] not in text.upper()
-        assert digest[:6] not in text.upper()
+        assert digest[:5] not in text.upper()
         assert password not in text
 
 
@@ -244,7 +248,7 @@ def test_redirects_are_not_followed(hibp: FakeHibp, fast_retries: RetryPolicy) -
     prefix = sha1("hunter2")[:5]
     hibp.script(prefix, Action("status", 301, {"Location": "http://example.com/range/" + prefix}))
     (result,) = run(hibp, ["hunter2"], fast_retries)
-    assert result.reason == f"HIBP range {prefix}: HTTP 301"
+    assert result.reason == "HTTP 301"
     assert len(hibp.requests) == 1
 
 
@@ -269,6 +273,7 @@ def test_an_unreachable_service_stops_retrying_every_range(fast_retries: RetryPo
                              retry_policy=fast_retries, workers=4, timeout=1.0)
     assert {r.status for r in results} == {ExposureStatus.UNKNOWN}
     assert any("looks unreachable" in (r.reason or "") for r in results)
+    assert ExposureFailure.UNREACHABLE in {r.failure for r in results}
 
 
 def test_server_errors_are_answers_not_an_unreachable_service(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
@@ -280,3 +285,22 @@ def test_server_errors_are_answers_not_an_unreachable_service(hibp: FakeHibp, fa
     results = run(hibp, ["hunter2", *failing], fast_retries, workers=1)
     assert results[0].count == 5
     assert not any("looks unreachable" in (r.reason or "") for r in results)
+
+
+def test_a_count_longer_than_15_digits_is_a_malformed_response(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
+    hibp.add("hunter2", "9" * 5000)
+    (result,) = run(hibp, ["hunter2"], RetryPolicy(tries=1))
+    assert result.failure is ExposureFailure.MALFORMED_RESPONSE
+
+
+def test_a_count_of_15_digits_is_read(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
+    hibp.add("hunter2", "9" * 15)
+    (result,) = run(hibp, ["hunter2"], fast_retries)
+    assert result.count == 999_999_999_999_999
+
+
+def test_rate_limiting_that_never_ends_is_its_own_failure(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
+    hibp.script(sha1("hunter2")[:5], *[Action("status", 429, {"Retry-After": "0"})] * 4)
+    (result,) = run(hibp, ["hunter2"], fast_retries)
+    assert result.failure is ExposureFailure.RATE_LIMITED
+    assert result.reason == "rate limited, HTTP 429 after 4 tries"
