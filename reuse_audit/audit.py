@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -139,10 +138,13 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     exposure: dict[int, ExposureResult] = {}
     exposure_note: Reason | None = None
     variants_wanted = Check.VARIANTS in checks and len(passwords) > 1
-    # CPU-bound checks go to worker processes (forked first, before any thread); the breach check waits on
-    # the network or the disk, so it runs in a thread meanwhile.
+    # CPU-bound checks go to worker processes (started first, before any thread, so they may fork); the
+    # breach check waits on the network or the disk, so it runs in a daemon thread meanwhile, which an
+    # interrupt never waits for. Waiting for a pool result is what feeds the workers their next tasks.
     cpu_work = len(passwords) if (variants_wanted or Check.STRENGTH in checks) else 0
-    with cpu_pool(cpu_work) as pool, ThreadPoolExecutor(max_workers=1) as background:
+    with cpu_pool(cpu_work) as pool:
+        from reuse_audit.background import Background
+
         clusters_pending = pool.apply_async(find_variant_groups, (passwords,)) if pool and variants_wanted else None
         scoring = None
         if Check.STRENGTH in checks and needed:
@@ -153,7 +155,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
                                     options.policy, pool)
         pending = None
         if Check.EXPOSURE in checks and passwords:
-            pending = background.submit(_exposure, passwords, options.exposure, exposure_progress)
+            pending = Background(_exposure, passwords, options.exposure, exposure_progress, name="hibp-check")
         elif Check.EXPOSURE not in checks:
             exposure_note = Reason.of(R.EXPOSURE_NOT_SELECTED)
 
@@ -226,6 +228,7 @@ def _exposure(passwords: list[str], settings: ExposureSettings, progress: Progre
     results = check_exposure(
         [Secret(p) for p in passwords], hibp_url=settings.hibp_url, hibp_file=settings.hibp_file,
         offline=settings.offline, workers=settings.workers, progress=progress,
+        timeout=settings.request_timeout, deadline=settings.deadline,
     )
     note = None
     statuses = {r.status for r in results}

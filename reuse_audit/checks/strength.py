@@ -6,9 +6,8 @@ import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 
-from reuse_audit.checks.workers import cpu_pool
+from reuse_audit.checks.workers import CpuPool, cpu_pool
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def score_passwords(passwords: Sequence[str], user_inputs: Sequence[list[str]],
 
 
 def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]], policy: StrengthPolicy,
-                  pool: Pool | None = None) -> Callable[[], list[StrengthResult]]:
+                  pool: CpuPool | None = None) -> Callable[[], list[StrengthResult]]:
     """Start scoring on ``pool`` (or lazily here without one); the returned function waits for the results.
 
     zxcvbn holds the GIL, so threads would not help: worker processes use every core while the caller

@@ -1,0 +1,226 @@
+"""The CPU worker pool never hangs and never leaves a process behind, whatever ends the run.
+
+Every test that starts processes has a timeout and kills what it started; stress runs happen in a child
+Python whose every run is under a faulthandler watchdog (a hang dumps the stacks and exits).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import string
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import reuse_audit.checks.workers as workers
+from reuse_audit.audit import AuditOptions, run_audit
+from reuse_audit.checks.workers import CpuPool, WorkerError, cpu_pool
+from reuse_audit.credentials import Credential, VaultContents
+from reuse_audit.exposure.settings import ExposureSettings
+from reuse_audit.secret import Secret
+
+REPO = Path(__file__).resolve().parents[1]
+OFFLINE = ExposureSettings(offline=True)
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for a reaper other than us counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stream:
+            return stream.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pids: list[int], seconds: float = 10.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if all(gone(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def vault(distinct: int, entries: int, seed: int = 7) -> VaultContents:
+    rng = random.Random(seed)
+    pws = [rng.choice(["monkey", "dragon", "sunshine"]) + str(i) for i in range(distinct // 2)]
+    pws += ["".join(rng.choice(string.ascii_letters + "!#") for _ in range(14)) for _ in range(distinct - len(pws))]
+    creds = tuple(Credential(uuid=f"00000000-0000-0000-0000-{i:012d}", title=f"t{i}", username="u", url="",
+                             group="", password=Secret(pws[i % len(pws)])) for i in range(entries))
+    return VaultContents(path="mem", kdbx_version="4.0", entries_total=len(creds), credentials=creds, skipped=())
+
+
+def digest(result):  # type: ignore[no-untyped-def]
+    return [(e.credential.uuid, e.findings, e.strength, e.reuse_group, e.variant_group) for e in result.entries]
+
+
+def run_child(script: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool needs two cores")
+@linux_only
+def test_fifty_pool_runs_never_hang_and_leave_no_process() -> None:
+    script = """
+        import faulthandler, multiprocessing, os, signal, sys
+        import reuse_audit.checks.workers as workers
+        from reuse_audit.audit import AuditOptions, run_audit
+        from reuse_audit.exposure.settings import ExposureSettings
+        from tests.test_workers import gone, vault
+
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # as the CLI does
+        started = []
+        original = workers.CpuPool.__init__
+
+        def recording(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            started.append(list(self.pids))
+
+        workers.CpuPool.__init__ = recording
+        contents = vault(distinct=420, entries=500)
+        for run in range(50):
+            faulthandler.dump_traceback_later(30, exit=True)
+            run_audit(contents, AuditOptions(exposure=ExposureSettings(offline=True)))
+            faulthandler.cancel_dump_traceback_later()
+            assert multiprocessing.active_children() == [], run
+            assert all(gone(pid) for pid in started[-1]), run
+        print(len(started), "pools", sum(map(len, started)), "workers")
+    """
+    done = run_child(script, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("50 pools")
+
+
+def test_spawn_gives_the_same_audit_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("the pool needs two cores")
+    real = multiprocessing.get_context
+
+    def no_fork(method: str | None = None) -> object:
+        if method == "fork":
+            raise ValueError("cannot find context for 'fork'")
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    methods: list[str] = []
+    original = CpuPool.__init__
+
+    def recording(self: CpuPool, size: int, start_method: str) -> None:
+        methods.append(start_method)
+        original(self, size, start_method)
+
+    monkeypatch.setattr(CpuPool, "__init__", recording)
+    contents = vault(distinct=500, entries=540)
+    parallel = run_audit(contents, AuditOptions(exposure=OFFLINE))
+    assert methods == ["spawn"]
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
+    single = run_audit(contents, AuditOptions(exposure=OFFLINE))
+    assert digest(parallel) == digest(single)
+    assert parallel.variant_groups and parallel.reuse_groups
+
+
+def test_fork_is_used_only_without_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert workers.start_method() == "spawn"
+
+
+@linux_only
+def test_an_error_in_the_block_kills_the_workers() -> None:
+    with pytest.raises(RuntimeError, match="boom"), cpu_pool(10_000) as pool:
+        assert pool is not None
+        pids = pool.pids
+        pool.apply_async(time.sleep, (30,))
+        raise RuntimeError("boom")
+    assert wait_gone(pids)
+    assert multiprocessing.active_children() == []
+
+
+@linux_only
+def test_an_interrupt_while_waiting_kills_the_workers() -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with pytest.raises(KeyboardInterrupt), cpu_pool(10_000) as pool:
+            assert pool is not None
+            pids = pool.pids
+            pool.apply_async(time.sleep, (30,)).get()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert wait_gone(pids)
+
+
+def test_a_failing_task_raises_with_its_type_only() -> None:
+    with cpu_pool(10_000) as pool:
+        if pool is None:
+            pytest.skip("the pool needs two cores")
+        with pytest.raises(WorkerError) as caught:
+            pool.apply_async(int, ("secret-password-123",)).get()
+        assert "ValueError" in str(caught.value)
+        assert "secret" not in str(caught.value)
+        assert pool.apply_async(abs, (-3,)).get() == 3  # the worker lives on
+
+
+@linux_only
+def test_a_worker_that_dies_mid_task_fails_its_task_instead_of_hanging() -> None:
+    with cpu_pool(10_000) as pool:
+        if pool is None:
+            pytest.skip("the pool needs two cores")
+        with pytest.raises(WorkerError, match="died"):
+            pool.apply_async(os._exit, (3,)).get()
+        assert pool.map_async(abs, [-1, -2, -3, -4], chunksize=1).get() == [1, 2, 3, 4]
+
+
+@linux_only
+def test_workers_ignore_sigint_and_sigterm() -> None:
+    with cpu_pool(10_000) as pool:
+        if pool is None:
+            pytest.skip("the pool needs two cores")
+        for pid in pool.pids:
+            os.kill(pid, signal.SIGINT)
+            os.kill(pid, signal.SIGTERM)
+        assert pool.map_async(abs, range(-20, 0), chunksize=3).get() == list(range(20, 0, -1))
+        pids = pool.pids
+    assert wait_gone(pids)
+
+
+@linux_only
+@pytest.mark.parametrize("how", ["sigterm", "sigkill"])
+def test_no_worker_outlives_its_parent(how: str) -> None:
+    script = """
+        import signal, sys, time
+        from reuse_audit.checks.workers import cpu_pool
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # as the CLI does
+        with cpu_pool(10_000) as pool:
+            print(*pool.pids, flush=True)
+            pool.apply_async(time.sleep, (60,)).get()
+    """
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], cwd=REPO, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        pids = [int(p) for p in child.stdout.readline().split()]
+        if not pids:
+            pytest.skip("the pool needs two cores")
+        time.sleep(0.2)
+        child.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+        code = child.wait(timeout=10)
+        assert code == (143 if how == "sigterm" else -signal.SIGKILL)
+        assert wait_gone(pids)
+    finally:
+        child.kill()
+        child.wait(timeout=10)
