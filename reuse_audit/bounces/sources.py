@@ -6,10 +6,14 @@ loaded when the caller asks for it, so ordinary mail in a large mailbox is never
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import mailbox
 import re
+import socket
 import ssl
+import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,11 +21,15 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
+from reuse_audit.deadline import Deadline, SocketWatchdog, Watch
 from reuse_audit.errors import ReuseAuditError
 from reuse_audit.secret import Secret
 
 IMAP_BATCH = 200
-IMAP_TIMEOUT_SECONDS = 30.0
+IMAP_TIMEOUT_SECONDS = 30.0  # one network operation (connect, one read)
+#: Seconds a whole IMAP fetch may take (`--imap-deadline`): login, search, headers and bounce bodies.
+DEFAULT_IMAP_DEADLINE = 300.0
+_LOGOUT_SECONDS = 2.0  # a polite LOGOUT may take this long at most
 # A bounce's notification and DSN parts come before the returned original; anything past this many
 # bytes of the body is an attachment of the original and is not fetched.
 IMAP_BODY_LIMIT = 256 * 1024
@@ -138,11 +146,13 @@ class EmlFilesSource:
 
 @dataclass(frozen=True)
 class ImapLogin:
-    """How to log in to an IMAP server: user name, password (masked) and an optional private CA."""
+    """How to log in to an IMAP server: user name, password (masked), an optional private CA, and the
+    total time (seconds) the fetch may take, however slowly the server answers."""
 
     user: str
     password: Secret
     ca_file: Path | None = None
+    deadline: float = DEFAULT_IMAP_DEADLINE
 
 
 @dataclass(frozen=True)
@@ -182,46 +192,97 @@ def _quote_folder(name: str) -> str:
 _FETCH_UID = re.compile(rb"UID (\d+)")
 
 
+class _DeadlineIMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 - imaplib's naming
+    """IMAP over TLS whose socket is under a watchdog from before the TLS handshake on, so a server that
+    drips its handshake, greeting or answers is cut off at the deadline."""
+
+    def __init__(self, host: str, port: int, *, context: ssl.SSLContext, timeout: float,
+                 watchdog: SocketWatchdog, watch: Watch) -> None:
+        self._context = context
+        self._watchdog = watchdog
+        self._watch = watch
+        super().__init__(host, port, ssl_context=context, timeout=timeout)
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        sys.audit("imaplib.open", self, self.host, self.port)
+        raw = socket.create_connection((self.host or None, self.port), timeout)
+        tls = self._context.wrap_socket(raw, server_hostname=self.host, do_handshake_on_connect=False)
+        self._watchdog.attach(self._watch, tls)
+        tls.do_handshake()
+        return tls
+
+
 @dataclass(frozen=True)
 class ImapSource:
-    """An IMAP folder over TLS: SEARCH SINCE, then headers, then only the bodies of likely bounces."""
+    """An IMAP folder over TLS: SEARCH SINCE, then headers, then only the bodies of likely bounces.
+
+    The whole fetch (from connecting to the last body fetched while the messages are read) is bounded by
+    ``login.deadline`` seconds: then the socket is cut and :class:`MailSourceError` says so.
+    """
 
     location: ImapFolder
     login: ImapLogin
     since: datetime | None
 
-    def _connect(self) -> imaplib.IMAP4_SSL:
+    def _deadline_error(self, deadline: Deadline) -> MailSourceError:
+        return MailSourceError(
+            f"IMAP deadline of {deadline.seconds:g} s reached ({self.location.host}/{self.location.folder})"
+        )
+
+    def _connect(self, deadline: Deadline, watchdog: SocketWatchdog, watch: Watch) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(self.login.ca_file) if self.login.ca_file else None)
         where = f"{self.location.host}:{self.location.port}"
         try:
-            client = imaplib.IMAP4_SSL(self.location.host, self.location.port, ssl_context=context,
-                                       timeout=IMAP_TIMEOUT_SECONDS)
+            client = _DeadlineIMAP4_SSL(self.location.host, self.location.port, context=context,
+                                        timeout=max(0.001, min(IMAP_TIMEOUT_SECONDS, deadline.remaining())),
+                                        watchdog=watchdog, watch=watch)
         except ssl.SSLCertVerificationError as exc:
             raise MailSourceError(f"IMAP server {where}: TLS certificate not trusted ({exc.verify_message})"
                                   ) from None
         except (OSError, imaplib.IMAP4.error) as exc:
+            if deadline.expired():
+                raise self._deadline_error(deadline) from None
             raise MailSourceError(
                 f"cannot connect to IMAP server {where}: {exc.__class__.__name__}"
             ) from None
         try:
             client.login(self.login.user, self.login.password.reveal())
-        except imaplib.IMAP4.error:
-            _logout(client)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            _close(client)
+            if deadline.expired():
+                raise self._deadline_error(deadline) from None
+            if isinstance(exc, imaplib.IMAP4.abort | OSError):
+                raise MailSourceError(f"IMAP error on {where}: {exc.__class__.__name__}") from None
             raise MailSourceError(f"IMAP login refused for {self.login.user} at {where}") from None
         return client
 
     def messages(self) -> Iterator[RawMessage]:
-        client = self._connect()
+        if not self.login.deadline > 0:
+            raise MailSourceError("the IMAP deadline must be a positive number of seconds")
+        deadline = Deadline(self.login.deadline)
+        watchdog = SocketWatchdog(name="imap-watchdog")
+        watch = watchdog.start(deadline.at)
         try:
-            yield from self._messages(client)
-        except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailSourceError(
-                f"IMAP error on {self.location.host}/{self.location.folder}: {exc.__class__.__name__}"
-            ) from None
+            client = self._connect(deadline, watchdog, watch)
+            polite = False
+            try:
+                yield from self._messages(client, deadline)
+                polite = True
+            except (OSError, imaplib.IMAP4.error) as exc:
+                if deadline.expired():
+                    raise self._deadline_error(deadline) from None
+                raise MailSourceError(
+                    f"IMAP error on {self.location.host}/{self.location.folder}: {exc.__class__.__name__}"
+                ) from None
+            finally:
+                if polite:
+                    _logout(client, watchdog)
+                else:  # an error, an interrupt, or a reader that stopped early: no more network
+                    _close(client)
         finally:
-            _logout(client)
+            watchdog.close()
 
-    def _messages(self, client: imaplib.IMAP4_SSL) -> Iterator[RawMessage]:
+    def _messages(self, client: imaplib.IMAP4_SSL, deadline: Deadline) -> Iterator[RawMessage]:
         status, _ = client.select(_quote_folder(self.location.folder), readonly=True)
         if status != "OK":
             raise MailSourceError(f"IMAP folder not found: {self.location.folder}")
@@ -231,6 +292,8 @@ class ImapSource:
             raise MailSourceError(f"IMAP SEARCH failed on {self.location.folder}")
         uids = [uid.decode() for uid in (data[0] or b"").split()]
         for start in range(0, len(uids), IMAP_BATCH):
+            if deadline.expired():
+                raise self._deadline_error(deadline)
             batch = uids[start:start + IMAP_BATCH]
             status, data = client.uid("FETCH", ",".join(batch), "(UID BODY.PEEK[HEADER])")
             if status != "OK":
@@ -245,9 +308,22 @@ class ImapSource:
                 headers = item[1]
 
                 def load(u: str = uid, h: bytes = headers) -> bytes:
-                    return h + self._fetch_body(client, u)
+                    return h + self._load_body(client, u, deadline)
 
                 yield RawMessage(f"{self.location.host}/{self.location.folder}#{uid}", headers, load)
+
+    def _load_body(self, client: imaplib.IMAP4_SSL, uid: str, deadline: Deadline) -> bytes:
+        """One body, on the reader's demand, within the same deadline; errors are one-line MailSourceErrors."""
+        if deadline.expired():
+            raise self._deadline_error(deadline)
+        try:
+            return self._fetch_body(client, uid)
+        except (OSError, imaplib.IMAP4.error) as exc:
+            if deadline.expired():
+                raise self._deadline_error(deadline) from None
+            raise MailSourceError(
+                f"IMAP error on {self.location.host}/{self.location.folder}: {exc.__class__.__name__}"
+            ) from None
 
     @staticmethod
     def _fetch_body(client: imaplib.IMAP4_SSL, uid: str) -> bytes:
@@ -257,11 +333,23 @@ class ImapSource:
         return b"".join(item[1] for item in data if isinstance(item, tuple))
 
 
-def _logout(client: imaplib.IMAP4_SSL) -> None:
+def _logout(client: imaplib.IMAP4_SSL, watchdog: SocketWatchdog) -> None:
+    """Say goodbye, for at most a couple of seconds whatever the server does; never raises."""
+    watch = watchdog.start(time.monotonic() + _LOGOUT_SECONDS)
+    watchdog.attach(watch, client.sock)
     try:
         client.logout()
     except (OSError, imaplib.IMAP4.error):
         pass
+    finally:
+        watchdog.finish(watch)
+        _close(client)
+
+
+def _close(client: imaplib.IMAP4_SSL) -> None:
+    """Drop the connection without a word (after an error, an interrupt or a deadline)."""
+    with contextlib.suppress(OSError, imaplib.IMAP4.error, AttributeError):
+        client.shutdown()
 
 
 def is_imap_url(spec: str) -> bool:
