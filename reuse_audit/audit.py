@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from reuse_audit.checks.entry import CheckContext, EntryCheckOutcome, EntryFinding, registered_checks
 from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
 from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_scoring
 from reuse_audit.checks.variants import VariantCluster, find_variant_groups
@@ -33,11 +34,14 @@ MAX_SHARERS = 4  # titles of other sharers a reuse reason carries (it shows thre
 
 @dataclass(frozen=True)
 class AuditOptions:
+    """What to check and how; every default is the CLI's default too."""
+
     checks: frozenset[Check] = ALL_CHECKS
     policy: StrengthPolicy = field(default_factory=StrengthPolicy)
     include_excluded: bool = False
     exposure: ExposureSettings = field(default_factory=ExposureSettings)
     now: datetime | None = None
+    check_settings: Mapping[str, object] = field(default_factory=dict)  # per-entry checks' own settings
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class AuditResult:
     variant_groups: tuple[VariantGroup, ...]
     exposure_note: Reason | None = None  # why exposure was skipped / partly unknown, for the summary
     secret_of: dict[str, int] = field(default_factory=dict)  # uuid -> distinct password index
+    entry_checks: Mapping[Check, EntryCheckOutcome] = field(default_factory=dict)  # the per-entry checks run
 
     def count(self, kind: FindingKind) -> int:
         return sum(1 for e in self.entries if kind in e.findings)
@@ -93,6 +98,10 @@ class AuditResult:
             out.add(FindingKind.VARIANT)
         if Check.STRENGTH not in checks:
             out |= {FindingKind.WEAK, FindingKind.POLICY}
+        for check in registered_checks():
+            outcome = self.entry_checks.get(check.name)
+            if outcome is None or not outcome.decided:
+                out |= check.kinds
         if any(not self.checked(e, FindingKind.PWNED) for e in self.entries):
             out.add(FindingKind.PWNED)
         return frozenset(out)
@@ -105,7 +114,17 @@ class AuditResult:
         checks = self.options.checks
         needed = {FindingKind.REUSED: Check.REUSE, FindingKind.VARIANT: Check.VARIANTS,
                   FindingKind.WEAK: Check.STRENGTH, FindingKind.POLICY: Check.STRENGTH}.get(kind)
+        for check in registered_checks():
+            if kind in check.kinds:
+                outcome = self.entry_checks.get(check.name)
+                return outcome is not None and outcome.decided
         return needed is None or needed in checks
+
+    @property
+    def notes(self) -> tuple[Reason, ...]:
+        """What the run wants said once: the exposure note, then each per-entry check's notes."""
+        own = (self.exposure_note,) if self.exposure_note is not None else ()
+        return own + tuple(n for o in self.entry_checks.values() for n in o.notes)
 
     def counts(self) -> dict[str, int | None]:
         """Entries per finding kind; None for a kind this run could not decide for every entry."""
@@ -153,6 +172,9 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
                 inputs[s].update(_user_inputs(c))
             scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
                                     options.policy, pool)
+        context = CheckContext(now, options.exposure, options.check_settings)
+        entry_pending = [(check.name, Background(check.run, creds, context, name=f"check-{check.name}"))
+                         for check in registered_checks() if check.name in checks]
         pending = None
         if Check.EXPOSURE in checks and passwords:
             pending = Background(_exposure, passwords, options.exposure, exposure_progress, name="hibp-check")
@@ -167,6 +189,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
             strength = dict(zip(needed, scoring(), strict=True))
         if pending is not None:
             exposure, exposure_note = pending.result()
+        entry_outcomes = {name: job.result() for name, job in entry_pending}
     variant_of = {u: g for g in variant_groups for u in g.entries}
 
     master = vault.master_password.reveal() if vault.master_password is not None else None
@@ -177,9 +200,10 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         s = of_cred[i]
         group = group_of.get(c.uuid)
         sharers = Names([title_of[u] for u in group.entries if u != c.uuid][:MAX_SHARERS] if group else [])
-        reports.append(_entry_report(c, passwords[s] == master if master else False, group, sharers,
-                                     variant_of.get(c.uuid), strength.get(s), exposure.get(s), options.policy,
-                                     now))
+        report = _entry_report(c, passwords[s] == master if master else False, group, sharers,
+                               variant_of.get(c.uuid), strength.get(s), exposure.get(s), options.policy, now)
+        reports.append(_with_entry_findings(report, [f for o in entry_outcomes.values()
+                                                     for f in o.findings.get(c.uuid, ())]))
     reports.sort(key=severity_key)
     ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
     skipped = list(vault.skipped)
@@ -188,8 +212,20 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     return AuditResult(
         vault=vault, options=options, entries=ranked, skipped=tuple(skipped), reuse_groups=tuple(groups),
         variant_groups=tuple(variant_groups), exposure_note=exposure_note,
-        secret_of={c.uuid: s for c, s in zip(creds, of_cred, strict=True)},
+        secret_of={c.uuid: s for c, s in zip(creds, of_cred, strict=True)}, entry_checks=entry_outcomes,
     )
+
+
+def _with_entry_findings(report: EntryReport, found: list[EntryFinding]) -> EntryReport:
+    """Merge per-entry checks' findings into the report, every finding in severity order."""
+    if not found:
+        return report
+    from dataclasses import replace
+
+    pairs = list(zip(report.findings, report.reasons, strict=False)) + [(f.kind, f.reason) for f in found]
+    pairs.sort(key=lambda pair: SEVERITY.index(pair[0]))
+    notes = report.reasons[len(report.findings):]
+    return replace(report, findings=tuple(k for k, _ in pairs), reasons=tuple(r for _, r in pairs) + notes)
 
 
 def _user_inputs(c: Credential) -> set[str]:

@@ -125,7 +125,8 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             selectors=breach.selectors, matched=breach.selection.matched, mailboxes=breach.selection.mailboxes,
             breached_addresses=addresses, password_given=bool(breach.passwords), mailbox_evidence=breach.evidence)
     return Plan(steps=ordered, breach=context, entries_total=audit.vault.entries_total,
-                exposure_note=audit.exposure_note)
+                exposure_note=audit.exposure_note,
+                notes=tuple(n for outcome in audit.entry_checks.values() for n in outcome.notes))
 
 
 def _distinct(creds: list[Credential], secret_of: dict[str, int]) -> list[str]:
