@@ -13,7 +13,7 @@ from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
 from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_scoring
 from reuse_audit.checks.variants import VariantCluster, find_variant_groups
 from reuse_audit.checks.workers import cpu_pool
-from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
 from reuse_audit.exposure.model import ExposureStatus
 from reuse_audit.exposure.settings import ExposureSettings
 from reuse_audit.findings import SEVERITY, Check, FindingKind, parse_checks
@@ -208,7 +208,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
     skipped = list(vault.skipped)
     if not options.include_excluded:
-        skipped += [SkippedEntry(c.uuid, c.title, "excluded") for c in creds if c.excluded]
+        skipped += [SkippedEntry(c.uuid, c.title, SkipReason.EXCLUDED) for c in creds if c.excluded]
     return AuditResult(
         vault=vault, options=options, entries=ranked, skipped=tuple(skipped), reuse_groups=tuple(groups),
         variant_groups=tuple(variant_groups), exposure_note=exposure_note,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from reuse_audit.audit import AuditResult, EntryReport
-from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.vault.source import normalise_uuid
 
@@ -114,7 +114,8 @@ def drop_ignored(result: AuditResult, ignored: IgnoreOutcome) -> AuditResult:
     kept: list[EntryReport] = [e for e in result.entries if e.credential.uuid not in ignored.matches]
     # entries already skipped (excluded, empty password) keep their own reason
     already = {s.uuid for s in result.skipped}
-    newly = [SkippedEntry(m.uuid, m.title, "ignored") for m in ignored.matches.values() if m.uuid not in already]
+    newly = [SkippedEntry(m.uuid, m.title, SkipReason.IGNORED) for m in ignored.matches.values()
+             if m.uuid not in already]
     return replace(result, entries=tuple(replace(e, rank=n) for n, e in enumerate(kept, 1)),
                    skipped=result.skipped + tuple(newly))
 
@@ -124,7 +125,7 @@ def ignore_summary(ignored: IgnoreOutcome, skipped: Iterable[SkippedEntry] = ())
 
     Entries skipped as excluded from reports (KeePass's own flag) are counted too, once each.
     """
-    excluded = {s.uuid for s in skipped if s.reason == "excluded"}
+    excluded = {s.uuid for s in skipped if s.reason == SkipReason.EXCLUDED}
     by: Counter[tuple[int, str]] = Counter()
     for m in ignored.matches.values():
         if m.uuid in excluded:

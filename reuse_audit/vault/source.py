@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reuse_audit.credentials import Credential, SkippedEntry, VaultContents
+from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
 from reuse_audit.redact import Redactor
 from reuse_audit.secret import Secret
+from reuse_audit.vault.history import EntryHistory, Version, read_history
 from reuse_audit.vault.kdf import KdfProgress
 from reuse_audit.vault.unlock import UnlockedVault, VaultKey, unlock
 
@@ -56,7 +57,7 @@ class _RawEntry:
     custom_data: dict[str, str]
     quality_check: bool
     tags: tuple[str, ...]
-    history_passwords: list[tuple[str, str | None]]  # (password, LastModificationTime) oldest first
+    history: list[tuple[str, str | None, tuple[str, ...]]]  # (password, LastModificationTime, tags) as listed
 
 
 def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> VaultContents:
@@ -84,15 +85,15 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
         try:
             fields = {k: resolver.resolve(v) for k, v in r.strings.items() if k in _FIELD_NAMES}
         except _RefCycle:
-            skipped.append(SkippedEntry(r.uuid, hide(title_raw), "unreadable"))
+            skipped.append(SkippedEntry(r.uuid, hide(title_raw), SkipReason.UNREADABLE))
             continue
         title = hide(fields.get("Title", ""))
         if r.protected_failed:
-            skipped.append(SkippedEntry(r.uuid, title, "unreadable"))
+            skipped.append(SkippedEntry(r.uuid, title, SkipReason.UNREADABLE))
             continue
         password = fields.get("Password", "")
         if not password:
-            skipped.append(SkippedEntry(r.uuid, title, "empty_password"))
+            skipped.append(SkippedEntry(r.uuid, title, SkipReason.EMPTY_PASSWORD))
             continue
         linked = _exact_reference_target(r.strings.get("Password", ""), resolver)
         lower_keys = {k.lower(): k for k in r.strings}
@@ -104,16 +105,19 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
         created = _parse_time(r.times.get("CreationTime"), kdbx4)
         modified = _parse_time(r.times.get("LastModificationTime"), kdbx4)
         excluded = (not r.quality_check) or r.custom_data.get("KnownBad", "").lower() == "true"
-        since = _password_since(r, resolver, password, created, modified, kdbx4)
+        history = _entry_history(r, resolver, password, created, modified, kdbx4)
         creds.append(Credential(
             uuid=r.uuid, title=title, username=hide(fields.get("UserName", "")), url=hide(fields.get("URL", "")),
             group=hide(r.group), password=Secret(password), has_otp=has_otp, excluded=excluded, linked_to=linked,
-            expires=expires, created=created, modified=modified, password_since=since,
-            email=hide(email.strip()), tags=tuple(hide(t) for t in r.tags),
+            expires=expires, created=created, modified=modified, password_since=history.password_since,
+            email=hide(email.strip()), tags=tuple(hide(t) for t in r.tags), history=history.runs,
+            history_reach=history.reach, tags_since=tuple((hide(t), at) for t, at in history.tags_since),
         ))
     return VaultContents(
         path=str(path), kdbx_version=vault.version, entries_total=len(live),
         credentials=tuple(creds), skipped=tuple(skipped), master_password=master, redact=hide,
+        master_key_changed=_parse_time(_text(root.find("Meta/MasterKeyChanged")), kdbx4),
+        root_uuid=_uuid(_text(root_group.find("UUID"))) if root_group is not None else "",
     )
 
 
@@ -123,7 +127,7 @@ def _redactor(raw: list[_RawEntry], resolver: _Resolver, master: Secret | None) 
     for r in raw:
         if r.protected_failed:
             continue
-        for value in [r.strings.get("Password", "")] + [pw for pw, _t in r.history_passwords]:
+        for value in [r.strings.get("Password", "")] + [pw for pw, _t, _tags in r.history]:
             secrets.add(value)
             try:
                 secrets.add(resolver.resolve(value))
@@ -152,7 +156,7 @@ def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool
     custom: dict[str, str] = {}
     qc = True
     tags: tuple[str, ...] = ()
-    history: list[tuple[str, str | None]] = []
+    history: list[tuple[str, str | None, tuple[str, ...]]] = []
     uuid = ""
     for child in e:
         tag = child.tag
@@ -172,7 +176,7 @@ def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool
         elif tag == "QualityCheck":
             qc = _text(child).lower() != "false"
         elif tag == "Tags":
-            tags = tuple(x.strip() for x in re.split(r"[;,]", _text(child)) if x.strip())
+            tags = _tags(_text(child))
         elif tag == "History":
             history = [_history_version(h) for h in child if h.tag == "Entry"]
     return _RawEntry(uuid, strings, failed, gpath, in_bin, times, custom, qc, tags, history)
@@ -188,8 +192,13 @@ def _key_value(el: Any) -> tuple[str, Any]:
     return key, value
 
 
-def _history_version(h: Any) -> tuple[str, str | None]:
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in re.split(r"[;,]", text) if x.strip())
+
+
+def _history_version(h: Any) -> tuple[str, str | None, tuple[str, ...]]:
     password, modified = "", None
+    tags: tuple[str, ...] = ()
     for c in h:
         if c.tag == "String":
             k, v = _key_value(c)
@@ -198,7 +207,9 @@ def _history_version(h: Any) -> tuple[str, str | None]:
         elif c.tag == "Times":
             lm = c.find("LastModificationTime")
             modified = None if lm is None else _text(lm)
-    return password, modified
+        elif c.tag == "Tags":
+            tags = _tags(_text(c))
+    return password, modified, tags
 
 
 class _RefCycle(Exception):
@@ -245,24 +256,17 @@ def _exact_reference_target(raw_password: str, resolver: _Resolver) -> str | Non
     return None if tgt is None else tgt.uuid
 
 
-def _password_since(r: _RawEntry, resolver: _Resolver, current: str, created: datetime | None,
-                    modified: datetime | None, kdbx4: bool) -> datetime | None:
-    """Start of the oldest unbroken run of versions (history, then current) holding the current password."""
-    versions = r.history_passwords
-    start = len(versions)
-    while start > 0:
+def _entry_history(r: _RawEntry, resolver: _Resolver, current: str, created: datetime | None,
+                   modified: datetime | None, kdbx4: bool) -> EntryHistory:
+    """The entry's versions (history items, then the entry itself) read by :func:`read_history`."""
+    versions = []
+    for password, when, tags in r.history:
         try:
-            same = resolver.resolve(versions[start - 1][0]) == current
+            resolved = resolver.resolve(password)
         except _RefCycle:
-            same = False
-        if not same:
-            break
-        start -= 1
-    if start == 0:
-        return created
-    if start == len(versions):
-        return modified or created  # the password changed in the current version
-    return _parse_time(versions[start][1], kdbx4) or created
+            resolved = password  # a cycle in an old version: compare it as written (it matches nothing)
+        versions.append(Version(resolved, _parse_time(when, kdbx4), tags))
+    return read_history(versions, Version(current, modified, r.tags), created)
 
 
 def _parse_time(text: str | None, kdbx4: bool) -> datetime | None:
