@@ -51,6 +51,7 @@ class Credential:
     group: str  # path without the root group's name, e.g. "Mail/Work"
     password: Secret
     has_otp: bool = False
+    has_passkey: bool = False  # a passkey KeePassXC stores in the entry (KPEX_PASSKEY_* attributes)
     excluded: bool = False  # KeePass "exclude from reports"
     linked_to: str | None = None  # uuid of the entry whose password this one references exactly
     expires: datetime | None = None  # set only when the entry's Expires flag is on

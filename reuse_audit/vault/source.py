@@ -26,6 +26,7 @@ _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 _OTP_FIELDS = ("otp", "totp", "timeotp-secret", "timeotp-secret-base32", "timeotp-secret-hex",
                "timeotp-secret-base64", "hmacotp-secret", "hmacotp-secret-base32", "hmacotp-secret-hex",
                "hmacotp-secret-base64", "totp seed")
+_PASSKEY_PREFIX = "KPEX_PASSKEY_"  # KeePassXC's passkey attributes (credential id, key, relying party, ...)
 _EMAIL_FIELDS = ("email", "e-mail", "mail", "email address", "メール", "メールアドレス")
 
 
@@ -109,6 +110,7 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
         creds.append(Credential(
             uuid=r.uuid, title=title, username=hide(fields.get("UserName", "")), url=hide(fields.get("URL", "")),
             group=hide(r.group), password=Secret(password), has_otp=has_otp, excluded=excluded, linked_to=linked,
+            has_passkey=any(k.upper().startswith(_PASSKEY_PREFIX) for k in r.strings),
             expires=expires, created=created, modified=modified, password_since=history.password_since,
             email=hide(email.strip()), tags=tuple(hide(t) for t in r.tags), history=history.runs,
             history_reach=history.reach, tags_since=tuple((hide(t), at) for t, at in history.tags_since),
