@@ -85,7 +85,8 @@ class SocketWatchdog:
             self._active[item.ident] = item
             heapq.heappush(self._due, (at, item.ident))
             self._start()
-            self._cond.notify()
+            if self._due[0][1] == item.ident:  # the thread sleeps until the earliest deadline: now sooner
+                self._cond.notify()
         return item
 
     def finish(self, item: Watch) -> None:
