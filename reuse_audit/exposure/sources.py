@@ -143,8 +143,11 @@ def open_exposure_source(
         path = Path(settings.hibp_file)
         if not path.exists():
             raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}")
-        if not path.is_dir():
+        if path.is_file():
             return SortedFileSource(path, settings.deadline)
+        if not path.is_dir():  # a FIFO or a device: opening it could block, and it cannot be searched
+            raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE,
+                                       f"not a regular file or a range directory: {path}")
         if not looks_like_range_directory(path):
             raise ExposureServiceError(
                 ExposureErrorCode.NOT_HIBP_FILE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,3 +130,12 @@ def test_failures_are_counted_per_kind() -> None:
     results = source.lookup(keys("a", "b", "c"))
     assert failure_counts(results) == {"http_error": 3}
     assert failure_counts([]) == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_is_refused_rather_than_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "pwned.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(ExposureServiceError) as caught:
+        open_exposure_source(ExposureSettings(hibp_file=fifo))
+    assert caught.value.code is ExposureErrorCode.NOT_HIBP_FILE
