@@ -19,18 +19,28 @@ class ReasonCode(StrEnum):
     # an entry's findings (audit, and the plan's hygiene tier)
     MASTER_PASSWORD = "master_password"
     PWNED = "pwned"
+    SITE_BREACHED = "site_breached"  # the value of FindingKind.SITE_BREACHED (a baseline drops it by kind)
     REUSED = "reused"
     VARIANT = "variant"
     WEAK = "weak"
     POLICY = "policy"
     EXPIRED = "expired"
     OLD = "old"
+    # the values of the site kinds of FindingKind (a baseline drops a finding's reason by its kind)
+    INSECURE_URL = "insecure_url"
+    NO_2FA = "no_2fa"
+    WEAK_2FA = "weak_2fa"
+    PASSKEY_AVAILABLE = "passkey_available"
     LINKED = "linked"
     EXPOSURE_UNKNOWN = "exposure_unknown"
     EXPOSURE_SKIPPED = "exposure_skipped"
     # notes about a whole run
     EXPOSURE_NOT_SELECTED = "exposure_not_selected"
     EXPOSURE_INCOMPLETE = "exposure_incomplete"
+    CATALOGUE_UNAVAILABLE = "catalogue_unavailable"  # the 2fa check could not load the service catalogue
+    BREACH_LIST = "breach_list"  # where the breach list came from, how old it is, and HIBP's credit
+    BREACH_LIST_STALE = "breach_list_stale"
+    BREACH_LIST_UNAVAILABLE = "breach_list_unavailable"
     # the plan: why a step is in its tier
     MASTER_PASSWORD_USED = "master_password_used"
     BREACHED_ACCOUNT = "breached_account"
@@ -40,10 +50,30 @@ class ReasonCode(StrEnum):
     LOGIN_IS_BREACHED_ADDRESS = "login_is_breached_address"
     HIGH_VALUE_SERVICE = "high_value_service"
     VARIANT_OF_BREACHED = "variant_of_breached"
+    SAME_PASSWORD_AS_BREACHED_SITE = "same_password_as_breached_site"
+    VARIANT_OF_BREACHED_SITE = "variant_of_breached_site"
     REGISTERED_TO_BREACHED_ADDRESS = "registered_to_breached_address"
     HAS_OTP = "has_otp"
     ENABLE_2FA = "enable_2fa"
     NO_2FA_OFFERED = "no_2fa_offered"
+    # the plan: how far the user got with a step (steps[].status_reasons)
+    UNCHANGED_SINCE_BREACH = "unchanged_since_breach"
+    UNKNOWN_AT_BREACH = "unknown_at_breach"
+    CREATED_AFTER_BREACH = "created_after_breach"
+    CHANGED_SINCE_BREACH = "changed_since_breach"
+    CHANGED_TO_BREACHED = "changed_to_breached"
+    CHANGED_TO_VARIANT = "changed_to_variant"
+    NOW_SHARED = "now_shared"
+    NOW_PWNED = "now_pwned"
+    MARKED_DONE = "marked_done"
+    MASTER_KEY_CHANGED = "master_key_changed"
+    NO_BREACH_TIME = "no_breach_time"
+    # the plan's header: which breach rule was used
+    RULE_BREACHED_AT = "rule_breached_at"
+    RULE_RECENT = "rule_recent"
+    SUGGEST_BREACHED_AT = "suggest_breached_at"
+    PREVIOUS_PASSWORD_MISSING = "previous_password_missing"
+    UNKNOWN_AT_BREACH_COUNT = "unknown_at_breach_count"
     # the plan: why an entry was taken as the breached mailbox
     MAILBOX_TAKEN = "mailbox_taken"
     MAILBOX_HOST_IN_DOMAIN = "mailbox_host_in_domain"
@@ -53,6 +83,7 @@ class ReasonCode(StrEnum):
     MAILBOX_AMBIGUOUS = "mailbox_ambiguous"
     MAILBOX_OUTSIDE_VAULT = "mailbox_outside_vault"
     MAILBOX_SHOWS_COMPROMISED = "mailbox_shows_compromised"
+    MAILBOX_SHOWS_UNDETERMINED = "mailbox_shows_undetermined"
     # bounces: what the mailbox showed about one address
     BOUNCE_BURST = "burst"
     BOUNCE_DAY_BURST = "day_burst"
@@ -64,6 +95,16 @@ class ReasonCode(StrEnum):
     BOUNCE_RECEIVED = "received"
     BOUNCE_TEMPORARY = "temporary"
     BOUNCE_IN_SENT = "in_sent"
+    BOUNCE_SENT_FROM_ACCOUNT = "sent_from_account"
+    BOUNCE_FORGED_SENDER = "forged_sender"
+    BOUNCE_UNATTRIBUTED = "unattributed_burst"
+    BOUNCE_TOP_SUBJECTS = "top_subjects"
+    BOUNCE_WEBMAIL_LOGIN = "webmail_login"
+    BOUNCE_ACCOUNT_LOGIN = "account_login"
+    BOUNCE_NO_ORIGINAL = "no_original"
+    BOUNCE_THIRD_PARTY = "third_party_relays"
+    BOUNCE_FORGED_HOPS = "forged_hops"
+    BOUNCE_REPORTING_MTA = "reporting_mta"
 
 
 class SubjectKind(StrEnum):
@@ -97,17 +138,32 @@ _S, _I, _B = (str,), (int,), (bool,)
 _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType({
     ReasonCode.MASTER_PASSWORD: {},
     ReasonCode.PWNED: {"count": _I},
+    # breach: HIBP's Name; title: its Title; breached: BreachDate as HIBP gives it, precision: day|month|year
+    # (a 1st is a month, 1 January a year); added: AddedDate; since: when the password was set, absent when
+    # unknown (then created: the entry's creation time, if any)
+    ReasonCode.SITE_BREACHED: {"breach": _S, "title": _S, "domain": _S, "breached": (date,), "precision": _S,
+                               "added": (date,), "since": (date,), "created": (date,)},
     ReasonCode.REUSED: {"group": _S, "others": _I, "names": (Names,)},
     ReasonCode.VARIANT: {"group": _S, "kinds": (tuple,)},
     ReasonCode.WEAK: {"score": _I},
     ReasonCode.POLICY: {"length": _I, "min_length": _I, "no_symbol": _B},
     ReasonCode.EXPIRED: {"date": (date,)},
     ReasonCode.OLD: {"date": (date,)},
+    # scheme: http|ftp; host: the URL's host (never the whole URL: it may carry a user name or a token)
+    ReasonCode.INSECURE_URL: {"scheme": _S, "host": _S},
+    # service: the catalogue's name; url: how to turn two-step login (or passkeys) on, absent when unknown
+    ReasonCode.NO_2FA: {"service": _S, "url": _S},
+    ReasonCode.WEAK_2FA: {"service": _S, "methods": (tuple,)},  # methods: sms, call, email
+    ReasonCode.PASSKEY_AVAILABLE: {"service": _S, "url": _S},
     ReasonCode.LINKED: {},
     ReasonCode.EXPOSURE_UNKNOWN: {"why": _S},
     ReasonCode.EXPOSURE_SKIPPED: {"why": _S},
     ReasonCode.EXPOSURE_NOT_SELECTED: {},
     ReasonCode.EXPOSURE_INCOMPLETE: {"count": _I},
+    ReasonCode.CATALOGUE_UNAVAILABLE: {"why": _S},
+    ReasonCode.BREACH_LIST: {"source": _S, "date": (date,), "days": _I},  # source: network|cache|file
+    ReasonCode.BREACH_LIST_STALE: {"why": _S},
+    ReasonCode.BREACH_LIST_UNAVAILABLE: {"why": _S},
     ReasonCode.MASTER_PASSWORD_USED: {"entries": (Names,)},
     ReasonCode.BREACHED_ACCOUNT: {"selector": _S},
     ReasonCode.SAME_PASSWORD_AS_BREACHED: {"what": (Subject,)},
@@ -116,10 +172,31 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.LOGIN_IS_BREACHED_ADDRESS: {"address": _S},
     ReasonCode.HIGH_VALUE_SERVICE: {"category": _S, "service": _S},
     ReasonCode.VARIANT_OF_BREACHED: {"what": (Subject,), "kinds": (tuple,)},
+    # the entry on the breached site (its title), and the breach as in SITE_BREACHED
+    ReasonCode.SAME_PASSWORD_AS_BREACHED_SITE: {"entry": _S, "breach": _S, "title": _S, "breached": (date,),
+                                                "precision": _S},
+    ReasonCode.VARIANT_OF_BREACHED_SITE: {"entry": _S, "breach": _S, "title": _S, "breached": (date,),
+                                          "precision": _S, "kinds": (tuple,)},
     ReasonCode.REGISTERED_TO_BREACHED_ADDRESS: {"address": _S},
     ReasonCode.HAS_OTP: {},
     ReasonCode.ENABLE_2FA: {},
     ReasonCode.NO_2FA_OFFERED: {},
+    ReasonCode.UNCHANGED_SINCE_BREACH: {},
+    ReasonCode.UNKNOWN_AT_BREACH: {},
+    ReasonCode.CREATED_AFTER_BREACH: {},
+    ReasonCode.CHANGED_SINCE_BREACH: {"date": (date,)},
+    ReasonCode.CHANGED_TO_BREACHED: {},
+    ReasonCode.CHANGED_TO_VARIANT: {"kinds": (tuple,)},
+    ReasonCode.NOW_SHARED: {"others": _I, "names": (Names,)},
+    ReasonCode.NOW_PWNED: {"count": _I},
+    ReasonCode.MARKED_DONE: {"tag": _S, "date": (date,)},
+    ReasonCode.MASTER_KEY_CHANGED: {"date": (date,)},
+    ReasonCode.NO_BREACH_TIME: {},
+    ReasonCode.RULE_BREACHED_AT: {"at": (datetime,), "source": _S},
+    ReasonCode.RULE_RECENT: {"days": _I},
+    ReasonCode.SUGGEST_BREACHED_AT: {"title": _S, "changed": (datetime,), "command": _S},
+    ReasonCode.PREVIOUS_PASSWORD_MISSING: {"title": _S, "changed": (datetime,)},
+    ReasonCode.UNKNOWN_AT_BREACH_COUNT: {"count": _I},
     ReasonCode.MAILBOX_TAKEN: {"title": _S, "address": _S},
     ReasonCode.MAILBOX_HOST_IN_DOMAIN: {"host": _S, "domain": _S},
     ReasonCode.MAILBOX_PROVIDER_HOST: {"host": _S, "domain": _S},
@@ -129,6 +206,8 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.MAILBOX_OUTSIDE_VAULT: {"address": _S, "count": _I},
     ReasonCode.MAILBOX_SHOWS_COMPROMISED: {"address": _S, "bounces": _I, "minutes": _I, "via_account": _I,
                                            "recipients": _I, "start": (datetime,), "end": (datetime,)},
+    ReasonCode.MAILBOX_SHOWS_UNDETERMINED: {"address": _S, "bounces": _I, "start": (datetime,),
+                                            "end": (datetime,)},
     **dict.fromkeys(
         (ReasonCode.BOUNCE_BURST, ReasonCode.BOUNCE_DAY_BURST, ReasonCode.BOUNCE_BACKSCATTER_BURST,
          ReasonCode.BOUNCE_LARGEST_BURST),
@@ -140,6 +219,16 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.BOUNCE_RECEIVED: {"line": _S},
     ReasonCode.BOUNCE_TEMPORARY: {"count": _I},
     ReasonCode.BOUNCE_IN_SENT: {"count": _I},
+    ReasonCode.BOUNCE_SENT_FROM_ACCOUNT: {"count": _I, "start": (datetime,), "end": (datetime,), "bursts": _I},
+    ReasonCode.BOUNCE_FORGED_SENDER: {"count": _I, "start": (datetime,), "end": (datetime,)},
+    ReasonCode.BOUNCE_UNATTRIBUTED: {"count": _I, "start": (datetime,), "end": (datetime,), "judged": _I},
+    ReasonCode.BOUNCE_TOP_SUBJECTS: {"subjects": (Names,)},
+    ReasonCode.BOUNCE_WEBMAIL_LOGIN: {"ips": (Names,)},
+    ReasonCode.BOUNCE_ACCOUNT_LOGIN: {"ips": (Names,)},
+    ReasonCode.BOUNCE_NO_ORIGINAL: {"count": _I},
+    ReasonCode.BOUNCE_THIRD_PARTY: {"hosts": (Names,)},
+    ReasonCode.BOUNCE_FORGED_HOPS: {"count": _I},
+    ReasonCode.BOUNCE_REPORTING_MTA: {"hosts": (Names,)},
 })
 
 

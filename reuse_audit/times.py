@@ -22,3 +22,23 @@ def parse_since(value: str, option: str = "--since", now: datetime | None = None
     except ValueError:
         raise InputError(f"{option}: expected e.g. 14d, 36h or 2024-05-01, got {value!r}") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def parse_instant(value: str, option: str, now: datetime | None = None) -> datetime:
+    """An ISO 8601 date or date-time (``2026-11-29``, ``2026-11-29T21:40``, ``...Z``, ``...+09:00``) as UTC.
+
+    Without a zone the time is local time; a date alone is the start of that day, local time. A time in
+    the future, or text that is not such a time, is an :class:`InputError`.
+    """
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: expected an ISO 8601 date or date-time such as 2026-11-29 or "
+                         f"2026-11-29T21:40+09:00, got {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.astimezone()  # local time, as the user's clock shows it
+    at = parsed.astimezone(UTC)
+    if at > (now or datetime.now(UTC)):
+        raise InputError(f"{option}: {value} is in the future")
+    return at

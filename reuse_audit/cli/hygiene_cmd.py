@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from reuse_audit.cli import options as o
-from reuse_audit.cli.output import emit, table_width
+from reuse_audit.cli.output import emit, text_width
 from reuse_audit.errors import ExitCode
 from reuse_audit.hygiene.config import CONFIG_ENV
 
@@ -26,7 +26,7 @@ def trend(
     """
     from reuse_audit.hygiene.history import render_trend
 
-    emit(render_trend(file, output_format, table_width()), output)
+    emit(render_trend(file, output_format, text_width()), output)
     raise typer.Exit(ExitCode.OK)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
@@ -26,6 +28,29 @@ def emit(text: str, output: Path | None) -> None:
         write_private(output, text)
     except OSError as exc:
         raise InputError(f"{output}: cannot write the report ({exc.strerror or type(exc).__name__})") from None
+
+
+#: Output file extensions and the format each implies (``.txt``: the terminal's table/list).
+EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+              ".htm": "html", ".txt": "table"}
+F = TypeVar("F", bound=StrEnum)
+
+
+def chosen_format(ctx: typer.Context, given: F, output: Path | None) -> F:
+    """The format to write: ``--format`` from the command line, else the extension of ``-o FILE``, else the
+    one from the environment, the config file or the default. A command-line ``--format`` that contradicts
+    the extension is an error (it would write, say, a text table into a .html file)."""
+    kind = type(given)
+    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if implied is None or implied not in {m.value for m in kind}:
+        return given
+    source = ctx.get_parameter_source("output_format")
+    if getattr(source, "name", "") == "COMMANDLINE":
+        if given.value != implied:
+            raise InputError(f"--format {given.value} does not match the file name {output} (a .{implied} "
+                             "file): change one of them")
+        return given
+    return kind(implied)
 
 
 def note(line: str) -> None:
@@ -72,8 +97,24 @@ def terminal_available() -> bool:
     return True
 
 
-def table_width() -> int | None:
-    """The terminal's width for tables, or 160 columns when stdout is not a terminal."""
+DEFAULT_WIDTH = 100
+
+
+def text_width() -> int:
+    """The width text output follows: ``COLUMNS`` when set, else the terminal's, else 100 columns."""
+    import os
     import shutil
 
-    return shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
+
+
+def use_color(output: Path | None) -> bool:
+    """Colour only on a terminal, never in a file, and never when ``NO_COLOR`` is set (no-color.org)."""
+    import os
+
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

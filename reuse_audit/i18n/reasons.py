@@ -23,6 +23,14 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.EXPOSURE_UNKNOWN: N_("could not check whether the password was in a breach ({why})"),
     C.EXPOSURE_SKIPPED: N_("breach check skipped ({why})"),
     C.EXPOSURE_NOT_SELECTED: N_("exposure check not selected (--checks)"),
+    C.INSECURE_URL: N_("the site is reached over unencrypted {scheme}:// on {host}: the password crosses the "
+                       "network in clear; use https:// if the site offers it"),
+    C.WEAK_2FA: N_("{service} offers two-step login only by {methods}, which a SIM swap or a taken-over mailbox "
+                   "defeats: keep this password unique and strong, and protect that phone number and mailbox"),
+    C.CATALOGUE_UNAVAILABLE: N_("two-step login and passkeys not checked: the service catalogue could not be "
+                                "loaded ({why})"),
+    C.BREACH_LIST_STALE: N_("could not refresh the breach list ({why}); using the cached copy"),
+    C.BREACH_LIST_UNAVAILABLE: N_("breached sites not checked ({why})"),
     C.MASTER_PASSWORD_USED: N_("it unlocks every other password in the vault, and {entries} use it too"),
     C.BREACHED_ACCOUNT: N_("this is the breached account (you named {selector})"),
     C.SAME_PASSWORD_AS_BREACHED: N_("same password as the breached {what}"),
@@ -36,6 +44,24 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.HAS_OTP: N_("two-step login is on: the password alone does not open it"),
     C.ENABLE_2FA: N_("turn on two-step login"),
     C.NO_2FA_OFFERED: N_("this site offers no two-step login"),
+    C.UNCHANGED_SINCE_BREACH: N_("unchanged since the breach"),
+    C.UNKNOWN_AT_BREACH: N_("its history does not reach back to the breach: judged by today's password"),
+    C.CREATED_AFTER_BREACH: N_("created after the breach, with the breached password or a variant of it"),
+    C.CHANGED_SINCE_BREACH: N_("changed on {date}, after the breach"),
+    C.CHANGED_TO_BREACHED: N_("changed, but to a breached password"),
+    C.CHANGED_TO_VARIANT: N_("changed to a variant of the breached password ({kinds})"),
+    C.MARKED_DONE: N_("marked done (tag {tag}) on {date}"),
+    C.MASTER_KEY_CHANGED: N_("master password changed on {date}"),
+    C.NO_BREACH_TIME: N_("no breach time given, so progress cannot be told (see --breached-at)"),
+    C.RULE_BREACHED_AT: N_("breach time {at} UTC (from {source}): each account's breached password is the "
+                           "one it held then"),
+    C.RULE_RECENT: N_("no breach time given: the breached passwords are the breached account's current one and "
+                      "every one it held in the last {days} days"),
+    C.SUGGEST_BREACHED_AT: N_("{title}'s password last changed at {changed} UTC; if the breach came before "
+                              "that, re-run: {command}"),
+    C.PREVIOUS_PASSWORD_MISSING: N_("{title}'s password changed at {changed} UTC, but its previous password is "
+                                    "not in the vault (no history): if you know it, add "
+                                    "--breached-password-prompt"),
     C.MAILBOX_TAKEN: N_("took {title} as the mailbox of {address}"),
     C.MAILBOX_HOST_IN_DOMAIN: N_("its host {host} belongs to the mail domain {domain}"),
     C.MAILBOX_PROVIDER_HOST: N_("its host {host} is the mail provider of {domain}"),
@@ -47,12 +73,14 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.MAILBOX_SHOWS_COMPROMISED: N_("The mailbox shows {address} is compromised: {bounces} bounces about it "
                                     "within {minutes} min ({via_account} via the account) to {recipients} "
                                     "recipients, {start} – {end} UTC"),
+    C.MAILBOX_SHOWS_UNDETERMINED: N_("The mailbox shows a burst of {bounces} bounces about {address} that cannot "
+                                     "be attributed ({start} – {end} UTC): treated as breached to be safe"),
     C.BOUNCE_BURST: N_("{bounces} bounce(s) in {start} – {end} UTC: {via_account} via the account, "
                        "{unknown} unknown"),
     C.BOUNCE_DAY_BURST: N_("{bounces} bounces within 24 h ({start} – {end} UTC): {via_account} via the "
                            "account, {unknown} unknown"),
-    C.BOUNCE_BACKSCATTER_BURST: N_("{bounces} bounce(s) in {start} – {end} UTC, all backscatter (forged "
-                                   "sender)"),
+    C.BOUNCE_BACKSCATTER_BURST: N_("{bounces} bounce(s) in {start} – {end} UTC: {backscatter} backscatter "
+                                   "(forged sender), none via the account, {unknown} unknown"),
     C.BOUNCE_LARGEST_BURST: N_("largest burst: {bounces} bounce(s) in {start} – {end} UTC ({via_account} via "
                                "the account, {unknown} unknown, {backscatter} backscatter)"),
     C.BOUNCE_RECIPIENTS: N_("{count} distinct failed recipients; top domains: {top_domains}"),
@@ -60,14 +88,40 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.BOUNCE_REASON: N_("{reason}: {bounces} bounce(s)"),
     C.BOUNCE_RECEIVED: N_("Received: {line}"),
     C.BOUNCE_TEMPORARY: N_("{count} temporary failure(s) (delayed, still retried) counted apart"),
-    C.BOUNCE_IN_SENT: N_("{count} bounce(s) are for mail in your Sent folder (your own mail, not counted)"),
+    C.BOUNCE_IN_SENT: N_("your own mail: {count} bounce(s) of mail in your Sent folder (for example mistyped "
+                         "addresses), not counted"),
+    C.BOUNCE_UNATTRIBUTED: N_("a burst of {count} bounces ({start} – {end} UTC) that cannot be attributed: only "
+                              "{judged} of them show where the mail came from"),
+    C.BOUNCE_WEBMAIL_LOGIN: N_("they were sent after a login to your webmail from {ips}"),
+    C.BOUNCE_ACCOUNT_LOGIN: N_("they were sent after a login to your account (by a mail program) from {ips}"),
+    C.BOUNCE_THIRD_PARTY: N_("the mail went through other people's accounts or servers: {hosts}"),
+    C.BOUNCE_FORGED_HOPS: N_("{count} bounce(s) carry made-up Received lines naming your domain; they were "
+                             "ignored"),
+    C.BOUNCE_REPORTING_MTA: N_("reported by: {hosts}"),
 }
 PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
+    C.BOUNCE_SENT_FROM_ACCOUNT: NP_("{count:,} mail you did not write was sent from your account between {start} "
+                                    "and {end} UTC ({bursts} burst(s))",
+                                    "{count:,} mails you did not write were sent from your account between {start} "
+                                    "and {end} UTC ({bursts} burst(s))"),
+    C.BOUNCE_FORGED_SENDER: NP_("{count:,} bounce is for mail that someone else sent with your address as the "
+                                "sender ({start} – {end} UTC); none of it went through your account",
+                                "{count:,} bounces are for mail that someone else sent with your address as the "
+                                "sender ({start} – {end} UTC); none of it went through your account"),
+    C.BOUNCE_NO_ORIGINAL: NP_("{count:,} bounce returned no copy of the mail, so it cannot be attributed",
+                              "{count:,} bounces returned no copy of the mail, so they cannot be attributed"),
     C.PWNED: NP_("password found {count:,} time in breaches", "password found {count:,} times in breaches"),
+    C.NOW_PWNED: NP_("the new password was found {count:,} time in breaches",
+                     "the new password was found {count:,} times in breaches"),
+    C.UNKNOWN_AT_BREACH_COUNT: NP_("{count:,} entry's history does not reach back to the breach time: it is "
+                                   "judged by today's password",
+                                   "{count:,} entries' histories do not reach back to the breach time: they are "
+                                   "judged by today's password"),
     C.EXPOSURE_INCOMPLETE: NP_("{count:,} password could not be checked against Have I Been Pwned",
                                "{count:,} passwords could not be checked against Have I Been Pwned"),
 }
 REUSED_NAMED = N_("same password as {names} ({group})")
+NOW_SHARED = N_("now shares its password with {names}")
 REUSED_MORE = NP_("{names} and {n:,} more", "{names} and {n:,} more")
 REUSED_COUNTED = NP_("same password as {n:,} other entry ({group})", "same password as {n:,} other entries ({group})")
 WEAK = N_("weak password: {strength} (zxcvbn {score} of 4)")
@@ -114,6 +168,60 @@ BOUNCE_REASONS: dict[str, str] = {
     "foreign-dkim": N_("signed by another domain only"),
     "no-provider-hop": N_("never passed through your provider"),
     "in-sent": N_("found in your Sent folder"),
+    "webmail-login": N_("sent from your webmail after a login"),
+    "third-party-login": N_("sent by someone logged in to another account"),
+    "origin-not-mail-server": N_("sent straight from a machine that is not a mail server"),
+    "entered-from-outside": N_("sent from outside to your own domain"),
+    "no-original": N_("no copy of the mail came back"),
+    "no-path": N_("the returned copy shows no route"),
+    "unverified": N_("nothing believable shows where it came from"),
+    "conflicting": N_("the signs contradict each other"),
+}
+#: The subjects of mail the owner did not send, each quoted (mail text, never a template).
+TOP_SUBJECTS = N_("the top subjects were: {subjects}")
+QUOTED_SUBJECT = N_("“{subject}”")
+#: A site breach (Have I Been Pwned's breach list): when it happened, by the precision of its BreachDate.
+BREACH_WHEN: dict[str, str] = {
+    "day": N_("on {date}"),
+    "month": N_("in {month}"),
+    "year": N_("in {year}"),
+}
+SITE_BREACHED_SINCE = N_("{title} ({domain}) was breached {when}, reported {added}; this password dates from "
+                         "{since}")
+SITE_BREACHED_UNKNOWN = N_("{title} ({domain}) was breached {when}, reported {added}; password date unknown")
+SITE_BREACHED_CREATED = N_("{title} ({domain}) was breached {when}, reported {added}; password date unknown "
+                           "(entry created {created})")
+SAME_PASSWORD_AS_BREACHED_SITE = N_("same password as {entry}, whose site {title} was breached {when}")
+VARIANT_OF_BREACHED_SITE = N_("password is a variant of {entry}'s, whose site {title} was breached {when} "
+                              "({kinds})")
+#: Where the breach list came from; every one credits Have I Been Pwned (its licence, CC BY 4.0, asks so).
+BREACH_LIST_FETCHED = N_("breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), fetched {date}")
+BREACH_LIST_AGED: dict[str, tuple[str, str]] = {
+    "cache": NP_("breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), cached copy fetched {date}, "
+                 "{n:,} day old",
+                 "breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), cached copy fetched {date}, "
+                 "{n:,} days old"),
+    "file": NP_("breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), from --breaches-file, newest "
+                "breach added {date}, {n:,} day old",
+                "breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), from --breaches-file, newest "
+                "breach added {date}, {n:,} days old"),
+}
+#: Second factors a site offers (the catalogue's ``tfa`` values), in words, for ``weak_2fa``.
+TFA_METHODS: dict[str, str] = {
+    "sms": N_("SMS"),
+    "call": N_("phone call"),
+    "email": N_("e-mail"),
+}
+NO_2FA = N_("{service} offers two-step login and this entry has no one-time code: turn it on")
+NO_2FA_HOW = N_("{service} offers two-step login and this entry has no one-time code: turn it on ({url})")
+PASSKEY_AVAILABLE = N_("{service} accepts a passkey instead of this password")
+PASSKEY_AVAILABLE_HOW = N_("{service} accepts a passkey instead of this password ({url})")
+#: Where the breach time came from, in words (BreachTimeSource values).
+TIME_SOURCES: dict[str, str] = {
+    "option": N_("--breached-at"),
+    "environment": N_("REUSE_AUDIT_BREACHED_AT"),
+    "bounces": N_("the start of the bounce burst"),
+    "breach_list": N_("the breach list"),
 }
 MAX_NAMES = 3
 
@@ -149,6 +257,8 @@ def _value(t: Translator, name: str, value: object, quote: Quote) -> object:
         return t.join([quote(v) for v in value])
     if isinstance(value, tuple) and name == "kinds":
         return kinds_text(t, value, quote)
+    if isinstance(value, tuple) and name == "methods":
+        return t.join([t.gettext(TFA_METHODS[m]) if m in TFA_METHODS else quote(m) for m in value])
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -158,6 +268,8 @@ def _value(t: Translator, name: str, value: object, quote: Quote) -> object:
             return category_text(t, str(value), quote)
         if name == "reason" and str(value) in BOUNCE_REASONS:
             return t.gettext(BOUNCE_REASONS[str(value)])
+        if name == "source" and str(value) in TIME_SOURCES:
+            return t.gettext(TIME_SOURCES[str(value)])
         return quote(str(value))
     return value
 
@@ -170,6 +282,13 @@ def _reused(t: Translator, r: Reason, quote: Quote) -> str:
     if isinstance(names, Names) and names:
         return t.text(REUSED_NAMED, names=names_text(t, names, n, quote), group=group)
     return t.plural(REUSED_COUNTED, n, group=group)
+
+
+def _now_shared(t: Translator, r: Reason, quote: Quote) -> str:
+    others, names = r.get("others"), r.get("names")
+    n = others if isinstance(others, int) else 0
+    shown = names if isinstance(names, Names) else Names()
+    return t.text(NOW_SHARED, names=names_text(t, shown, n, quote))
 
 
 def _weak(t: Translator, r: Reason, _quote: Quote) -> str:
@@ -188,8 +307,69 @@ def _policy(t: Translator, r: Reason, _quote: Quote) -> str:
     return t.join(parts) if parts else t.gettext(POLICY_OTHER)
 
 
+def breach_when(t: Translator, breached: object, precision: object) -> str:
+    """'on 2013-10-04', 'in 2015-03' or 'in 2012': a BreachDate as precisely as HIBP knows it."""
+    if not isinstance(breached, date):
+        return ""
+    if precision == "year":
+        return t.text(BREACH_WHEN["year"], year=f"{breached.year:04d}")
+    if precision == "month":
+        return t.text(BREACH_WHEN["month"], month=f"{breached.year:04d}-{breached.month:02d}")
+    return t.text(BREACH_WHEN["day"], date=breached.isoformat())
+
+
+def _breach_values(t: Translator, r: Reason, quote: Quote) -> dict[str, object]:
+    values = {k: _value(t, k, v, quote) for k, v in r.params if k not in ("breached", "precision")}
+    return {**values, "when": breach_when(t, r.get("breached"), r.get("precision"))}
+
+
+def _site_breached(t: Translator, r: Reason, quote: Quote) -> str:
+    values = _breach_values(t, r, quote)
+    if "since" in values:
+        return t.text(SITE_BREACHED_SINCE, **values)
+    if "created" in values:
+        return t.text(SITE_BREACHED_CREATED, **values)
+    return t.text(SITE_BREACHED_UNKNOWN, **values)
+
+
+def _sharer_of_breached_site(t: Translator, r: Reason, quote: Quote) -> str:
+    template = SAME_PASSWORD_AS_BREACHED_SITE if r.code is C.SAME_PASSWORD_AS_BREACHED_SITE else \
+        VARIANT_OF_BREACHED_SITE
+    return t.text(template, **_breach_values(t, r, quote))
+
+
+def _breach_list(t: Translator, r: Reason, _quote: Quote) -> str:
+    when, days, source = r.get("date"), r.get("days"), r.get("source")
+    shown = when.isoformat() if isinstance(when, date) else ""
+    aged = BREACH_LIST_AGED.get(str(source))
+    if aged is None:
+        return t.text(BREACH_LIST_FETCHED, date=shown)
+    return t.plural(aged, days if isinstance(days, int) else 0, date=shown)
+
+
+def _with_how_to(plain_template: str, how_template: str) -> Callable[[Translator, Reason, Quote], str]:
+    """A reason whose ``url`` parameter is optional: one sentence with the link, one without."""
+
+    def render(t: Translator, r: Reason, quote: Quote) -> str:
+        values = {k: _value(t, k, v, quote) for k, v in r.params}
+        return t.text(how_template if "url" in values else plain_template, **values)
+
+    return render
+
+
+def _top_subjects(t: Translator, r: Reason, quote: Quote) -> str:
+    subjects = r.get("subjects")
+    names = subjects if isinstance(subjects, Names) else Names()
+    return t.text(TOP_SUBJECTS, subjects=t.join([t.text(QUOTED_SUBJECT, subject=quote(s)) for s in names]))
+
+
 _SPECIAL: dict[ReasonCode, Callable[[Translator, Reason, Quote], str]] = {
-    C.REUSED: _reused, C.WEAK: _weak, C.POLICY: _policy,
+    C.BOUNCE_TOP_SUBJECTS: _top_subjects,
+    C.NO_2FA: _with_how_to(NO_2FA, NO_2FA_HOW), C.PASSKEY_AVAILABLE: _with_how_to(PASSKEY_AVAILABLE,
+                                                                                   PASSKEY_AVAILABLE_HOW),
+    C.REUSED: _reused, C.WEAK: _weak, C.POLICY: _policy, C.NOW_SHARED: _now_shared, C.SITE_BREACHED: _site_breached,
+    C.SAME_PASSWORD_AS_BREACHED_SITE: _sharer_of_breached_site, C.VARIANT_OF_BREACHED_SITE: _sharer_of_breached_site,
+    C.BREACH_LIST: _breach_list,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum, StrEnum
 
 from reuse_audit.reasons import Reason
@@ -17,6 +18,53 @@ class Action(StrEnum):
     ENABLE_2FA = "enable_2fa"
     REVIEW = "review"
     NONE = "none"
+
+
+class StepStatus(StrEnum):
+    """How far the user got with a step, read from the vault alone (stable JSON values)."""
+
+    TODO = "todo"  # unchanged since the breach, or no breach time given
+    DONE = "done"  # changed to a sound password since the breach, or marked done (tag) since then
+    REDO = "redo"  # changed since the breach, but the new password has a problem
+
+
+class BreachTimeSource(StrEnum):
+    """Where the breach time came from (JSON ``breach.breached_at_source``)."""
+
+    OPTION = "option"
+    ENVIRONMENT = "environment"
+    BOUNCES = "bounces"
+    BREACH_LIST = "breach_list"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class BreachTime:
+    """When the breach happened, as far as the user or the evidence says, and who said so."""
+
+    at: datetime | None = None
+    source: BreachTimeSource = BreachTimeSource.NONE
+
+
+class ChecklistCode(StrEnum):
+    """The items of the breached mailbox's recovery checklist (stable JSON values)."""
+
+    CHANGE_PASSWORD = "change_password"
+    SIGN_OUT_SESSIONS = "sign_out_sessions"
+    REMOVE_FORWARDING = "remove_forwarding"
+    REVOKE_APP_PASSWORDS = "revoke_app_passwords"
+    CHECK_RECOVERY = "check_recovery"
+    ENABLE_2FA = "enable_2fa"
+    REVIEW_SENT = "review_sent"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing to do in the breached mailbox besides changing its password; ``url`` where we know it."""
+
+    code: ChecklistCode
+    url: str | None
+    status: StepStatus = StepStatus.TODO
 
 
 class Tier(IntEnum):
@@ -62,6 +110,14 @@ class RotationStep:
     findings: tuple[str, ...] = ()
     reuse_group: str | None = None
     variant_group: str | None = None
+    status: StepStatus = StepStatus.TODO
+    status_reasons: tuple[Reason, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        """Done, checklist included: a done password with open checklist items is not finished."""
+        return self.status == StepStatus.DONE and all(i.status == StepStatus.DONE for i in self.checklist)
 
     @property
     def reason_codes(self) -> tuple[str, ...]:
@@ -89,6 +145,7 @@ class BreachContext:
     breached_addresses: tuple[str, ...]
     password_given: bool = False  # --breached-password-prompt was used
     mailbox_evidence: tuple[Reason, ...] = ()  # what the mailbox showed (bounces), for the header
+    time: BreachTime = field(default_factory=BreachTime)
 
 
 @dataclass(frozen=True)
@@ -98,7 +155,16 @@ class Plan:
     entries_total: int
     exposure_note: Reason | None  # why exposure was not (fully) used
     notes: tuple[Reason, ...] = field(default_factory=tuple)
+    unknown_at_breach: int = 0  # entries whose history does not reach back to the breach time
+    vault_id: str = ""  # the vault's root-group UUID (keys the HTML page's ticks; nothing secret)
 
     @property
     def todo(self) -> tuple[RotationStep, ...]:
+        """Steps with something to do (whatever their status): ``summary.to_do``."""
         return tuple(s for s in self.steps if s.to_do)
+
+    def progress(self) -> dict[str, int]:
+        """How far the user got: steps with something to do by status, and the entries of unknown past."""
+        counts = {status.value: sum(1 for s in self.todo if s.status == status) for status in StepStatus}
+        return {"done": counts["done"], "redo": counts["redo"], "todo": counts["todo"],
+                "unknown_at_breach": self.unknown_at_breach}

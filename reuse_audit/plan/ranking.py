@@ -1,16 +1,35 @@
-"""Ranks every entry into the rotation plan's tiers, in the order an attacker holding a mailbox would go."""
+"""Ranks every entry into the rotation plan's tiers, in the order an attacker holding a mailbox would go, and
+tells from the vault alone how far the user got with each step since the breach.
+
+The breached password is the one the breached account held *when it was breached*: with a breach time,
+each entry's password at that time comes from its history; without one, every password the breached
+account held in the last 90 days counts as breached, so a plan re-run after rotating the mailbox still finds
+every account that shares or varies the old one. Plaintext passwords are compared in memory only.
+"""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.checks.variants import variant_kind
-from reuse_audit.credentials import Credential
+from reuse_audit.credentials import Credential, HeldAt
+from reuse_audit.exposure.model import ExposureStatus
 from reuse_audit.findings import FindingKind as K
 from reuse_audit.plan.breach import Selection
-from reuse_audit.plan.model import Action, BreachContext, Plan, RotationStep, SubOrder, Tier
+from reuse_audit.plan.model import (
+    Action,
+    BreachContext,
+    BreachTime,
+    Plan,
+    RotationStep,
+    StepStatus,
+    SubOrder,
+    Tier,
+)
 from reuse_audit.reasons import Names, Reason, Subject, SubjectKind
 from reuse_audit.reasons import ReasonCode as R
 from reuse_audit.secret import Secret
@@ -21,60 +40,91 @@ from reuse_audit.services.domains import email_domain, host_from_url
 ROLE_ORDER = ("admin", "info", "support", "contact", "sales", "webmaster", "office", "mail", "postmaster")
 _HYGIENE_ORDER = {K.MASTER_PASSWORD: 0, K.PWNED: 1, K.REUSED: 2, K.VARIANT: 3, K.WEAK: 4, K.POLICY: 4,
                   K.EXPIRED: 5, K.OLD: 6}
+#: Without a breach time, every password the breached account held this recently counts as breached.
+RECENT = timedelta(days=90)
+#: The tag a user puts on an entry when a step that is not a password change is done.
+DONE_TAG = "reuse-audit:done"
 
 
 @dataclass(frozen=True)
 class BreachInput:
+    """What the user said was breached, resolved against the vault."""
+
     selection: Selection
     selectors: tuple[str, ...]
     passwords: tuple[Secret, ...] = ()  # typed at --breached-password-prompt
     evidence: tuple[Reason, ...] = ()
+    time: BreachTime = field(default_factory=BreachTime)
 
 
-def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_excluded: bool = False) -> Plan:
-    """Order every audited entry into tiers 0-6 with reasons. ``audit`` must include excluded entries."""
+class _Breached:
+    """The breached secrets and how a password relates to them: the same, a variant (of which kind), or not."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        self.secrets = list(dict.fromkeys(secrets))
+        self._cache: dict[str, tuple[bool, str | None]] = {}
+
+    def relation(self, password: str | None) -> tuple[bool, str | None]:
+        """(same as a breached secret, the variant kind when a variant of one)."""
+        if password is None or not self.secrets:
+            return False, None
+        found = self._cache.get(password)
+        if found is None:
+            same = password in self.secrets
+            kind = None if same else next((k for s in self.secrets if (k := variant_kind(s, password))), None)
+            found = self._cache[password] = (same, kind)
+        return found
+
+
+@dataclass
+class _Entry:
+    """One entry's place in the breach: its passwords then and now, and how each relates."""
+
+    credential: Credential
+    report: EntryReport
+    held: HeldAt | None  # None without a breach time
+    then: str | None  # the password held at the breach time, when known
+    same_then: bool = False
+    kind_then: str | None = None
+    same_now: bool = False
+    kind_now: str | None = None
+
+
+def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_excluded: bool = False,
+               now: datetime | None = None) -> Plan:
+    """Order every audited entry into tiers 0-6 with reasons and a status. ``audit`` must include excluded
+    entries (exclusion silences hygiene, never a breach)."""
+    now = now or audit.options.now or datetime.now(UTC)
     creds = [e.credential for e in audit.entries]
     reports = {e.credential.uuid: e for e in audit.entries}
-    secret_of = audit.secret_of
-    plain = _distinct(creds, secret_of)  # index = the audit's distinct-password id; in memory only
-
+    at = breach.time.at if breach is not None else None
     breached_uuids = set(breach.selection.matched) if breach else set()
-    breached_ids = {secret_of[u] for u in breached_uuids if u in secret_of}
-    extra_pw = [p.reveal() for p in breach.passwords] if breach else []
-    for pw in extra_pw:
-        breached_ids.update(i for i, p in enumerate(plain) if p == pw)
-    breached_plain = [plain[i] for i in sorted(breached_ids)] + [p for p in extra_pw if p not in plain]
+    breached = _Breached(_breached_secrets(breach, creds, at, now))
     addresses = tuple(breach.selection.addresses) if breach else ()
     what = _what(breach, creds)
-
-    variant_cache: dict[int, str | None] = {}
-
-    def variant_of(sid: int) -> str | None:
-        if sid not in variant_cache:
-            kinds = [k for bp in breached_plain if (k := variant_kind(bp, plain[sid]))]
-            variant_cache[sid] = kinds[0] if kinds else None
-        return variant_cache[sid]
+    master = audit.vault.master_password.reveal() if audit.vault.master_password else None
 
     steps: list[tuple[tuple[object, ...], RotationStep]] = []
-    master = audit.vault.master_password.reveal() if audit.vault.master_password else None
     master_hit: list[str] = []
+    unknown_at_breach = 0
     for c in creds:
         r = reports[c.uuid]
-        sid = secret_of[c.uuid]
+        e = _relate(c, r, at, breached)
+        if e.held == HeldAt.UNKNOWN:
+            unknown_at_breach += 1
         svc = lookup_service(host_from_url(c.url)) if c.url else None
-        value = svc.value_weight if svc else 0
         reasons: list[Reason] = []
         sub = SubOrder.SAME_DOMAIN_MAILBOX
         registered = _registered_to(c, addresses) if addresses else None
         if c.uuid in breached_uuids:
             tier = Tier.BREACHED_ACCOUNT
             reasons.append(Reason.of(R.BREACHED_ACCOUNT, selector=breach.selection.how[c.uuid] if breach else ""))
-        elif sid in breached_ids:
+        elif e.same_now or e.same_then:
             tier = Tier.SAME_PASSWORD
             reasons.append(Reason.of(R.LINKED_TO_BREACHED if c.linked_to else R.SAME_PASSWORD_AS_BREACHED,
                                      what=what))
             sub = _sub_order(c, addresses, svc, reasons)
-        elif breached_plain and (kind := variant_of(sid)):
+        elif (kind := e.kind_then or e.kind_now) is not None:
             tier = Tier.VARIANT
             reasons.append(Reason.of(R.VARIANT_OF_BREACHED, what=what, kinds=(kind,)))
         elif registered:
@@ -84,7 +134,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             if c.excluded and not include_excluded:
                 continue  # exclusion silences hygiene, never a breach
             tier = Tier.HYGIENE if r.findings else Tier.NOTHING
-        if tier <= Tier.VARIANT and master is not None and plain[sid] == master:
+        if tier <= Tier.VARIANT and master is not None and master in (c.password.reveal(), e.then):
             master_hit.append(c.title)
         # In tiers 1-3 the breach reason says it all; group membership would only repeat it.
         repeated = (R.REUSED, R.VARIANT) if tier <= Tier.VARIANT else ()
@@ -99,42 +149,154 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             reasons.append(Reason.of(R.NO_2FA_OFFERED))
         if c.has_otp and tier <= Tier.HYGIENE:
             reasons.append(Reason.of(R.HAS_OTP))
+        status, why = _status(e, tier, action, at)
         host = host_from_url(c.url) if c.url else None
         change_url = change_password_url(host) if host and action in (Action.CHANGE_PASSWORD,
                                                                         Action.SECURE_ACCOUNT) else None
-        key = (tier, sub, action == Action.NONE, *_within_key(tier, c, r, value))
+        key = (tier, status != StepStatus.REDO, sub, action == Action.NONE,
+               *_within_key(tier, c, r, svc.value_weight if svc else 0))
         steps.append((key, RotationStep(
             step=0, tier=tier, sub_order=sub, uuid=c.uuid, title=c.title, username=c.username, url=c.url,
             group=c.group, action=action, reasons=tuple(reasons), change_url=change_url, tfa_url=tfa_url,
             has_otp=c.has_otp, category=svc.category.value if svc else None, service=svc.name if svc else None,
             findings=tuple(k.value for k in r.findings), reuse_group=r.reuse_group, variant_group=r.variant_group,
+            status=status, status_reasons=why,
         )))
     if any(K.MASTER_PASSWORD in reports[c.uuid].findings for c in creds) and not master_hit:
         master_hit = [c.title for c in creds if K.MASTER_PASSWORD in reports[c.uuid].findings]
     if master_hit:
-        steps.append(((Tier.MASTER_PASSWORD,), RotationStep(
-            step=0, tier=Tier.MASTER_PASSWORD, sub_order=SubOrder.SAME_DOMAIN_MAILBOX, uuid=None,
-            title="KeePass vault", username="", url="", group="", action=Action.CHANGE_MASTER_PASSWORD,
-            reasons=(Reason.of(R.MASTER_PASSWORD_USED, entries=Names(master_hit)),), change_url=None,
-            tfa_url=None)))
+        steps.append(((Tier.MASTER_PASSWORD,), _master_step(master_hit, audit.vault.master_key_changed, at)))
     steps.sort(key=lambda t: t[0])
-    ordered = tuple(_numbered(s, n) for n, (_k, s) in enumerate(steps, 1))
+    ordered = tuple(replace(s, step=n) for n, (_k, s) in enumerate(steps, 1))
     context = None
+    notes = tuple(n for outcome in audit.entry_checks.values() for n in outcome.notes)
     if breach:
         context = BreachContext(
             selectors=breach.selectors, matched=breach.selection.matched, mailboxes=breach.selection.mailboxes,
-            breached_addresses=addresses, password_given=bool(breach.passwords), mailbox_evidence=breach.evidence)
+            breached_addresses=addresses, password_given=bool(breach.passwords), mailbox_evidence=breach.evidence,
+            time=breach.time)
+        notes = _rule_notes(breach, creds, audit.vault.path, now, unknown_at_breach) + notes
     return Plan(steps=ordered, breach=context, entries_total=audit.vault.entries_total,
-                exposure_note=audit.exposure_note,
-                notes=tuple(n for outcome in audit.entry_checks.values() for n in outcome.notes))
+                exposure_note=audit.exposure_note, notes=notes,
+                unknown_at_breach=unknown_at_breach if at is not None else 0, vault_id=audit.vault.root_uuid)
 
 
-def _distinct(creds: list[Credential], secret_of: dict[str, int]) -> list[str]:
-    out: dict[int, str] = {}
+def _breached_secrets(breach: BreachInput | None, creds: list[Credential], at: datetime | None,
+                      now: datetime) -> list[str]:
+    """The passwords the attacker holds: each breached account's password at the breach time (every one it
+    held since, when its history does not reach back); without a time, every one held in the last 90 days;
+    and any password typed at the prompt."""
+    if breach is None:
+        return []
+    matched = set(breach.selection.matched)
+    out: list[str] = []
     for c in creds:
-        out.setdefault(secret_of[c.uuid], c.password.reveal())
-    size = max(out, default=-1) + 1
-    return [out.get(i, "") for i in range(size)]
+        if c.uuid not in matched:
+            continue
+        if at is not None:
+            held, password = c.password_at(at)
+            if held == HeldAt.KNOWN and password is not None:
+                out.append(password.reveal())
+                continue
+            out += [p.reveal() for p in c.passwords_since(at)]
+        else:
+            out += [p.reveal() for p in c.passwords_since(now - RECENT)]
+    out += [p.reveal() for p in breach.passwords]
+    return out
+
+
+def _relate(c: Credential, r: EntryReport, at: datetime | None, breached: _Breached) -> _Entry:
+    held, then = (None, None) if at is None else c.password_at(at)
+    e = _Entry(c, r, held, then.reveal() if then is not None else None)
+    e.same_now, e.kind_now = breached.relation(c.password.reveal())
+    e.same_then, e.kind_then = breached.relation(e.then)
+    return e
+
+
+def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple[StepStatus, tuple[Reason, ...]]:
+    """The step's status and why, from the vault alone (see the README's "day 2")."""
+    if action == Action.NONE:
+        return StepStatus.DONE, ()
+    if at is None:
+        return StepStatus.TODO, (Reason.of(R.NO_BREACH_TIME),)
+    c = e.credential
+    if tier > Tier.VARIANT or action != Action.CHANGE_PASSWORD:
+        # not a password change: done when the user tagged the entry done since the breach
+        since = c.tag_since(DONE_TAG)
+        if since is not None and since > at:
+            return StepStatus.DONE, (Reason.of(R.MARKED_DONE, tag=DONE_TAG, date=since.date()),)
+        return StepStatus.TODO, ()
+    if e.held == HeldAt.UNKNOWN:
+        return StepStatus.TODO, (Reason.of(R.UNKNOWN_AT_BREACH),)
+    if e.held == HeldAt.NOT_CREATED:
+        return StepStatus.TODO, (Reason.of(R.CREATED_AFTER_BREACH),)
+    if e.then == c.password.reveal():
+        return StepStatus.TODO, (Reason.of(R.UNCHANGED_SINCE_BREACH),)
+    r = e.report
+    problems: list[Reason] = []
+    if e.same_now:
+        problems.append(Reason.of(R.CHANGED_TO_BREACHED))
+    elif e.kind_now is not None:
+        problems.append(Reason.of(R.CHANGED_TO_VARIANT, kinds=(e.kind_now,)))
+    sharing = next((x for x in r.reasons if x.code == R.REUSED), None)
+    if sharing is not None:
+        others, names = sharing.get("others"), sharing.get("names")
+        problems.append(Reason.of(R.NOW_SHARED, others=others if isinstance(others, int) else 0,
+                                  names=names if isinstance(names, Names) else Names()))
+    if r.exposure is not None and r.exposure.status == ExposureStatus.PWNED:
+        problems.append(Reason.of(R.NOW_PWNED, count=r.exposure.count or 0))
+    if problems:
+        return StepStatus.REDO, tuple(problems)
+    changed = c.password_since.date() if c.password_since is not None else at.date()
+    # a new password that only misses the length/symbol guidance (some sites allow no symbols) is done
+    notes = tuple(x for x in r.reasons if x.code in (R.POLICY, R.WEAK))
+    return StepStatus.DONE, (Reason.of(R.CHANGED_SINCE_BREACH, date=changed), *notes)
+
+
+def _master_step(entries: list[str], changed: datetime | None, at: datetime | None) -> RotationStep:
+    done = at is not None and changed is not None and changed > at
+    status, why = ((StepStatus.DONE, (Reason.of(R.MASTER_KEY_CHANGED, date=changed.date()),))
+                   if done and changed is not None else
+                   (StepStatus.TODO, () if at is not None else (Reason.of(R.NO_BREACH_TIME),)))
+    return RotationStep(
+        step=0, tier=Tier.MASTER_PASSWORD, sub_order=SubOrder.SAME_DOMAIN_MAILBOX, uuid=None,
+        title="KeePass vault", username="", url="", group="", action=Action.CHANGE_MASTER_PASSWORD,
+        reasons=(Reason.of(R.MASTER_PASSWORD_USED, entries=Names(entries)),), change_url=None, tfa_url=None,
+        status=status, status_reasons=why)
+
+
+def _rule_notes(breach: BreachInput, creds: list[Credential], vault: str, now: datetime,
+                unknown_at_breach: int) -> tuple[Reason, ...]:
+    """What the header says about the breach rule: the time used (or the 90-day rule), a suggested
+    ``--breached-at`` with the exact command to re-run, and entries whose past is unknown."""
+    at = breach.time.at
+    if at is not None:
+        notes = [Reason.of(R.RULE_BREACHED_AT, at=at, source=breach.time.source.value)]
+        if unknown_at_breach:
+            notes.append(Reason.of(R.UNKNOWN_AT_BREACH_COUNT, count=unknown_at_breach))
+        return tuple(notes)
+    notes = [Reason.of(R.RULE_RECENT, days=RECENT.days)]
+    matched = [c for c in creds if c.uuid in set(breach.selection.matched)]
+    changes = [(c, when) for c in matched if (when := _last_change(c)) is not None]
+    for c, when in changes:
+        if len(c.history) < 2 and when > now - RECENT and not breach.passwords:
+            notes.append(Reason.of(R.PREVIOUS_PASSWORD_MISSING, title=c.title, changed=when))
+    if changes:
+        c, when = max(changes, key=lambda pair: pair[1])
+        suggested = (when - timedelta(minutes=1)).replace(second=0, microsecond=0)
+        words = ["reuse-audit", "plan", vault, *(w for s in breach.selectors for w in ("--breached", s)),
+                 "--breached-at", suggested.strftime("%Y-%m-%dT%H:%MZ")]
+        notes.append(Reason.of(R.SUGGEST_BREACHED_AT, title=c.title, changed=when, command=shlex.join(words)))
+    return tuple(notes)
+
+
+def _last_change(c: Credential) -> datetime | None:
+    """When the entry's password last changed, as far as the vault tells: the start of its last run; for an
+    entry whose history does not reach its creation (history off), its last modification."""
+    if len(c.history) >= 2:
+        return c.history[-1].start
+    cut = c.history_reach is not None and c.created is not None and c.history_reach > c.created
+    return c.modified if cut and c.modified is not None else None
 
 
 def _what(breach: BreachInput | None, creds: list[Credential]) -> Subject:
@@ -191,14 +353,8 @@ def _within_key(tier: Tier, c: Credential, r: EntryReport, value: int) -> tuple[
     role = ROLE_ORDER.index(local) if local in ROLE_ORDER else len(ROLE_ORDER)
     title = (c.title.casefold(), c.uuid)
     if tier == Tier.HYGIENE:
-        worst = min((_HYGIENE_ORDER[k] for k in r.findings), default=9)
+        worst = min((_HYGIENE_ORDER.get(k, len(_HYGIENE_ORDER)) for k in r.findings), default=99)
         count = (r.exposure.count or 0) if r.exposure is not None else 0
         score = r.strength.score if r.strength is not None else 5
         return (worst, -count, -r.reuse_size, r.reuse_group or "~", c.has_otp, -value, score, *title)
     return (c.has_otp, role, -value, *title)
-
-
-def _numbered(s: RotationStep, n: int) -> RotationStep:
-    from dataclasses import replace
-
-    return replace(s, step=n)

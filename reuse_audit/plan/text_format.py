@@ -1,0 +1,154 @@
+"""The plan for a terminal: a table when every row fits the width without cutting a word or a URL, else a
+numbered list (action and title on one line, reasons and each URL whole on their own lines).
+
+Widths are display cells (a CJK character takes two). No line is wider than the width except a URL that
+alone is longer. On a terminal, steps are coloured by tier (``NO_COLOR`` is honoured by the caller).
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.markup import escape as rich_escape
+from rich.table import Table
+
+from reuse_audit.plan.model import Plan, RotationStep, StepStatus, Tier
+from reuse_audit.plan.view import (
+    PlanView,
+    action_text,
+    checklist_text,
+    heading,
+    links,
+    tier_text,
+    tier_why,
+    title,
+)
+from reuse_audit.report.escape import visible_controls
+from reuse_audit.report.wrap import wrap
+
+TIER_STYLES = {Tier.MASTER_PASSWORD: "bold magenta", Tier.BREACHED_ACCOUNT: "bold red", Tier.SAME_PASSWORD: "red",
+               Tier.VARIANT: "yellow", Tier.REGISTERED: "cyan", Tier.HYGIENE: "blue", Tier.NOTHING: "green"}
+_MARKS = {StepStatus.DONE: "[x]", StepStatus.REDO: "[!]", StepStatus.TODO: "[ ]"}
+
+
+def _safe(text: str) -> str:
+    return visible_controls(text)
+
+
+def render_text(plan: Plan, view: PlanView, width: int, color: bool) -> str:
+    """The plan as lines of at most ``width`` cells (URLs excepted), coloured when ``color``."""
+    t = view.t
+    out: list[tuple[str, str | None]] = []  # (line, style)
+
+    def para(text: str, style: str | None = None, indent: str = "", first: str | None = None) -> None:
+        out.extend((line, style) for line in wrap(_safe(text), width, indent, first))
+
+    para(f"{heading(t, 'title')} — {view.summary()}", "bold")
+    progress = view.progress()
+    if progress:
+        para(f"{heading(t, 'progress')}: {progress}", "bold")
+    now = view.do_now()
+    if now:
+        para(now, "bold")
+    for label, text in view.header_lines():
+        para(f"{label}: {text}" if label else text, indent="  ")
+    steps = view.steps
+    if not steps:
+        para(heading(t, "nothing"))
+    table = _table(view, width) if steps else None
+    if table is not None:
+        text = _print(table, width, color)
+        body = "\n".join(_styled(out, color)) + "\n" + text
+        return body + "".join(line + "\n" for line in view.hidden())
+    for tier, run in view.by_tier():
+        out.append(("", None))
+        para(f"{int(tier)}. {tier_text(t, tier)}", f"bold {TIER_STYLES[tier]}")
+        para(tier_why(t, tier), "italic", indent="   ")
+        for s in run:
+            _step_lines(s, view, width, out)
+    if view.hidden():
+        out.append(("", None))
+        for line in view.hidden():
+            para(line)
+    return "\n".join(_styled(out, color)) + "\n"
+
+
+def _step_lines(s: RotationStep, view: PlanView, width: int, out: list[tuple[str, str | None]]) -> None:
+    t = view.t
+    style = TIER_STYLES[s.tier]
+    number = f"{s.step:>3}. "
+    indent = " " * len(number)
+    mark = _MARKS[s.status] + " " if s.status != StepStatus.TODO or s.checklist else ""
+    head = f"{mark}{action_text(t, s.action)} — {title(s, t)}" + (f" ({s.username})" if s.username else "")
+    out.extend((line, f"bold {style}") for line in wrap(_safe(head), width, indent, number))
+    status = view.status_line(s)
+    if status:
+        out.extend((line, style) for line in wrap(_safe(status), width, indent + "  ", indent + "» "))
+    for reason in t.reasons(s.reasons):
+        out.extend((line, None) for line in wrap(_safe(reason), width, indent + "  ", indent + "- "))
+    for item in s.checklist:
+        text = f"{_MARKS[item.status]} {checklist_text(t, item)}"
+        out.extend((line, None) for line in wrap(_safe(text), width, indent + "    ", indent + "  "))
+        if item.url:
+            out.extend((line, "dim") for line in wrap(item.url, width, indent + "      "))
+    for kind, url in links(s):
+        out.extend((line, "dim") for line in wrap(f"{heading(t, kind)}: {url}", width, indent, indent))
+
+
+def _styled(lines: list[tuple[str, str | None]], color: bool) -> list[str]:
+    """The lines, each in its style when ``color`` (ANSI codes added after the width was measured)."""
+    if not color:
+        return [line for line, _ in lines]
+    buf = io.StringIO()
+    console = Console(file=buf, width=10**6, color_system="standard", force_terminal=True, highlight=False)
+    out = []
+    for line, style in lines:
+        if style and line:
+            buf.seek(0)
+            buf.truncate()
+            console.print(f"[{style}]{rich_escape(line)}[/]", end="", soft_wrap=True)
+            out.append(buf.getvalue())
+        else:
+            out.append(line)
+    return out
+
+
+def _cells(s: RotationStep, view: PlanView) -> list[str]:
+    t = view.t
+    where = "\n".join(f"{heading(t, kind)}: {url}" for kind, url in links(s))
+    reasons = t.reasons(s.reasons)
+    status = view.status_line(s)
+    checklist = [f"{_MARKS[i.status]} {checklist_text(t, i)}" + (f" {i.url}" if i.url else "") for i in s.checklist]
+    return [_safe(x) for x in (
+        str(s.step), f"{int(s.tier)} {tier_text(t, s.tier)}", action_text(t, s.action), title(s, t), s.username,
+        "\n".join(([status] if status else []) + reasons + checklist), where)]
+
+
+def _table(view: PlanView, width: int) -> Table | None:
+    """The steps as one table, or None when a word or a URL would have to be cut to fit ``width``."""
+    t = view.t
+    table = Table(show_lines=True, width=None)
+    for key in ("col_step", "col_tier", "col_action", "col_title", "col_username", "col_reasons", "col_where"):
+        table.add_column(rich_escape(heading(t, key)), overflow="fold")
+    longest = [cell_len(rich_escape(heading(t, key))) for key in (
+        "col_step", "col_tier", "col_action", "col_title", "col_username", "col_reasons", "col_where")]
+    for s in view.steps:
+        cells = _cells(s, view)
+        table.add_row(*(rich_escape(c) for c in cells), style=TIER_STYLES[s.tier])
+        for n, c in enumerate(cells):
+            words = c.split() or [""]
+            longest[n] = max(longest[n], *(cell_len(w) for w in words))
+    # each column needs its longest word; borders and padding take 3 cells per column and one more
+    if sum(longest) + 3 * len(longest) + 1 > width:
+        return None
+    return table
+
+
+def _print(table: Table, width: int, color: bool) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, color_system="standard" if color else None, force_terminal=color,
+                      highlight=False)
+    console.print(table)
+    return buf.getvalue()

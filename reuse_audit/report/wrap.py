@@ -1,0 +1,94 @@
+"""Wrapping text to a terminal width measured in display cells (a CJK character takes two).
+
+Words are kept whole; Japanese and Chinese text, which has no spaces, may break between any two characters
+(but not before 、。）」 and the like). A URL is never broken: it goes on a line of its own, which may be
+longer than the width only when the URL alone is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
+# Characters after which (or before which) a line may break inside a run without spaces.
+_NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》ー～…‥,.:;?!)]}%")
+_NO_BREAK_AFTER = frozenset("（「『【〔〈《([{")
+
+
+def is_url(token: str) -> bool:
+    return _URL.match(token) is not None
+
+
+def _wide(ch: str) -> bool:
+    return cell_len(ch) == 2
+
+
+def _pieces(word: str) -> list[str]:
+    """A word split where a line may break inside it: between wide (CJK) characters."""
+    if not any(_wide(ch) for ch in word):
+        return [word]
+    out: list[str] = []
+    current = ""
+    for ch in word:
+        breakable = current and (_wide(ch) or _wide(current[-1]))
+        if breakable and ch not in _NO_BREAK_BEFORE and current[-1] not in _NO_BREAK_AFTER:
+            out.append(current)
+            current = ch
+        else:
+            current += ch
+    if current:
+        out.append(current)
+    return out
+
+
+def wrap(text: str, width: int, indent: str = "", first_indent: str | None = None) -> list[str]:
+    """``text`` as lines of at most ``width`` cells (indents included); URLs whole on lines of their own."""
+    lead = indent if first_indent is None else first_indent
+    lines: list[str] = []
+    line = lead
+    room_start = cell_len(lead)
+    used = room_start
+    blank = True
+
+    def flush() -> None:
+        nonlocal line, used, blank
+        lines.append(line.rstrip())
+        line, used, blank = indent, cell_len(indent), True
+
+    for word in text.split():
+        if is_url(word):
+            if not blank:
+                flush()
+            lines.append(line + word)
+            line, used, blank = indent, cell_len(indent), True
+            continue
+        pieces = _pieces(word)
+        for n, piece in enumerate(pieces):
+            glue = "" if blank or n > 0 else " "
+            size = cell_len(piece)
+            if not blank and used + cell_len(glue) + size > width:
+                flush()
+                glue = ""
+            while blank and used + size > width and size > 1:
+                # a word longer than the whole line (not a URL): cut it, cell by cell
+                room = max(width - used, 1)
+                head = ""
+                for ch in piece:
+                    if cell_len(head + ch) > room:
+                        break
+                    head += ch
+                head = head or piece[0]
+                lines.append(line + head)
+                piece = piece[len(head):]
+                line, used, blank = indent, cell_len(indent), True
+                size = cell_len(piece)
+            if not piece:
+                continue
+            line += glue + piece
+            used += cell_len(glue) + size
+            blank = False
+    if not blank or not lines:
+        lines.append(line.rstrip())
+    return lines
