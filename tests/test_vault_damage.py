@@ -168,17 +168,15 @@ def pykeepass_logger() -> Iterator[logging.Logger]:
     assert (log.propagate, list(log.handlers), log.level) == before
 
 
-def test_an_altered_kdbx3_inner_stream_key_makes_entries_unreadable(kdbx3_copy: Path, tmp_path: Path,
-                                                                    pykeepass_logger: logging.Logger) -> None:
+def test_an_altered_kdbx3_inner_stream_key_is_a_damaged_vault(kdbx3_copy: Path, tmp_path: Path,
+                                                              pykeepass_logger: logging.Logger) -> None:
     data = bytearray(kdbx3_copy.read_bytes())
     at, _size = _kdbx3_field(bytes(data), 8)  # ProtectedStreamKey: not covered by anything without HeaderHash
     data[at] ^= 0x01
     bad = tmp_path / "stream.kdbx"
     bad.write_bytes(bytes(data))
-    contents = load_vault(bad, VaultKey(Secret("пароль")))
-    assert contents.credentials == ()
-    assert {s.reason for s in contents.skipped} == {"unreadable"}
-    assert len(contents.skipped) == contents.entries_total
+    with pytest.raises(VaultError, match="protected values could not be decrypted"):
+        load_vault(bad, VaultKey(Secret("пароль")))
 
 
 @pytest.fixture
@@ -195,12 +193,10 @@ def kdbx4_with_wrong_stream(vault: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     return vault
 
 
-def test_an_altered_kdbx4_inner_stream_makes_entries_unreadable_never_passwords(
+def test_an_altered_kdbx4_inner_stream_is_a_damaged_vault_never_passwords(
         kdbx4_with_wrong_stream: Path, pykeepass_logger: logging.Logger) -> None:
-    contents = load_vault(kdbx4_with_wrong_stream, VaultKey(Secret(MASTER)))
-    assert contents.credentials == ()
-    reasons = sorted(s.reason for s in contents.skipped)
-    assert reasons == ["empty_password", "unreadable", "unreadable"]
+    with pytest.raises(VaultError, match=r"damaged: 2 protected values could not be decrypted"):
+        load_vault(kdbx4_with_wrong_stream, VaultKey(Secret(MASTER)))
 
 
 def test_a_sound_vault_has_no_unreadable_entries(vault: Path) -> None:

@@ -98,8 +98,16 @@ def _leave(code: int, message: str | None = None, *, now: bool = False) -> None:
 
 def main() -> None:
     """Console-script entry point: one line per error and never a traceback, whatever happens."""
+    import logging
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _on_signal)
+    # Libraries' log records (pykeepass logs each value it cannot decrypt) never reach stderr: what matters
+    # is said in our own words. REUSE_AUDIT_DEBUG=1 shows them (they never hold a secret of ours).
+    if os.environ.get("REUSE_AUDIT_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG)
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
     try:
         code = app(standalone_mode=False)
     except _Stop as stop:

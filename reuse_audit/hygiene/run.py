@@ -17,7 +17,7 @@ from reuse_audit.hygiene.baseline import (
     load_baseline,
     only_new,
 )
-from reuse_audit.hygiene.history import append_history, read_history, trend_line
+from reuse_audit.hygiene.history import append_history, check_history_file, trend_line
 from reuse_audit.hygiene.ignores import IgnoreOutcome, IgnoreRules, drop_ignored, find_ignored, ignore_summary
 
 if TYPE_CHECKING:
@@ -39,8 +39,8 @@ class HygieneRun:
         """Check every input before the vault is unlocked; HygieneInputError (one line) on a bad one."""
         rules = IgnoreRules.parse(ignore or (), ignore_group or ())
         loaded = load_baseline(baseline) if baseline is not None else None
-        if history_file is not None and history_file.exists():
-            read_history(history_file)  # a file that is not a history fails now, not after the audit
+        if history_file is not None:
+            check_history_file(history_file)  # a file that is not a history fails now, not after the audit
         return cls(rules, loaded, baseline, history_file)
 
     def apply(self, result: AuditResult) -> HygieneOutcome:

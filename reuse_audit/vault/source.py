@@ -51,7 +51,6 @@ def normalise_uuid(text: str) -> str | None:
 class _RawEntry:
     uuid: str
     strings: dict[str, str]
-    protected_failed: bool
     group: str
     in_recycle_bin: bool
     times: dict[str, str]
@@ -64,16 +63,14 @@ class _RawEntry:
 def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> VaultContents:
     """Read every entry of an unlocked vault into credentials and skipped entries."""
     root = vault.kp.tree.getroot()
-    tree = vault.kp.tree
     kdbx4 = vault.version.startswith("4")
-    stream_broken = vault.unreadable_protected > 0
     recycle_uuid = _text(root.find("Meta/RecycleBinUUID"))
     root_group = root.find("Root/Group")
     raw: list[_RawEntry] = []
     if root_group is not None:
         for group_el, gpath, in_bin in _walk_groups(root_group, recycle_uuid):
             for e in group_el.findall("Entry"):
-                raw.append(_read_entry(e, tree, gpath, in_bin, stream_broken))
+                raw.append(_read_entry(e, gpath, in_bin))
 
     by_uuid = {r.uuid: r for r in raw}
     live = [r for r in raw if not r.in_recycle_bin]
@@ -89,9 +86,6 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
             skipped.append(SkippedEntry(r.uuid, hide(title_raw), SkipReason.UNREADABLE))
             continue
         title = hide(fields.get("Title", ""))
-        if r.protected_failed:
-            skipped.append(SkippedEntry(r.uuid, title, SkipReason.UNREADABLE))
-            continue
         password = fields.get("Password", "")
         if not password:
             skipped.append(SkippedEntry(r.uuid, title, SkipReason.EMPTY_PASSWORD))
@@ -127,8 +121,6 @@ def _redactor(raw: list[_RawEntry], resolver: _Resolver, master: Secret | None) 
     """Every password the vault holds (Recycle Bin and history included) and the master password."""
     secrets: set[str] = set()
     for r in raw:
-        if r.protected_failed:
-            continue
         for value in [r.strings.get("Password", "")] + [pw for pw, _t, _tags in r.history]:
             secrets.add(value)
             try:
@@ -150,10 +142,9 @@ def _walk_groups(group: Any, recycle_uuid: str, prefix: str = "", in_bin: bool =
         yield from _walk_groups(child, recycle_uuid, here, in_bin, False)
 
 
-def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool) -> _RawEntry:
+def _read_entry(e: Any, gpath: str, in_bin: bool) -> _RawEntry:
     """One pass over the entry's own children (a find per field costs more on large vaults)."""
     strings: dict[str, str] = {}
-    failed = False
     times: dict[str, str] = {}
     custom: dict[str, str] = {}
     qc = True
@@ -165,8 +156,6 @@ def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool
         if tag == "String":
             k, v = _key_value(child)
             strings[k] = _text(v)
-            if stream_broken and k == "Password" and v is not None and v.get("Protected") == "True" and v.text:
-                failed = True  # one protected value failed: the inner stream is unusable for every one
         elif tag == "UUID":
             uuid = _uuid(_text(child))
         elif tag == "Times":
@@ -181,7 +170,7 @@ def _read_entry(e: Any, tree: Any, gpath: str, in_bin: bool, stream_broken: bool
             tags = _tags(_text(child))
         elif tag == "History":
             history = [_history_version(h) for h in child if h.tag == "Entry"]
-    return _RawEntry(uuid, strings, failed, gpath, in_bin, times, custom, qc, tags, history)
+    return _RawEntry(uuid, strings, gpath, in_bin, times, custom, qc, tags, history)
 
 
 def _key_value(el: Any) -> tuple[str, Any]:

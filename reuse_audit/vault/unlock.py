@@ -40,7 +40,6 @@ class UnlockedVault:
 
     kp: Any  # pykeepass.PyKeePass (untyped library)
     version: str
-    unreadable_protected: int = 0  # protected values that do not decrypt (the inner stream is unusable)
 
 
 def composite_key(key: VaultKey) -> bytes:
@@ -107,7 +106,12 @@ def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> Un
     except InnerStreamUnchecked:
         raise VaultError(f"{path}: the protected values could not be checked (the payload did not decrypt "
                          "a second time); please report it") from None
-    return UnlockedVault(kp=kp, version=header.version, unreadable_protected=failures)
+    if failures:
+        # pykeepass would hand back their ciphertext as the passwords: refuse the vault rather than audit it
+        raise VaultError(f"{path}: damaged: {failures} protected value{'s' if failures != 1 else ''} could not "
+                         "be decrypted (the inner stream does not match); open and save it in KeePass or "
+                         "KeePassXC, or restore a backup")
+    return UnlockedVault(kp=kp, version=header.version)
 
 
 def _check_kdbx3_header_hash(kp: Any, header_bytes: bytes, path: Path) -> None:

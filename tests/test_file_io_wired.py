@@ -1,13 +1,5 @@
-"""PENDING (not collected: the name does not start with test_): CLI tests that need wiring not done yet.
-
-Rename to tests/test_file_io_pending_done.py (or merge into tests/test_file_io_cli.py) once:
-1. reuse_audit/hygiene/run.py HygieneRun.prepare calls ``check_history_file(history_file)`` instead of
-   ``if history_file.exists(): read_history(history_file)`` (a FIFO is refused at once, a folder that cannot
-   be searched is one line instead of an internal PermissionError);
-2. the CLI's main() gives the root logger a handler (e.g. ``logging.basicConfig(handlers=[logging.NullHandler()])``
-   unless debugging), so pykeepass's "marked as protected, but could not unprotect" records do not reach
-   stderr through logging.lastResort, and the audit says in one line that entries were unreadable.
-"""
+"""A history file that is a pipe is refused at once; a vault whose protected values do not decrypt is one line
+(exit 2), never the library's log records and never an audit of ciphertext."""
 
 from __future__ import annotations
 
@@ -41,7 +33,7 @@ def test_a_fifo_history_file_is_refused_at_once(tmp_path: Path) -> None:
     assert time.monotonic() - started < 4  # not the 5 s wait for a writer: refused before reading
 
 
-def test_unreadable_protected_values_are_one_line_not_library_log_records(tmp_path: Path) -> None:
+def test_undecryptable_protected_values_are_one_line_and_exit_two_not_library_log_records(tmp_path: Path) -> None:
     from pykeepass import PyKeePass
     from pykeepass.kdbx_parsing import common
 
@@ -56,5 +48,7 @@ def test_unreadable_protected_values_are_one_line_not_library_log_records(tmp_pa
         common.ChaCha20Stream.get_cipher = real  # type: ignore[method-assign]
     proc = _run("audit", str(vault), "--password-stdin", "--offline", "--checks", "reuse")
     err = proc.stderr.decode()
-    assert "marked as protected" not in err
-    assert "unreadable" in err
+    assert proc.returncode == 2
+    assert err.strip() == (f"reuse-audit: error: {vault}: damaged: 10 protected values could not be decrypted "
+                           "(the inner stream does not match); open and save it in KeePass or KeePassXC, or "
+                           "restore a backup")
