@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reuse_audit.hygiene import HygieneInputError
-from reuse_audit.hygiene.history import HistoryPoint, TrendFormat, read_history, render_trend, trend_line
+from reuse_audit.hygiene.history import HistoryPoint, read_history, render_trend, trend_line
+from reuse_audit.hygiene.trend_formats import TrendFormat
 
 
 def _p(**counts: int) -> HistoryPoint:

@@ -8,25 +8,31 @@ from typing import Annotated
 import typer
 
 from reuse_audit.cli import options as o
-from reuse_audit.cli.output import emit, text_width
+from reuse_audit.cli.output import chosen_format, emit, text_width
 from reuse_audit.errors import ExitCode
 from reuse_audit.hygiene.config import CONFIG_ENV
+from reuse_audit.hygiene.trend_formats import TrendFormat
 
 
 def trend(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The history file written by `audit --history-file`.",
                                          show_default=False)],
-    output_format: Annotated[str, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
-                                               help="table, json or html.")] = "table",
+    output_format: Annotated[TrendFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
+                                                       case_sensitive=False, help="table, json or html.")
+                             ] = TrendFormat.TABLE,
     output: o.OutputOpt = None,
+    lang: o.LangOpt = None,
 ) -> None:
     """Show the findings per run recorded in FILE: a table, JSON, or a self-contained HTML chart.
 
     Exit 0 shown, 2 bad input.
     """
+    from reuse_audit.cli.build import language
     from reuse_audit.hygiene.history import render_trend
 
-    emit(render_trend(file, output_format, text_width()), output)
+    fmt = chosen_format(ctx, output_format, output)
+    emit(render_trend(file, fmt, text_width(), language(ctx.params)), output)
     raise typer.Exit(ExitCode.OK)
 
 

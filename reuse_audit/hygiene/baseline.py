@@ -241,14 +241,19 @@ def baseline_section(diff: BaselineDiff, baseline: Baseline, path: Path) -> dict
     }
 
 
-def baseline_notes(diff: BaselineDiff, baseline: Baseline) -> list[str]:
+def baseline_notes(diff: BaselineDiff, baseline: Baseline, lang: str = "en") -> list[str]:
     """Lines for stderr: counts, then what was fixed since the baseline (titles when it has them)."""
-    since = f" since {baseline.created[:10]}" if baseline.created else ""
-    lines = [f"baseline: {len(diff.new)} new finding(s), {len(diff.accepted)} accepted, "
-             f"{len(diff.fixed)} fixed{since}" + (f", {len(diff.gone)} no longer audited" if diff.gone else "")
-             + (f", {len(diff.not_checked)} not re-checked this run" if diff.not_checked else "")]
-    for f in diff.fixed:
-        lines.append(f"  fixed: {f.title or f.uuid} ({f.kind.value})")
-    for f in diff.gone:
-        lines.append(f"  no longer audited: {f.title or f.uuid} ({f.kind.value})")
+    from reuse_audit.hygiene import wording as W
+    from reuse_audit.i18n import Translator
+
+    t = Translator(lang)
+    head = t.text(W.BASELINE, new=len(diff.new), accepted=len(diff.accepted), fixed=len(diff.fixed))
+    extra = [t.text(W.BASELINE_SINCE, date=baseline.created[:10])] if baseline.created else []
+    if diff.gone:
+        extra.append(t.text(W.BASELINE_GONE, n=len(diff.gone)))
+    if diff.not_checked:
+        extra.append(t.text(W.BASELINE_NOT_CHECKED, n=len(diff.not_checked)))
+    lines = [t.join([head, *extra])]
+    lines += [t.text(W.FIXED, title=f.title or f.uuid, kind=f.kind.value) for f in diff.fixed]
+    lines += [t.text(W.GONE, title=f.title or f.uuid, kind=f.kind.value) for f in diff.gone]
     return lines

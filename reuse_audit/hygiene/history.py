@@ -3,14 +3,11 @@ the trend against the previous run, and the trend as a table, JSON or a self-con
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reuse_audit.audit import AuditResult
 from reuse_audit.file_access import PathKind, path_kind, read_text_input
@@ -18,10 +15,15 @@ from reuse_audit.file_lock import LockTimeout, locked
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.report.audit_document import iso
-from reuse_audit.report.escape import html_text
 from reuse_audit.safe_write import append_private, output_target, write_private
 
+if TYPE_CHECKING:
+    from reuse_audit.i18n import Translator
+
 HISTORY_VERSION = 1
+#: Kinds added after history_version 1 was first written: an older line without one did not check it (not 0).
+LATER_KINDS: tuple[FindingKind, ...] = (FindingKind.SITE_BREACHED, FindingKind.INSECURE_URL, FindingKind.NO_2FA,
+                                        FindingKind.WEAK_2FA, FindingKind.PASSKEY_AVAILABLE)
 
 
 
@@ -56,6 +58,8 @@ def _point(line: str, where: str) -> HistoryPoint:
         raise HygieneInputError(f"{where}: written by a newer reuse-audit (history_version {version})")
     counts: dict[str, int | None] = {str(k): v for k, v in data["findings"].items()
                                      if v is None or (isinstance(v, int) and not isinstance(v, bool))}
+    for kind in LATER_KINDS:
+        counts.setdefault(kind.value, None)
     audited = data.get("entries_audited", 0)
     return HistoryPoint(data["time"], audited if isinstance(audited, int) else 0, counts)
 
@@ -144,108 +148,37 @@ def append_point(path: Path, point: HistoryPoint) -> HistoryPoint | None:
     return previous[-1] if previous else None
 
 
-def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→") -> str:
+def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→", lang: str = "en") -> str:
     """'reused: 14 → 9, pwned: 3 → 0' for every kind seen in either run, worst kind first."""
+    from reuse_audit.hygiene import wording as W
+    from reuse_audit.i18n import Translator
+
+    t = Translator(lang)
     if prev is None:
-        seen = [f"{k.value}: {_shown(cur.findings.get(k.value, 0))}" for k in FindingKind
+        seen = [f"{k.value}: {_shown(cur.findings.get(k.value, 0), t)}" for k in FindingKind
                 if cur.findings.get(k.value, 0) != 0]
-        return "trend: first run recorded" + (f" ({', '.join(seen)})" if seen else " (no findings)")
+        return t.text(W.TREND_FIRST, parts=t.join(seen)) if seen else t.text(W.TREND_FIRST_EMPTY)
     parts = []
     for k in FindingKind:
         a, b = prev.findings.get(k.value, 0), cur.findings.get(k.value, 0)
         if a != 0 or b != 0:
-            parts.append(f"{k.value}: {_shown(a)} {arrow} {_shown(b)}")
-    return "trend: " + (", ".join(parts) if parts else "no findings, as in the previous run")
+            parts.append(f"{k.value}: {_shown(a, t)} {arrow} {_shown(b, t)}")
+    return t.text(W.TREND, parts=t.join(parts)) if parts else t.text(W.TREND_SAME)
 
 
-def _shown(count: int | None) -> str:
-    return "not checked" if count is None else str(count)
+def _shown(count: int | None, t: Translator | None = None) -> str:
+    if count is not None:
+        return str(count)
+    from reuse_audit.hygiene import wording as W
+
+    return t.gettext(W.NOT_CHECKED) if t is not None else W.NOT_CHECKED
 
 
-def _kinds(points: Sequence[HistoryPoint]) -> list[str]:
-    return [k.value for k in FindingKind if any(p.findings.get(k.value) for p in points)]
+def render_trend(path: Path, fmt: str = "table", width: int | None = None, lang: str = "en") -> str:
+    """Read a history file and render it (see :mod:`reuse_audit.hygiene.trend_formats`); HygieneInputError on
+    a bad file or format."""
+    from reuse_audit.hygiene.trend_formats import TrendFormat
 
-
-def render_table(points: Sequence[HistoryPoint], width: int | None = None) -> str:
-    from rich.console import Console
-    from rich.table import Table
-
-    kinds = _kinds(points)
-    table = Table(title="reuse-audit: trend")
-    for col in ("time", "audited", *kinds):
-        table.add_column(col, justify="left" if col == "time" else "right")
-    for p in points:
-        table.add_row(p.time, str(p.entries_audited), *(_shown(p.findings.get(k, 0)) for k in kinds))
-    buf = io.StringIO()
-    Console(file=buf, width=width or 120, color_system=None, force_terminal=False).print(table)
-    return buf.getvalue()
-
-
-def render_json(points: Sequence[HistoryPoint], width: int | None = None) -> str:
-    return json.dumps([p.as_dict() for p in points], indent=2, ensure_ascii=False) + "\n"
-
-
-_COLOURS = ("#c0392b", "#d35400", "#8e44ad", "#2c3e50", "#16a085", "#2980b9", "#7f8c8d", "#27ae60")
-
-
-def render_html(points: Sequence[HistoryPoint], width: int | None = None) -> str:
-    """A self-contained page: one inline SVG line per finding kind, no script, no external asset."""
-    kinds = _kinds(points)
-    w, h, pad = 720, 320, 48
-    top = max([p.findings.get(k, 0) or 0 for p in points for k in kinds] + [1])
-    n = max(len(points) - 1, 1)
-
-    def x(i: int) -> float:
-        return pad + (w - 2 * pad) * (i / n if len(points) > 1 else 0.5)
-
-    def y(v: int) -> float:
-        return h - pad - (h - 2 * pad) * v / top
-
-    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-           'role="img" aria-label="findings per run">',
-           f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#999"/>',
-           f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#999"/>',
-           f'<text x="{pad - 6}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="11">{top}</text>',
-           f'<text x="{pad - 6}" y="{h - pad + 4}" text-anchor="end" font-size="11">0</text>']
-    for i, p in enumerate(points):
-        if len(points) <= 12 or i in (0, len(points) - 1):
-            svg.append(f'<text x="{x(i):.1f}" y="{h - pad + 16}" text-anchor="middle" font-size="10">'
-                       f'{html_text(p.time[:10])}</text>')
-    for j, k in enumerate(kinds):
-        colour = _COLOURS[j % len(_COLOURS)]
-        coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, p in enumerate(points)
-                          if (v := p.findings.get(k, 0)) is not None)  # an unchecked run leaves a gap
-        svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}">'
-                   f'<title>{html_text(k)}</title></polyline>')
-        svg.append(f'<text x="{w - pad + 4}" y="{pad + 14 * j}" font-size="11" fill="{colour}">'
-                   f'{html_text(k)}</text>')
-    svg.append("</svg>")
-    rows = "".join("<tr><td>" + html_text(p.time) + "</td><td>" + str(p.entries_audited) + "</td>"
-                   + "".join(f"<td>{_shown(p.findings.get(k, 0))}</td>" for k in kinds) + "</tr>" for p in points)
-    head = "".join(f"<th>{html_text(c)}</th>" for c in ("time", "audited", *kinds))
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>reuse-audit trend</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-top:1em}"
-        "td,th{border:1px solid #999;padding:.2em .5em;text-align:right}</style></head><body>"
-        f"<h1>reuse-audit trend</h1><p>{len(points)} run(s)</p>\n" + "\n".join(svg)
-        + f"\n<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></body></html>\n"
-    )
-
-
-class TrendFormat(StrEnum):
-    """`trend --format`; each member builds its renderer."""
-
-    TABLE = "table"
-    JSON = "json"
-    HTML = "html"
-
-    def formatter(self) -> Callable[[Sequence[HistoryPoint], int | None], str]:
-        return {TrendFormat.TABLE: render_table, TrendFormat.JSON: render_json,
-                TrendFormat.HTML: render_html}[self]
-
-
-def render_trend(path: Path, fmt: TrendFormat | str = TrendFormat.TABLE, width: int | None = None) -> str:
-    """Read a history file and render it; HygieneInputError on a bad file or format."""
     try:
         chosen = TrendFormat(str(fmt).lower())
     except ValueError:
@@ -253,4 +186,4 @@ def render_trend(path: Path, fmt: TrendFormat | str = TrendFormat.TABLE, width: 
     points = read_history(path)
     if not points:
         raise HygieneInputError(f"{path}: the history has no runs yet")
-    return chosen.formatter()(points, width)
+    return chosen.render(points, width, lang)

@@ -120,25 +120,30 @@ def drop_ignored(result: AuditResult, ignored: IgnoreOutcome) -> AuditResult:
                    skipped=result.skipped + tuple(newly))
 
 
-def ignore_summary(ignored: IgnoreOutcome, skipped: Iterable[SkippedEntry] = ()) -> str | None:
+def ignore_summary(ignored: IgnoreOutcome, skipped: Iterable[SkippedEntry] = (), lang: str = "en") -> str | None:
     """'3 ignored: 1 by tag reuse-audit:ignore, 1 by --ignore, 1 by --ignore-group Mail/PINs'.
 
     Entries skipped as excluded from reports (KeePass's own flag) are counted too, once each.
     """
+    from reuse_audit.hygiene import wording as W
+    from reuse_audit.i18n import Translator
+
     excluded = {s.uuid for s in skipped if s.reason == SkipReason.EXCLUDED}
-    by: Counter[tuple[int, str]] = Counter()
+    by: Counter[tuple[int, str, str]] = Counter()
     for m in ignored.matches.values():
         if m.uuid in excluded:
             continue
         if m.reason == IgnoreReason.TAG:
-            by[(0, f"by tag {m.detail}")] += 1
+            by[(0, "tag", m.detail)] += 1
         elif m.reason == IgnoreReason.UUID:
-            by[(1, "by --ignore")] += 1
+            by[(1, "uuid", "")] += 1
         else:
-            by[(2, f"by --ignore-group {m.detail}")] += 1
+            by[(2, "group", m.detail)] += 1
     if excluded:
-        by[(3, "by KeePass's 'exclude from reports'")] += len(excluded)
+        by[(3, "excluded", "")] += len(excluded)
     total = sum(by.values())
     if not total:
         return None
-    return f"{total} ignored: " + ", ".join(f"{by[key]} {key[1]}" for key in sorted(by))
+    t = Translator(lang)
+    parts = [t.text(W.IGNORED_BY[key[1]], n=by[key], detail=key[2]) for key in sorted(by)]
+    return t.text(W.IGNORED, total=total, parts=t.join(parts))

@@ -77,20 +77,24 @@ class HygieneOutcome:
 
         return render_audit(self.result, fmt, AuditRender(lang, width, self.document(lang)))
 
-    def notes(self) -> list[str]:
+    def notes(self, lang: str = "en") -> list[str]:
         """Lines for stderr after the summary: what was ignored and why, stale rules, the baseline diff."""
+        from reuse_audit.hygiene import wording as W
+        from reuse_audit.i18n import Translator
+
+        t = Translator(lang)
         lines = []
-        summary = ignore_summary(self.ignored, self.full.skipped)
+        summary = ignore_summary(self.ignored, self.full.skipped, lang)
         if summary:
             lines.append(summary)
-        lines += [f"warning: {rule} matches no entry" for rule in self.ignored.unmatched]
+        lines += [t.text(W.STALE_RULE, rule=rule) for rule in self.ignored.unmatched]
         if self.diff is not None and self.run.baseline is not None:
-            lines += baseline_notes(self.diff, self.run.baseline)
+            lines += baseline_notes(self.diff, self.run.baseline, lang)
         return lines
 
-    def record_history(self, arrow: str = "→") -> str | None:
+    def record_history(self, arrow: str = "→", lang: str = "en") -> str | None:
         """Append this run to the history file (if any); return the trend line against the previous run."""
         if self.run.history_file is None:
             return None
         previous, current = append_history(self.run.history_file, self.full)
-        return trend_line(previous, current, arrow)
+        return trend_line(previous, current, arrow, lang)

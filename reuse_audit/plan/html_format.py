@@ -36,7 +36,7 @@ h1{margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid var(--line);break-a
 .summary,.progress{margin:.3em 0}.progress{font-weight:bold}
 .now{border-left:4px solid #c33;padding:.4em .8em;background:#fff5f5;margin:.8em 0}
 .why{color:var(--muted);font-style:italic;margin:.3em 0 .6em}
-.breach{border:1px solid #c33;padding:.6em 1em;margin:1em 0}
+.breach{border:1px solid #c33;padding:.6em 1em;margin:1em 0}.breach h2{margin-top:.2em}
 .breach dt{font-weight:bold}.breach dd{margin:0 0 .4em 1em}
 .step{display:grid;grid-template-columns:2.2em 2.6em minmax(12em,1.2fr) 2fr minmax(10em,1fr);gap:.2em .8em;
 border-top:1px solid var(--line);padding:.6em 0;break-inside:avoid}

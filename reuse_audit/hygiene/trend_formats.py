@@ -1,0 +1,148 @@
+"""The trend of scheduled audits as a table, JSON, or a self-contained HTML chart.
+
+The chart draws one line per finding kind, each with its own dash pattern and marker (so it reads in black
+and white too), labelled at its end; times are shown in local time; the page fits a phone's width.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from reuse_audit.findings import FindingKind
+from reuse_audit.hygiene import wording as W
+from reuse_audit.hygiene.history import HistoryPoint
+from reuse_audit.i18n import Translator
+from reuse_audit.report.escape import html_text, json_text
+
+
+def _kinds(points: Sequence[HistoryPoint]) -> list[str]:
+    return [k.value for k in FindingKind if any(p.findings.get(k.value) for p in points)]
+
+
+def _shown(count: int | None, t: Translator) -> str:
+    return t.gettext(W.NOT_CHECKED) if count is None else str(count)
+
+
+def local_time(iso: str) -> str:
+    """``2026-11-30 15:04`` in this machine's time zone, from the history's UTC time."""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    kinds = _kinds(points)
+    table = Table(title=t.gettext(W.TREND_TITLE))
+    table.add_column(t.gettext(W.TREND_TIME), justify="left")
+    table.add_column(t.gettext(W.TREND_AUDITED), justify="right")
+    for kind in kinds:
+        table.add_column(kind, justify="right")
+    for p in points:
+        table.add_row(local_time(p.time), str(p.entries_audited), *(_shown(p.findings.get(k, 0), t) for k in kinds))
+    buf = io.StringIO()
+    Console(file=buf, width=width or 100, color_system=None, force_terminal=False).print(table)
+    return buf.getvalue()
+
+
+def render_json(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
+    return json_text([p.as_dict() for p in points])
+
+
+_COLOURS = ("#c0392b", "#d35400", "#8e44ad", "#2c3e50", "#16a085", "#2980b9", "#7f8c8d", "#27ae60")
+_DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2")
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP",sans-serif;margin:0 auto;
+padding:1em;max-width:60em;color:#111}
+svg{width:100%;height:auto;max-height:70vh}
+.table{overflow-x:auto}table{border-collapse:collapse;margin-top:1em}
+td,th{border:1px solid #999;padding:.2em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
+"""
+
+
+def _marker(kind_index: int, x: float, y: float, colour: str) -> str:
+    shape = kind_index % 3
+    if shape == 0:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
+    if shape == 1:
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+    return f'<path d="M{x:.1f} {y - 4.5:.1f} L{x + 4:.1f} {y + 3:.1f} L{x - 4:.1f} {y + 3:.1f} Z" fill="{colour}"/>'
+
+
+def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
+    """A self-contained page: an inline SVG chart and the table of runs, no script, no outside resource."""
+    kinds = _kinds(points)
+    w, h, left, right, pad = 760, 340, 48, 150, 36
+    top = max([p.findings.get(k, 0) or 0 for p in points for k in kinds] + [1])
+    n = max(len(points) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + (w - left - right) * (i / n if len(points) > 1 else 0.5)
+
+    def y(v: int) -> float:
+        return h - pad - (h - 2 * pad) * v / top
+
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+           f'aria-label="{html_text(t.gettext(W.TREND_CHART))}">',
+           f'<line x1="{left}" y1="{h - pad}" x2="{w - right}" y2="{h - pad}" stroke="#999"/>',
+           f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{h - pad}" stroke="#999"/>',
+           f'<text x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="11">{top}</text>',
+           f'<text x="{left - 6}" y="{h - pad + 4}" text-anchor="end" font-size="11">0</text>']
+    for i, p in enumerate(points):
+        if len(points) <= 8 or i in (0, len(points) - 1):
+            svg.append(f'<text x="{x(i):.1f}" y="{h - pad + 16}" text-anchor="middle" font-size="10">'
+                       f'{html_text(local_time(p.time)[:10])}</text>')
+    labels: list[tuple[float, str, str]] = []
+    for j, k in enumerate(kinds):
+        colour = _COLOURS[j % len(_COLOURS)]
+        dash = _DASHES[j % len(_DASHES)]
+        coords = [(x(i), y(v)) for i, p in enumerate(points) if (v := p.findings.get(k, 0)) is not None]
+        if not coords:  # every run left this kind unchecked: no line, the table says so
+            continue
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash_attr} points="'
+                   + " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords) + f'"><title>{html_text(k)}</title>'
+                   "</polyline>")
+        svg += [_marker(j, cx, cy, colour) for cx, cy in coords]
+        last = points[-1].findings.get(k, 0)
+        labels.append((coords[-1][1], colour, f"{k} ({_shown(last, t)})"))
+    placed: list[float] = []
+    for ly, colour, text in sorted(labels):
+        at = max([ly] + [p + 13 for p in placed])  # keep labels apart where lines end close together
+        placed.append(at)
+        svg.append(f'<text x="{w - right + 8}" y="{at + 4:.1f}" font-size="11" fill="{colour}">'
+                   f'{html_text(text)}</text>')
+    svg.append("</svg>")
+    head = "".join(f"<th>{html_text(c)}</th>"
+                   for c in (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *kinds))
+    rows = "".join("<tr><td>" + html_text(local_time(p.time)) + "</td><td>" + str(p.entries_audited) + "</td>"
+                   + "".join(f"<td>{html_text(_shown(p.findings.get(k, 0), t))}</td>" for k in kinds) + "</tr>"
+                   for p in points)
+    title = html_text(t.gettext(W.TREND_TITLE))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{t.lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{title}</h1><p>{html_text(t.plural(W.TREND_RUNS, len(points)))}</p>\n" + "\n".join(svg)
+        + f'\n<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+        "</body></html>\n"
+    )
+
+
+class TrendFormat(StrEnum):
+    """`trend --format`."""
+
+    TABLE = "table"
+    JSON = "json"
+    HTML = "html"
+
+    def render(self, points: Sequence[HistoryPoint], width: int | None, lang: str = "en") -> str:
+        renderer = {TrendFormat.TABLE: render_table, TrendFormat.JSON: render_json,
+                    TrendFormat.HTML: render_html}[self]
+        return renderer(points, width, Translator(lang))

@@ -1,0 +1,144 @@
+"""A plan a person can act on: it fits an 80-column terminal and a phone, and writes the format its file asks for."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from reuse_audit.cli import app
+from reuse_audit.demo import DEMO_MASTER_PASSWORD, demo_paths
+from tests.conftest import REPO, assert_no_leak
+
+URL = re.compile(r"https?://\S+")
+
+
+def demo_passwords() -> set[str]:
+    from pykeepass import PyKeePass
+
+    with demo_paths() as (vault, _pwned):
+        kp = PyKeePass(str(vault), password=DEMO_MASTER_PASSWORD)
+        return {e.password for e in kp.entries if e.password} | {DEMO_MASTER_PASSWORD}
+
+
+def run_demo(*args: str, columns: int | None = 80, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+    if columns is not None:
+        environ["COLUMNS"] = str(columns)
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "reuse_audit", "demo", *args], capture_output=True, text=True,
+                          env=environ, cwd=REPO, timeout=120, check=False)
+
+
+def test_demo_at_80_columns_has_no_line_wider_except_a_lone_url() -> None:
+    out = run_demo().stdout
+    for line in out.splitlines():
+        if cell_len(line) > 80:
+            assert URL.fullmatch(line.strip()), line
+    doc = json.loads(run_demo("--format", "json").stdout)
+    for step in doc["steps"]:
+        if step["action"] != "none" and step["change_url"]:
+            assert step["change_url"] in out, step["change_url"]  # every change URL appears whole
+
+
+def test_the_first_lines_say_what_to_do_now() -> None:
+    lines = run_demo().stdout.splitlines()
+    assert lines[0].startswith("Rotation plan")
+    assert any(line.startswith("Do these 3 now: 1. Change password now") for line in lines[:3])
+
+
+def test_piped_output_follows_columns_and_defaults_to_100() -> None:
+    wide = run_demo(columns=200).stdout
+    default = run_demo(columns=None).stdout
+    assert max(map(cell_len, default.splitlines())) <= 100 or all(
+        URL.fullmatch(line.strip()) for line in default.splitlines() if cell_len(line) > 100)
+    assert max(map(cell_len, wide.splitlines())) > 100  # a wide terminal gets the table
+
+
+def test_japanese_at_80_columns_counts_wide_characters_twice() -> None:
+    out = run_demo("--lang", "ja").stdout
+    for line in out.splitlines():
+        if cell_len(line) > 80:
+            assert URL.fullmatch(line.strip()), line
+
+
+def test_no_colour_unless_a_terminal_and_never_with_no_color() -> None:
+    assert "\x1b[" not in run_demo().stdout
+    assert "\x1b[" not in run_demo(env={"NO_COLOR": "1"}).stdout
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("plan.html", lambda text: text.startswith("<!DOCTYPE html>")),
+    ("plan.json", lambda text: json.loads(text)["schema_version"] == 1),
+    ("plan.md", lambda text: text.startswith("# Rotation plan")),
+    ("plan.csv", lambda text: text.startswith("step,tier,action")),
+    ("plan.txt", lambda text: text.startswith("Rotation plan")),
+])
+def test_demo_o_takes_the_format_from_the_file_name(tmp_path: Path, name: str, check: object) -> None:
+    out = tmp_path / name
+    result = CliRunner().invoke(app, ["demo", "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert check(out.read_text(encoding="utf-8"))  # type: ignore[operator]
+
+
+def test_a_format_on_the_command_line_that_contradicts_the_file_name_is_exit_two(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--format", "table", "-o", str(tmp_path / "plan.html")])
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "--format table does not match the file name" in line
+
+
+def test_a_format_from_the_environment_yields_to_the_file_name(tmp_path: Path) -> None:
+    out = tmp_path / "plan.html"
+    result = CliRunner().invoke(app, ["demo", "-o", str(out), "--quiet"], env={"REUSE_AUDIT_FORMAT": "markdown"})
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_html_ticks_are_keyed_by_vault_breach_and_entry_never_a_secret() -> None:
+    page = run_demo("--format", "html").stdout
+    prefix = re.search(r'<body data-key="([^"]+)"', page)
+    assert prefix and re.fullmatch(r"reuse-audit:[0-9a-f-]{36}:admin@aaa\.jp:", prefix.group(1))
+    keys = re.findall(r'data-key="([^"]+)"', page)[1:]
+    assert keys and all(re.fullmatch(r"([0-9a-f-]{36}|vault)(:[a-z_]+)?", k) for k in keys)
+    assert "localStorage" in page and 'id="reset-ticks"' in page
+    assert_no_leak(page, demo_passwords())
+
+
+def _chromium_or_skip() -> None:
+    from scripts.screenshot_plan import chromium
+
+    if chromium() is None:
+        pytest.skip("chromium is not installed (Debian package chromium; .ci/run installs it)")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_html_plan_is_no_wider_than_a_390px_phone(lang: str) -> None:
+    _chromium_or_skip()
+    from scripts.screenshot_plan import measure
+
+    size = measure(run_demo("--format", "html", "--lang", lang).stdout, 390)
+    assert size["innerWidth"] == 390
+    assert size["scrollWidth"] <= size["innerWidth"], size
+
+
+def test_the_trend_page_is_no_wider_than_a_390px_phone(tmp_path: Path) -> None:
+    _chromium_or_skip()
+    from scripts.screenshot_plan import measure
+
+    history = tmp_path / "h.jsonl"
+    history.write_text("".join(json.dumps({"history_version": 1, "time": f"2026-0{m}-01T06:15:00Z",
+                                           "entries_audited": 40,
+                                           "findings": {"reused": 9 - m, "weak": 3, "pwned": m % 2, "old": 2}})
+                               + "\n" for m in range(1, 7)))
+    page = CliRunner().invoke(app, ["trend", str(history), "--format", "html"]).stdout
+    assert 'stroke-dasharray="8 4"' in page  # lines differ by more than colour
+    size = measure(page, 390)
+    assert size["scrollWidth"] <= size["innerWidth"], size
