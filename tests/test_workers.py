@@ -228,3 +228,17 @@ def test_no_worker_outlives_its_parent(how: str) -> None:
     finally:
         child.kill()
         child.wait(timeout=10)
+
+
+@linux_only
+def test_workers_left_running_at_exit_are_killed_not_waited_for() -> None:
+    script = """
+        import time
+        from reuse_audit.checks.workers import CpuPool
+        pool = CpuPool(2, "fork")  # outside cpu_pool(): nobody closes it
+        print(*pool.pids, flush=True)
+        pool.apply_async(time.sleep, (60,))
+    """
+    done = run_child(script, timeout=20)  # multiprocessing's own exit hook alone would join for 60 s
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert wait_gone([int(p) for p in done.stdout.split()])

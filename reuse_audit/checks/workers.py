@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import multiprocessing
+import multiprocessing.util  # registers its exit hook now, before ours: ours then runs first (LIFO)
 import os
 import pickle
 import signal
