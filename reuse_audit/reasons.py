@@ -105,6 +105,7 @@ class ReasonCode(StrEnum):
     BOUNCE_THIRD_PARTY = "third_party_relays"
     BOUNCE_FORGED_HOPS = "forged_hops"
     BOUNCE_REPORTING_MTA = "reporting_mta"
+    BOUNCE_DKIM = "dkim"
 
 
 class SubjectKind(StrEnum):
@@ -229,6 +230,7 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.BOUNCE_THIRD_PARTY: {"hosts": (Names,)},
     ReasonCode.BOUNCE_FORGED_HOPS: {"count": _I},
     ReasonCode.BOUNCE_REPORTING_MTA: {"hosts": (Names,)},
+    ReasonCode.BOUNCE_DKIM: {"domains": (Names,)},
 })
 
 

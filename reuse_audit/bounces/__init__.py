@@ -1,4 +1,5 @@
-"""Detect a hijacked mail account from a flood of bounces: sources → detect → evidence → verdict → report."""
+"""Detect a hijacked mail account from a flood of bounces: sources → detect → (hops, provider) → evidence →
+verdict → report."""
 
 from reuse_audit.bounces.scan import BounceScan, find_compromised
 from reuse_audit.bounces.sources import ImapLogin, MailSourceError

@@ -1,8 +1,10 @@
 """Recognise a bounce and read what it reports: failed recipients, DSN fields and the returned original.
 
-Two steps, so a large mailbox stays fast: :func:`might_be_bounce` looks at headers only and lets the
-caller skip the full parse of ordinary mail; :func:`read_bounce` parses one message in full and returns a
-:class:`Bounce`, or ``None`` when it is not a bounce. Neither raises on malformed mail.
+Two steps, so a large mailbox stays fast: :func:`screen` looks at headers only and lets the caller skip the
+full parse of ordinary mail (and set apart, from headers alone, auto-replies, receipts, reports and human
+replies); :func:`read_message` parses one message in full and returns a :class:`Bounce`, a
+:class:`NotBounce` (a success notice, a human reply, phishing dressed as a mail server), or ``None``.
+Nothing here raises on malformed mail.
 """
 
 from __future__ import annotations
@@ -14,12 +16,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.header import Header, decode_header
 from email.message import Message
 from email.parser import BytesHeaderParser, HeaderParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from flufl.bounce import all_failures
+
+from reuse_audit.bounces import vendors
+from reuse_audit.bounces.fields import Fields, decode_text
+from reuse_audit.bounces.notbounce import (
+    NotBounceKind,
+    has_link,
+    kind_from_headers,
+    looks_human,
+    strip_reply_prefixes,
+    success_subject,
+)
 
 # flufl.bounce logs a full traceback at ERROR level when one of its detectors raises; we handle that.
 logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
@@ -39,14 +51,11 @@ _BOUNCE_SUBJECT = re.compile(
     r"failure notice|mail delivery failed|mail delivery failure|could not send|error sending your mail|"
     r"delivery problem|non[- ]?delivery|nondeliverable|not delivered|delivery report|mail system error|"
     r"message not delivered|delivery notification|returned to sender|warning: could not|delayed mail|"
-    r"email delivery failure|^delivery status\b|"
+    r"email delivery failure|^delivery status\b|message delivery failure|undeliverable|"
     r"メールエラー|エラー通知|配信できません|配信不能|配送エラー|配信エラー|不達|送信できません|"
-    r"届きません|宛先不明",
+    r"メール送信エラー|宛先不明|返送されたメール|"
+    r"系统退信|系統退信|退信|邮件被退回|無法投遞|无法投递|投递失败|未能送达|發送失敗|发送失败",
     re.I,
-)
-# Auto-replies (RFC 3834) and abuse reports share bounce traits (null sender, auto-submitted).
-_AUTOREPLY_SUBJECT = re.compile(
-    r"^(automatic reply|auto[- ]?reply|autorespon|out of (the )?office|away|vacation|abwesend|不在)", re.I
 )
 _DELAY_SUBJECT = re.compile(
     r"\(delay\)|delayed|warning|could not send .* for past|not yet been delivered", re.I
@@ -60,8 +69,10 @@ _INLINE_ORIGINAL = re.compile(
 )
 _BRACKETED_ADDRESS = re.compile(r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+)>")
 _PLAUSIBLE_DOMAIN = re.compile(r"@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
-_NON_BOUNCE_REPORTS = frozenset({"feedback-report", "disposition-notification"})
 _MAX_INLINE_SCAN = 200_000
+_SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
+# Header traits that only a mail system's notice has; "subject" and "postmaster" alone are weaker.
+_STRONG = frozenset({"dsn", "daemon", "carrier", "ses", "fml"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,11 @@ class DeliveryFailure:
         """``Action: delayed`` or a 4.x.x status: delivery is still being retried."""
         return self.action == "delayed" or self.status.startswith("4")
 
+    @property
+    def succeeded(self) -> bool:
+        """``Action: delivered``/``relayed``/``expanded`` or a 2.x.x status: not a failure at all."""
+        return self.action in _SUCCESS_ACTIONS or self.status.startswith("2")
+
 
 @dataclass(frozen=True)
 class ReturnedOriginal:
@@ -88,6 +104,28 @@ class ReturnedOriginal:
     message_id: str | None
     received: tuple[str, ...]
     dkim_domains: tuple[str, ...]
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class NotBounce:
+    """A message that looked like a bounce and is not one, and why."""
+
+    kind: NotBounceKind
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the header block says: the bounce traits found, or a kind of non-bounce decided already."""
+
+    signals: tuple[str, ...] = ()
+    kind: NotBounceKind | None = None
+
+    @property
+    def candidate(self) -> bool:
+        """Worth a full parse: it may be a bounce."""
+        return bool(self.signals) and self.kind is None
 
 
 @dataclass(frozen=True)
@@ -109,37 +147,6 @@ class Bounce:
         return frozenset(f.recipient for f in self.failures)
 
 
-def decode_text(value: object) -> str:
-    """Decode an RFC 2047 header to text; raw 8-bit and broken charsets never raise."""
-    if value is None:
-        return ""
-    try:
-        chunks = decode_header(value if isinstance(value, Header) else str(value))
-    except Exception:
-        return str(value)
-    out: list[str] = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            out.append(chunk)
-        elif charset in (None, "unknown-8bit"):
-            out.append(_decode_8bit(chunk))
-        else:
-            try:
-                out.append(chunk.decode(charset, errors="replace"))
-            except LookupError:
-                out.append(_decode_8bit(chunk))
-    return "".join(out)
-
-
-def _decode_8bit(data: bytes) -> str:
-    for codec in ("utf-8", "iso-2022-jp", "shift_jis", "euc-jp"):
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
 def split_headers(raw: bytes) -> bytes:
     """The header block of a raw message (up to the first blank line)."""
     for sep in (b"\n\n", b"\r\n\r\n"):
@@ -158,52 +165,71 @@ def _localpart(address: str) -> str:
     return address.partition("@")[0].strip().strip('"').lower()
 
 
-def _sender_signals(headers: Message) -> tuple[bool, bool]:
+def _sender_signals(fields: Fields) -> tuple[bool, bool]:
     """(is a mailer-daemon, is a postmaster) judged on From and Return-Path."""
     daemon = postmaster = False
-    from_value = decode_text(headers.get("From"))
-    name, address = parseaddr(from_value)
-    local = _localpart(address or from_value)
-    if from_value.strip() in ("<>", ""):
-        daemon = bool(headers.get("From"))  # a null From is only ever written by a mail system
-    if local in _DAEMON_LOCALPARTS or _DAEMON_NAMES.search(name or ""):
+    local = _localpart(fields.sender or fields.from_text)
+    if fields.from_text.strip() in ("<>", ""):
+        daemon = fields.present("From")  # a null From is only ever written by a mail system
+    if local in _DAEMON_LOCALPARTS or _DAEMON_NAMES.search(fields.sender_name):
         daemon = True
     if local in _POSTMASTER_LOCALPARTS:
         postmaster = True
-    return_path = str(headers.get("Return-Path", "")).strip().strip("<>").lower()
+    return_path = fields.get("Return-Path").strip().strip("<>").lower()
     if _localpart(return_path) in _DAEMON_LOCALPARTS:
         daemon = True
     return daemon, postmaster
 
 
-def header_signals(headers: Message) -> tuple[str, ...]:
-    """Names of the header traits that mark a bounce; empty for mail that cannot be one.
-
-    ``dsn`` (a ``multipart/report`` of type delivery-status), ``daemon`` (sent by MAILER-DAEMON or a
-    "Mail Delivery System"), ``subject`` (a bounce subject), ``postmaster`` (sent by postmaster) — the
-    last is only a hint, confirmed later by a subject or a parsed failure.
-    """
+def _report_type(headers: Message, fields: Fields) -> str:
+    """The ``report-type`` of a ``multipart/report`` message ("" for anything else)."""
+    if "report" not in fields.get("Content-Type").lower():
+        return ""
     try:
-        content_type = headers.get_content_type()
-        report_type = str(headers.get_param("report-type", "") or "").lower()
-    except Exception:
-        content_type, report_type = "", ""
-    if content_type == "multipart/report" and report_type in _NON_BOUNCE_REPORTS:
-        return ()
-    subject = decode_text(headers.get("Subject")).strip()
-    if _AUTOREPLY_SUBJECT.search(subject):
-        return ()
+        if headers.get_content_type() != "multipart/report":
+            return ""
+        return str(headers.get_param("report-type", "") or "").lower() or "unknown"
+    except Exception:  # noqa: BLE001 - a malformed Content-Type is no report
+        return ""
+
+
+def screen(headers: Message) -> Screen:
+    """The header block's verdict: bounce traits to confirm with a full parse, or a non-bounce kind.
+
+    Traits: ``dsn`` (a ``multipart/report`` of type delivery-status), ``daemon`` (sent by MAILER-DAEMON or
+    a "Mail Delivery System"), ``carrier`` (a Japanese carrier's notice), ``ses`` (an Amazon SES
+    notification), ``fml`` (an fml list error), ``subject`` (a bounce subject), ``postmaster`` (sent by
+    postmaster) — the last two are confirmed by the full parse.
+    """
+    fields = Fields.of(headers)
+    report_type = _report_type(headers, fields)
     signals: list[str] = []
-    if content_type == "multipart/report" and report_type == "delivery-status":
+    if report_type == "delivery-status":
         signals.append("dsn")
-    daemon, postmaster = _sender_signals(headers)
+    daemon, postmaster = _sender_signals(fields)
     if daemon:
         signals.append("daemon")
-    if _BOUNCE_SUBJECT.search(subject) and not subject.lower().startswith(("fwd:", "fw:")):
+    if vendors.carrier_notice(fields):
+        signals.append("carrier")
+    if vendors.ses_sender(fields):
+        signals.append("ses")
+    if vendors.fml_notice(fields):
+        signals.append("fml")
+    bounce_subject = bool(_BOUNCE_SUBJECT.search(fields.subject))
+    _, prefixed = strip_reply_prefixes(fields.subject)
+    if bounce_subject and not prefixed:
         signals.append("subject")
     if postmaster:
         signals.append("postmaster")
-    return tuple(signals)
+    kind = kind_from_headers(fields, report_type=report_type, strong=bool(_STRONG.intersection(signals)),
+                             bounce_subject=bounce_subject)
+    return Screen(tuple(signals), kind)
+
+
+def header_signals(headers: Message) -> tuple[str, ...]:
+    """Names of the header traits that mark a possible bounce; empty for mail that cannot be one."""
+    found = screen(headers)
+    return found.signals if found.candidate else ()
 
 
 def might_be_bounce(raw_headers: bytes) -> bool:
@@ -333,6 +359,7 @@ def _original_from_headers(headers: Message) -> ReturnedOriginal | None:
         message_id=message_id,
         received=tuple(" ".join(str(v).split()) for v in headers.get_all("Received", [])),
         dkim_domains=tuple(dkim_domains),
+        subject=" ".join(decode_text(headers.get("Subject")).split()),
     )
 
 
@@ -383,65 +410,119 @@ def _bounce_addresses(headers: Message) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.lower() for _, a in getaddresses(values) if "@" in a))
 
 
-def _notice_recipients(msg: Message) -> set[str]:
-    """Addresses in angle brackets in the human-readable notice, before any returned headers.
-
-    The last resort for MTAs that neither flufl.bounce nor RFC 3464 cover ("error delivering to <x>").
-    """
+def _notice_text(msg: Message) -> str:
+    """The human-readable notice: its first text part (HTML reduced to text), before any returned headers."""
+    html_text = ""
+    notice: str | None = None
     for part in msg.walk():
-        if part.get_content_type() != "text/plain":
-            continue
-        notice = _part_text(part)[:_MAX_INLINE_SCAN]
-        match = _INLINE_ORIGINAL.search(notice)
-        if match:
-            notice = notice[: match.start()]
-        found = {m.group(1).lower() for m in _BRACKETED_ADDRESS.finditer(notice)}
-        return {a for a in found if _PLAUSIBLE_DOMAIN.search(a)}
-    return set()
+        content_type = part.get_content_type()
+        broken = content_type.startswith("multipart/") and isinstance(part.get_payload(), str)
+        if content_type == "text/plain" or broken:  # a multipart without a usable boundary is text
+            notice = _part_text(part)[:_MAX_INLINE_SCAN]
+            break
+        if content_type == "text/html" and not html_text:
+            html_text = vendors.html_to_text(_part_text(part)[:_MAX_INLINE_SCAN])
+    if notice is None:
+        notice = html_text
+    match = _INLINE_ORIGINAL.search(notice)
+    return notice[: match.start()] if match else notice
+
+
+def _notice_recipients(notice: str) -> set[str]:
+    """Addresses in angle brackets in the notice: the last resort for MTAs nothing else covers."""
+    found = {m.group(1).lower() for m in _BRACKETED_ADDRESS.finditer(notice)}
+    return {a for a in found if _PLAUSIBLE_DOMAIN.search(a)}
 
 
 def read_bounce(raw: bytes, headers: Message | None = None) -> Bounce | None:
-    """Parse one message in full; return a :class:`Bounce`, or ``None`` when it is not a bounce.
+    """Parse one message in full; return a :class:`Bounce`, or ``None`` when it is not one."""
+    found = read_message(raw, headers)
+    return found if isinstance(found, Bounce) else None
 
-    Recognised when flufl.bounce or the RFC 3464 report finds failed recipients, or when the headers show
-    a DSN report, a MAILER-DAEMON sender or a bounce subject (a postmaster sender needs one of the others).
+
+def read_message(raw: bytes, headers: Message | None = None) -> Bounce | NotBounce | None:
+    """Parse one message in full: a :class:`Bounce`, a :class:`NotBounce`, or ``None`` (ordinary mail).
+
+    A bounce is recognised when flufl.bounce, the RFC 3464 report, an SES notification or the notice's
+    text names failed recipients, or when the headers show a DSN report, a MAILER-DAEMON sender, a
+    carrier's or list server's notice, or a bounce subject (a postmaster sender alone needs a failure).
     Never raises: a message the email package cannot make sense of is simply not a bounce.
     """
     try:
-        return _read_bounce(raw, headers)
+        if headers is None:
+            headers = parse_headers(split_headers(raw))
+        found = screen(headers)
+        if found.kind is not None:
+            return NotBounce(found.kind, message_date(headers))
+        if not found.signals:
+            return None
+        return _read_bounce(raw, headers, list(found.signals))
     except Exception:  # noqa: BLE001 - one odd message must never stop a scan
         return None
 
 
-def _read_bounce(raw: bytes, headers: Message | None) -> Bounce | None:
-    if headers is None:
-        headers = parse_headers(split_headers(raw))
-    signals = list(header_signals(headers))
-    if not signals:
+def _ses_bounce(msg: Message, headers: Message, signals: list[str]) -> Bounce | NotBounce | None:
+    text = "".join(_part_text(p) for p in msg.walk() if p.get_content_type() == "text/plain")
+    notice = vendors.ses_notice(text[:_MAX_INLINE_SCAN])
+    if notice is None:
         return None
+    if notice.kind == "Delivery":
+        return NotBounce(NotBounceKind.SUCCESS_DSN, message_date(headers))
+    if notice.kind == "Complaint":
+        return NotBounce(NotBounceKind.REPORT, message_date(headers))
+    original = ReturnedOriginal(notice.source, notice.destination, None, notice.message_id, (), (),
+                                notice.subject)
+    failures = tuple(DeliveryFailure(r, a, s) for r, a, s in notice.failures)
+    return Bounce(message_date(headers), _bounce_addresses(headers), notice.reporting_mta, None, failures,
+                  original, notice.temporary or all(f.temporary for f in failures) and bool(failures),
+                  (*signals, "ses-json"))
+
+
+def _read_bounce(raw: bytes, headers: Message, signals: list[str]) -> Bounce | NotBounce | None:
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    subject = " ".join(decode_text(headers.get("Subject")).split())
+    if "ses" in signals:
+        found = _ses_bounce(msg, headers, signals)
+        if found is not None:
+            return found
     dsn_failures, reporting_mta, postfix_sender = _dsn_fields(msg, raw)
+    if dsn_failures and all(f.succeeded for f in dsn_failures):
+        return NotBounce(NotBounceKind.SUCCESS_DSN, message_date(headers))
+    if not dsn_failures and success_subject(subject):
+        return NotBounce(NotBounceKind.SUCCESS_DSN, message_date(headers))
     flufl_temporary, flufl_permanent = _flufl_failures(msg)
     if flufl_temporary or flufl_permanent:
         signals.append("flufl")
-    if signals == ["postmaster"]:
-        return None
+    strong = bool(_STRONG.intersection(signals)) or "flufl" in signals
+    if not strong and "postmaster" not in signals and looks_human(Fields.of(headers)):
+        return NotBounce(NotBounceKind.HUMAN_REPLY, message_date(headers))
     original = returned_original(msg)
     # flufl.bounce sometimes reports the original sender or a Message-ID as a "recipient".
     not_recipients = {a for a in (original.sender if original else None, postfix_sender) if a}
     bounce_to = _bounce_addresses(headers)
-    failures: dict[str, DeliveryFailure] = {f.recipient: f for f in dsn_failures if f.recipient}
+    failures: dict[str, DeliveryFailure] = {f.recipient: f for f in dsn_failures if f.recipient and not f.succeeded}
     for address in sorted(flufl_permanent - not_recipients):
         failures.setdefault(address, DeliveryFailure(address, "failed", ""))
     for address in sorted(flufl_temporary - not_recipients):
         failures.setdefault(address, DeliveryFailure(address, "delayed", ""))
+    notice = _notice_text(msg)
     if not failures:
-        for address in _notice_recipients(msg) - not_recipients - set(bounce_to):
+        for address in vendors.text_recipients(notice):
+            if address not in not_recipients and address not in bounce_to:
+                failures.setdefault(address, DeliveryFailure(address))
+    if not failures:
+        for address in sorted(_notice_recipients(notice) - not_recipients - set(bounce_to)):
             failures[address] = DeliveryFailure(address)
+    if signals == ["postmaster"] and not failures:
+        return None
+    machine = bool(dsn_failures) or "flufl" in signals or "dsn" in signals
+    if not machine and original is None and not failures and has_link(notice):
+        # Claims to be the mail server, reports nothing a mail server reports, and wants a click.
+        return NotBounce(NotBounceKind.PHISHING, message_date(headers))
     if failures:
         temporary = all(f.temporary for f in failures.values())
     else:
-        temporary = bool(_DELAY_SUBJECT.search(decode_text(headers.get("Subject"))))
+        temporary = bool(_DELAY_SUBJECT.search(subject))
     return Bounce(
         date=message_date(headers),
         bounce_to=bounce_to,

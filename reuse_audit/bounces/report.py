@@ -1,6 +1,8 @@
-"""Render a bounce scan: a rich table for people, or JSON (``schema_version`` 1) for programs.
+"""Render a bounce scan: a table and plain sentences for people (within the terminal's width), or JSON
+(``schema_version`` 1) for programs.
 
-Everything that comes from mail (addresses, Received lines) is data: escaped before rich sees it.
+Everything that comes from mail (addresses, subjects, Received lines) is data: control characters are made
+visible, and rich markup in it is escaped before rich sees it.
 """
 
 from __future__ import annotations
@@ -10,24 +12,35 @@ import shlex
 from collections.abc import Callable
 from enum import StrEnum
 
+from rich.cells import cell_len
+
 from reuse_audit.bounces import wording as W
+from reuse_audit.bounces.layout import terminal_width, wrap
 from reuse_audit.bounces.scan import BounceScan
-from reuse_audit.bounces.verdict import AccountVerdict, Verdict
+from reuse_audit.bounces.verdict import FACT_CODES, AccountVerdict, Burst, Verdict
 from reuse_audit.i18n import Translator
 from reuse_audit.report.audit_document import iso
-from reuse_audit.report.escape import json_text, rich_text
+from reuse_audit.report.escape import json_text, rich_text, visible_controls
 
 SCHEMA_VERSION = 1
-TABLE_WIDTH = 120
-_VERDICT_STYLE = {Verdict.COMPROMISED: "bold red", Verdict.SPOOFED: "yellow", Verdict.NONE: "green"}
+_VERDICT_STYLE = {Verdict.COMPROMISED: "bold red", Verdict.UNDETERMINED: "bold yellow", Verdict.SPOOFED: "yellow",
+                  Verdict.NONE: "green"}
+_MIN_WIDTHS = {"period": 11}
+_ADDRESS_MAX = 32
 
 
 def next_command(vault: str | None, addresses: tuple[str, ...]) -> str:
-    """The plan command to run next for the compromised addresses."""
+    """The plan command to run next for the addresses to treat as breached."""
     words = ["reuse-audit", "plan", vault or "VAULT"]
     for address in addresses:
         words += ["--breached", address]
     return " ".join(shlex.quote(w) if w != "VAULT" else w for w in words)
+
+
+def _burst_json(burst: Burst) -> dict[str, object]:
+    return {"start": iso(burst.start), "end": iso(burst.end), "bounces": burst.bounces,
+            "via_account": burst.via_account, "backscatter": burst.backscatter, "unknown": burst.unknown,
+            "distinct_recipients": burst.recipients}
 
 
 def account_json(account: AccountVerdict, t: Translator) -> dict[str, object]:
@@ -43,55 +56,111 @@ def account_json(account: AccountVerdict, t: Translator) -> dict[str, object]:
         "distinct_recipients": account.distinct_recipients,
         "first": iso(account.first),
         "last": iso(account.last),
-        "evidence": [{"kind": item.code.value, "text": t.reason(item), **item.json_params()}
-                     for item in account.evidence],
+        "no_original": account.no_original,
+        "own_mail": account.own_mail,
+        "bursts": [_burst_json(b) for b in account.bursts],
+        "subjects": [{"subject": s, "count": n} for s, n in account.subjects],
+        "logins": [{"ip": login.ip, "webmail": login.webmail} for login in account.logins],
+        "provider": account.provider.summary() if account.provider is not None else None,
+        "evidence": [{"kind": item.code.value, "text": t.reason(item), "detail": item.code not in FACT_CODES,
+                      **item.json_params()} for item in account.evidence],
     }
 
 
-def render_json(result: BounceScan, *, lang: str = "en", vault: str | None = None) -> str:
-    """The scan as JSON: ``{"schema_version": 1, "accounts": [...]}``."""
+def render_json(result: BounceScan, *, lang: str = "en", vault: str | None = None, width: int | None = None) -> str:
+    """The scan as JSON: ``{"schema_version": 1, "accounts": [...], "not_bounces": {...}, ...}``."""
     t = Translator(lang)
-    return json_text({"schema_version": SCHEMA_VERSION, "accounts": [account_json(a, t) for a in result.accounts]})
+    return json_text({
+        "schema_version": SCHEMA_VERSION,
+        "accounts": [account_json(a, t) for a in result.accounts],
+        "messages": result.messages,
+        "bounces": result.bounces,
+        "not_bounces": dict(result.not_bounces),
+        "unattributed": result.unattributed,
+    })
 
 
-def render_table(result: BounceScan, *, lang: str = "en", vault: str | None = None) -> str:
-    """The scan as a table, each address's verdict and evidence, ending with the next command to run."""
+def _table(result: BounceScan, t: Translator, width: int) -> str:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    t = Translator(lang)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=TABLE_WIDTH, force_terminal=False, color_system=None,
-                      highlight=False, soft_wrap=False)
-    if not result.accounts:
-        console.print(rich_text(t.text(W.NOTHING, messages=result.messages)))
-        return buffer.getvalue()
-    table = Table(title=rich_text(t.text(W.TITLE)))
-    address_width = min(40, max(len(a.address) for a in result.accounts))
-    for key in ("address", "verdict", "bounces", "via", "backscatter", "unknown", "temporary", "recipients",
-                "period"):
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
+                      soft_wrap=False)
+    table = Table(title=rich_text(t.text(W.TITLE)), box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), show_edge=False,
+                  title_justify="left")
+    verdict_width = max(cell_len(t.text(v)) for v in W.VERDICTS.values())
+    address_width = min(_ADDRESS_MAX, max(cell_len(a.address) for a in result.accounts))
+    for key in ("address", "verdict", "bounces", "via", "backscatter", "unknown", "period"):
         numeric = key not in ("address", "verdict", "period")
         table.add_column(rich_text(t.text(W.COLUMNS[key])), justify="right" if numeric else "left",
                          overflow="fold", no_wrap=key == "verdict",
-                         min_width=address_width if key == "address" else None)
+                         min_width={"verdict": verdict_width, "address": address_width}.get(key, _MIN_WIDTHS.get(key)))
     for account in result.accounts:
-        period = f"{W.minute(account.first)} – {W.minute(account.last)}"
         table.add_row(
             rich_text(account.address),
             f"[{_VERDICT_STYLE[account.verdict]}]{rich_text(t.text(W.VERDICTS[account.verdict]))}[/]",
             str(account.bounces), str(account.via_account), str(account.backscatter), str(account.unknown),
-            str(account.temporary), str(account.distinct_recipients), rich_text(period),
+            rich_text(W.period(account.first, account.last)),
         )
+    if table.__rich_measure__(console, console.options).minimum > width:
+        return _rows(result, t, width)  # too narrow for a table: one short paragraph per address
     console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+def _rows(result: BounceScan, t: Translator, width: int) -> str:
+    lines = [t.text(W.TITLE)]
     for account in result.accounts:
-        console.print()
-        console.print(rich_text(t.text(W.SAY[account.verdict], address=account.address)))
-        for item in account.evidence:
-            console.print("  - " + rich_text(t.reason(item)))
-    if result.compromised:
-        console.print()
-        console.print(rich_text(t.text(W.NEXT, command=next_command(vault, result.compromised))))
-    return buffer.getvalue()
+        lines += wrap(visible_controls(account.address), width)
+        lines += wrap(t.text(W.ROW, verdict=t.text(W.VERDICTS[account.verdict]), bounces=account.bounces,
+                             via=account.via_account, forged=account.backscatter, unknown=account.unknown,
+                             period=W.period(account.first, account.last)), width, "  ")
+    return "\n".join(lines)
+
+
+def _next_lines(command: str, t: Translator, width: int) -> list[str]:
+    """The next command on one line when it fits, else one option per line with shell continuations."""
+    line = t.text(W.NEXT, command=command)
+    if cell_len(line) <= width:
+        return [line]
+    label = t.text(W.NEXT, command="").rstrip()
+    words = command.split(" --")
+    return [label, *(("    --" if i else "  ") + w + (" \\" if i < len(words) - 1 else "")
+                     for i, w in enumerate(words))]
+
+
+def render_table(result: BounceScan, *, lang: str = "en", vault: str | None = None, width: int | None = None) -> str:
+    """The scan for people: a table, then per address its verdict, the facts, the details; lines fit
+    ``width`` (the terminal's by default) and the report ends with the next command to run."""
+    t = Translator(lang)
+    width = width or terminal_width()
+    if not result.accounts:
+        return "\n".join(wrap(visible_controls(t.text(W.NOTHING, messages=result.messages)), width)) + "\n"
+    lines = [_table(result, t, width)]
+    for account in result.accounts:
+        lines.append("")
+        say = t.text(W.SAY[account.verdict], address=visible_controls(account.address),
+                     bounces=W.burst_bounces(account))
+        lines += wrap(say, width)
+        facts = [e for e in account.evidence if e.code in FACT_CODES]
+        details = [e for e in account.evidence if e.code not in FACT_CODES]
+        for item in facts:
+            lines += wrap(t.reason(item, visible_controls), width, "  - ", "    ")
+        if details:
+            lines += wrap(t.text(W.DETAILS), width, "  ")
+            for item in details:
+                lines += wrap(t.reason(item, visible_controls), width, "    - ", "      ")
+    counts = [t.plural(W.NOT_BOUNCE_KINDS[k], n) for k, n in result.not_bounces.items()
+              if n and k in W.NOT_BOUNCE_KINDS]
+    if counts:
+        lines.append("")
+        lines += wrap(t.text(W.NOT_BOUNCES, counts=t.join(counts)), width)
+    if result.breached:
+        lines.append("")
+        lines += _next_lines(next_command(vault, result.breached), t, width)
+    return "\n".join(lines) + "\n"
 
 
 class OutputFormat(StrEnum):

@@ -1,20 +1,31 @@
 """Scan mailboxes for bounces and turn them into per-address verdicts: the flow behind the command.
 
-sources → header pre-check → full parse of likely bounces only → judgement per bounce → verdict per address.
+sources → header screen (ordinary mail skipped, look-alikes counted apart) → full parse of likely bounces
+only → per-address provider knowledge → judgement per bounce → verdict per address.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 
-from reuse_audit.bounces.detect import Bounce, header_signals, message_date, parse_headers, read_bounce
-from reuse_audit.bounces.evidence import SentFolder, judge
+from reuse_audit.bounces.detect import Bounce, NotBounce, message_date, parse_headers, read_message, screen
+from reuse_audit.bounces.evidence import Judgement, SentFolder, judge
+from reuse_audit.bounces.notbounce import NotBounceKind
+from reuse_audit.bounces.provider import Provider, parse_relays, provider_for, site
 from reuse_audit.bounces.sources import ImapLogin, MailSource, is_imap_url, open_source
-from reuse_audit.bounces.verdict import AccountVerdict, JudgedBounce, Thresholds, Verdict, decide
+from reuse_audit.bounces.verdict import (
+    BREACHED,
+    VERDICT_ORDER,
+    AccountVerdict,
+    JudgedBounce,
+    Thresholds,
+    Verdict,
+    decide,
+)
 from reuse_audit.reasons import Reason
 
 Progress = Callable[[int], None]
@@ -23,17 +34,38 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 @dataclass(frozen=True)
 class BounceScan:
-    """What a mailbox scan found: a verdict per address, and one summary line per compromised address."""
+    """What a mailbox scan found: a verdict per address, and one summary line per breached address."""
 
     accounts: tuple[AccountVerdict, ...]
-    summaries: dict[str, Reason] = field(default_factory=dict)  # compromised address -> what the mail showed
+    summaries: dict[str, Reason] = field(default_factory=dict)  # compromised/undetermined address -> summary
     messages: int = 0
     bounces: int = 0
+    not_bounces: dict[str, int] = field(default_factory=dict)  # NotBounceKind value -> count
+    unattributed: int = 0  # bounces about none of the given addresses
 
     @property
     def compromised(self) -> tuple[str, ...]:
         """The addresses judged compromised, in report order."""
         return tuple(a.address for a in self.accounts if a.verdict is Verdict.COMPROMISED)
+
+    @property
+    def undetermined(self) -> tuple[str, ...]:
+        """The addresses with a burst of bounces that cannot be attributed, in report order."""
+        return tuple(a.address for a in self.accounts if a.verdict is Verdict.UNDETERMINED)
+
+    @property
+    def breached(self) -> tuple[str, ...]:
+        """The addresses whose password should be changed: compromised, then undetermined (exit code 1)."""
+        return tuple(a.address for a in self.accounts if a.verdict in BREACHED)
+
+
+@dataclass
+class MailRead:
+    """What reading the mailboxes produced."""
+
+    bounces: list[Bounce] = field(default_factory=list)
+    messages: int = 0
+    not_bounces: Counter[str] = field(default_factory=Counter)
 
 
 def about(bounce: Bounce, me: frozenset[str]) -> str | None:
@@ -49,17 +81,16 @@ def about(bounce: Bounce, me: frozenset[str]) -> str | None:
     return present[0] if present else None
 
 
-def read_bounces(
+def read_mail(
     sources: Iterable[MailSource], since: datetime | None = None, progress: Progress | None = None
-) -> tuple[list[Bounce], int]:
-    """Every bounce in ``sources`` (and the number of messages read); ordinary mail is never parsed whole."""
-    bounces: list[Bounce] = []
-    count = 0
+) -> MailRead:
+    """Every bounce in ``sources``, the look-alikes counted by kind; ordinary mail is never parsed whole."""
+    read = MailRead()
     for source in sources:
         for message in source.messages():
-            count += 1
-            if progress is not None and count % 1000 == 0:
-                progress(count)
+            read.messages += 1
+            if progress is not None and read.messages % 1000 == 0:
+                progress(read.messages)
             try:
                 headers = parse_headers(message.headers)
             except Exception:  # noqa: BLE001, S112 - a header block the parser rejects is no bounce we can read
@@ -68,16 +99,30 @@ def read_bounces(
                 when = message_date(headers)
                 if when is not None and when < since:
                     continue
-            if not header_signals(headers):
+            found = screen(headers)
+            if found.kind is not None:
+                read.not_bounces[found.kind.value] += 1
                 continue
-            bounce = read_bounce(message.full(), headers)
-            if bounce is not None:
-                bounces.append(bounce)
-    return bounces, count
+            if not found.candidate:
+                continue
+            result = read_message(message.full(), headers)
+            if isinstance(result, Bounce):
+                read.bounces.append(result)
+            elif isinstance(result, NotBounce):
+                read.not_bounces[result.kind.value] += 1
+    return read
+
+
+def read_bounces(
+    sources: Iterable[MailSource], since: datetime | None = None, progress: Progress | None = None
+) -> tuple[list[Bounce], int]:
+    """Every bounce in ``sources`` (and the number of messages read)."""
+    read = read_mail(sources, since, progress)
+    return read.bounces, read.messages
 
 
 def read_sent(sources: Iterable[MailSource]) -> SentFolder:
-    """Learn Message-IDs, recipients and relay hosts from Sent folders (header blocks only)."""
+    """Learn Message-IDs, recipients and, per sending address, provider hosts from Sent folders."""
 
     def headers() -> Iterable[Message]:
         for source in sources:
@@ -90,6 +135,28 @@ def read_sent(sources: Iterable[MailSource]) -> SentFolder:
     return SentFolder.from_headers(headers())
 
 
+def _learned(provider: Provider, judgements: Iterable[Judgement], bounces: Iterable[Bounce]) -> Provider:
+    """The provider with the servers the bounces show accepting a login as the address, and the
+    reporting servers of the same organisations."""
+    hosts = [h for j in judgements for h in j.owner_hosts]
+    learned = provider.with_hosts(hosts, "bounces")
+    if learned is provider:
+        return provider
+    reporting = [b.reporting_mta for b in bounces if b.reporting_mta and site(b.reporting_mta) in learned.sites]
+    return learned.with_hosts(reporting, "bounces")
+
+
+def providers(
+    addresses: Iterable[str], sent: SentFolder | None, relays: Iterable[str]
+) -> dict[str, Provider]:
+    """What is known of each address's provider before its bounces are read (never pooled)."""
+    general, per = parse_relays(relays)
+    return {
+        a: provider_for(a, sent.knowledge(a) if sent is not None else None, general, per.get(a, ()))
+        for a in addresses
+    }
+
+
 def verdicts(
     bounces: Sequence[Bounce],
     *,
@@ -98,19 +165,33 @@ def verdicts(
     relays: Iterable[str] = (),
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> tuple[AccountVerdict, ...]:
-    """Judge each bounce and decide per address; compromised first, then by number of bounces."""
+    """Judge each bounce against its own address's provider and decide per address.
+
+    Two passes per address: the first finds servers that accepted a login as the address (its provider,
+    learned from the bounces themselves), the second judges every bounce with that knowledge.
+    """
     own = frozenset(a.lower() for a in me)
     relay_list = tuple(relays)
-    by_address: dict[str, list[JudgedBounce]] = defaultdict(list)
+    by_address: dict[str, list[Bounce]] = defaultdict(list)
     for bounce in bounces:
         address = about(bounce, own)
-        if address is None:
-            continue
-        judgement = judge(bounce, me=own or {address}, sent=sent, relays=relay_list)
-        by_address[address].append(JudgedBounce(address, bounce, judgement))
-    order = {Verdict.COMPROMISED: 0, Verdict.SPOOFED: 1, Verdict.NONE: 2}
-    results = [decide(address, items, thresholds, sent) for address, items in by_address.items()]
-    return tuple(sorted(results, key=lambda v: (order[v.verdict], -v.bounces, v.address)))
+        if address is not None:
+            by_address[address].append(bounce)
+    known = providers(by_address, sent, relay_list)
+    results = []
+    for address, items in by_address.items():
+        first = [judge(b, known[address], sent=sent, me=own) for b in items]
+        provider = _learned(known[address], first, items)
+        judged = first if provider is known[address] else [judge(b, provider, sent=sent, me=own) for b in items]
+        results.append(decide(address, [JudgedBounce(address, b, j) for b, j in zip(items, judged, strict=True)],
+                              thresholds, sent, provider=provider, me=own))
+    return tuple(sorted(results, key=lambda v: (VERDICT_ORDER[v.verdict], -v.bounces, v.address)))
+
+
+def unattributed(bounces: Sequence[Bounce], me: Iterable[str]) -> int:
+    """Bounces about none of the given addresses (without addresses: bounces that name no address at all)."""
+    own = frozenset(a.lower() for a in me)
+    return sum(1 for b in bounces if about(b, own) is None)
 
 
 def scan(
@@ -124,16 +205,16 @@ def scan(
     progress: Progress | None = None,
 ) -> BounceScan:
     """Read the mailboxes and return a :class:`BounceScan`. Raises ``MailSourceError`` on unreadable input."""
-    from reuse_audit.bounces.wording import compromised_summary
+    from reuse_audit.bounces.wording import breached_summary
 
+    me = tuple(me)
     sent = read_sent(sent_sources) if sent_sources else None
-    bounces, count = read_bounces(sources, since, progress)
-    accounts = verdicts(bounces, me=me, sent=sent, relays=relays, thresholds=thresholds)
-    summaries = {
-        a.address: compromised_summary(a, thresholds.window_minutes)
-        for a in accounts if a.verdict is Verdict.COMPROMISED
-    }
-    return BounceScan(accounts, summaries, count, len(bounces))
+    read = read_mail(sources, since, progress)
+    accounts = verdicts(read.bounces, me=me, sent=sent, relays=relays, thresholds=thresholds)
+    summaries = {a.address: breached_summary(a, thresholds.window_minutes) for a in accounts if a.verdict in BREACHED}
+    not_bounces = {kind.value: read.not_bounces.get(kind.value, 0) for kind in NotBounceKind}
+    return BounceScan(accounts, summaries, read.messages, len(read.bounces), not_bounces,
+                      unattributed(read.bounces, me))
 
 
 IMAP_DEFAULT_SINCE = timedelta(days=14)
@@ -152,10 +233,11 @@ def find_compromised(
 ) -> BounceScan:
     """Scan SOURCE arguments (paths or ``imaps://`` URLs) as ``reuse-audit bounces`` does.
 
-    For ``plan --breached-from``: ``result.compromised`` are the addresses to breach and
-    ``result.summaries[address]`` the one line the plan header shows. Local files are read whole unless
-    ``since`` is given; IMAP folders are searched from ``since``, by default the last 14 days. Raises
-    ``MailSourceError`` for a missing or unreadable source, a bad IMAP URL or a refused login.
+    For ``plan --breached-from``: ``result.breached`` (``compromised`` then ``undetermined``) are the
+    addresses to breach and ``result.summaries[address]`` the one line the plan header shows.
+    ``relays`` are ``HOST`` (every address) or ``ADDRESS=HOST`` (that address only). Local files are read
+    whole unless ``since`` is given; IMAP folders are searched from ``since``, by default the last 14 days.
+    Raises ``MailSourceError`` for a missing or unreadable source, a bad IMAP URL or a refused login.
     """
     imap_since = since or datetime.now(UTC) - IMAP_DEFAULT_SINCE
 

@@ -1,4 +1,4 @@
-"""The bounce report's own wording (headings, verdict sentences) and the plan header's summary reason.
+"""The bounce report's own wording (headings, verdict sentences) and the plan header's summary reasons.
 
 Evidence items are reasons, worded in :mod:`reuse_audit.i18n.reasons`; everything is in the one catalogue.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from reuse_audit.bounces.verdict import AccountVerdict, Verdict
-from reuse_audit.i18n import N_
+from reuse_audit.i18n import N_, NP_
 from reuse_audit.reasons import Reason
 from reuse_audit.reasons import ReasonCode as R
 
@@ -20,30 +20,60 @@ COLUMNS: dict[str, str] = {
     "via": N_("Via acct"),
     "backscatter": N_("Forged"),
     "unknown": N_("Unknown"),
-    "temporary": N_("Temp"),
-    "recipients": N_("Recipients"),
     "period": N_("Period (UTC)"),
 }
 VERDICTS: dict[Verdict, str] = {
     Verdict.COMPROMISED: N_("compromised"),
+    Verdict.UNDETERMINED: N_("undetermined"),
     Verdict.SPOOFED: N_("spoofed"),
     Verdict.NONE: N_("none"),
 }
 SAY: dict[Verdict, str] = {
     Verdict.COMPROMISED: N_("{address}: someone else is sending mail through this account. Change its password "
                             "now, sign out other sessions, and check forwarding rules."),
+    Verdict.UNDETERMINED: N_("{address}: a burst of {bounces} bounces we cannot attribute. Change the mailbox "
+                             "password to be safe, sign out other sessions, and check forwarding rules."),
     Verdict.SPOOFED: N_("{address}: the bounces are for mail that only forged this address (backscatter); no "
                         "password leaked. Ask the domain owner to fix SPF/DKIM/DMARC."),
     Verdict.NONE: N_("{address}: no hijack pattern in these bounces."),
 }
+ROW = N_("{verdict}: {bounces} bounces ({via} via the account, {forged} forged, {unknown} unknown), "
+         "{period} UTC")
+DETAILS = N_("Details:")
 NEXT = N_("Next: {command}")
 NOTHING = N_("No bounces about your addresses were found ({messages} messages read).")
 SCANNED = N_("Read {messages} messages, {bounces} bounces.")
+NOT_BOUNCES = N_("Set apart as not bounces: {counts}.")
+NOT_BOUNCE_KINDS: dict[str, tuple[str, str]] = {
+    "auto_reply": NP_("{n} auto-reply", "{n} auto-replies"),
+    "challenge": NP_("{n} challenge mail", "{n} challenge mails"),
+    "human_reply": NP_("{n} reply written by a person", "{n} replies written by people"),
+    "receipt": NP_("{n} read or delivery receipt", "{n} read or delivery receipts"),
+    "success_dsn": NP_("{n} delivery confirmation", "{n} delivery confirmations"),
+    "report": NP_("{n} abuse or DMARC report", "{n} abuse or DMARC reports"),
+    "phishing": NP_("{n} fake mail-server notice (phishing)", "{n} fake mail-server notices (phishing)"),
+}
 
 
 def minute(value: datetime | None) -> str:
     """``2024-05-01 10:35`` (bounce times are UTC); ``?`` when unknown."""
     return "?" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def period(first: datetime | None, last: datetime | None) -> str:
+    """``2024-05-01 10:00–10:33`` within a day, ``2024-05-01 10:00–05-03 04:05`` across days."""
+    if first is None or last is None:
+        return f"{minute(first)}–{minute(last)}"
+    if first.date() == last.date():
+        return f"{minute(first)}–{last.strftime('%H:%M')}"
+    if first.year == last.year:
+        return f"{minute(first)}–{last.strftime('%m-%d %H:%M')}"
+    return f"{minute(first)}–{minute(last)}"
+
+
+def burst_bounces(account: AccountVerdict) -> int:
+    """The bounces in the account's bursts (all its bounces when it had none)."""
+    return sum(b.bounces for b in account.bursts) or account.bounces
 
 
 def compromised_summary(account: AccountVerdict, window_minutes: int) -> Reason:
@@ -67,3 +97,13 @@ def compromised_summary(account: AccountVerdict, window_minutes: int) -> Reason:
         recipients=number(recipients, "count", account.distinct_recipients),
         start=when("start", account.first), end=when("end", account.last),
     )
+
+
+def breached_summary(account: AccountVerdict, window_minutes: int) -> Reason:
+    """The plan header's line for an address to treat as breached: compromised, or undetermined."""
+    if account.verdict is not Verdict.UNDETERMINED:
+        return compromised_summary(account, window_minutes)
+    start = min((b.start for b in account.bursts), default=account.first) or datetime.min
+    end = max((b.end for b in account.bursts), default=account.last) or datetime.min
+    return Reason.of(R.MAILBOX_SHOWS_UNDETERMINED, address=account.address, bounces=burst_bounces(account),
+                     start=start, end=end)

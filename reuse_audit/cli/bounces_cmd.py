@@ -1,6 +1,7 @@
 """`bounces`: tell from a flood of bounces whether a mail account of yours is used by someone else.
 
-Exit codes: 0 nothing compromised, 1 an address is compromised, 2 bad input (one line on stderr).
+Exit codes: 0 nothing to act on, 1 an address is compromised or shows a burst of bounces that cannot be
+attributed (undetermined), 2 bad input (one line on stderr).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def bounces(
         "--sent", help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.",
         envvar=o.env("SENT"))] = None,
     relay: Annotated[list[str] | None, typer.Option(
-        "--relay", help="Your provider's submission or relay host (repeatable).", envvar=o.env("RELAY"))] = None,
+        "--relay", help="Your provider's submission or relay host (repeatable); ADDRESS=HOST for one of your "
+        "addresses only.", envvar=o.env("RELAY"))] = None,
     vault: Annotated[Path | None, typer.Option(
         "--vault", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
         envvar=o.env("VAULT"))] = None,
@@ -115,7 +117,7 @@ def bounces(
         if show_progress:
             typer.echo("\r", err=True, nl=False)
         note(Translator(lang_code).text(SCANNED, messages=result.messages, bounces=result.bounces))
-    raise typer.Exit(ExitCode.FINDINGS if result.compromised else ExitCode.OK)
+    raise typer.Exit(ExitCode.FINDINGS if result.breached else ExitCode.OK)
 
 
 def register(app: typer.Typer) -> None:

@@ -98,6 +98,7 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.BOUNCE_FORGED_HOPS: N_("{count} bounce(s) carry made-up Received lines naming your domain; they were "
                              "ignored"),
     C.BOUNCE_REPORTING_MTA: N_("reported by: {hosts}"),
+    C.BOUNCE_DKIM: N_("signed (DKIM) by: {domains}"),
 }
 PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
     C.BOUNCE_SENT_FROM_ACCOUNT: NP_("{count:,} mail you did not write was sent from your account between {start} "

@@ -50,8 +50,22 @@ def quiet_mbox(tmp_path: Path) -> Path:
     return path
 
 
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(app, ["bounces", *args], input=input)
+@pytest.fixture
+def unattributed_mbox(tmp_path: Path) -> Path:
+    """A burst of bounces whose originals show nothing believable: neither a login nor a forgery."""
+    path = tmp_path / "Unclear"
+    box = mailbox.mbox(path)
+    hop = ("from relay.example.net (relay.example.net [192.0.2.55]) by mx.example.org with ESMTP id 1; "
+           "Wed, 1 May 2024 09:59:00 +0000",)
+    for n in range(6):
+        box.add(make_bounce(when=START + timedelta(minutes=5 * n), message_id=f"<u{n}@example.com>", received=hop,
+                            recipients=[f"a{n}@example.org", f"b{n}@example.net"]))
+    box.flush()
+    return path
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, ["bounces", *args], input=input, env=env)
 
 
 def test_json_report_shape_and_exit_code_one_when_compromised(hijacked_mbox: Path) -> None:
@@ -60,7 +74,7 @@ def test_json_report_shape_and_exit_code_one_when_compromised(hijacked_mbox: Pat
     document = json.loads(result.stdout)
     assert document["schema_version"] == 1
     [account] = document["accounts"]
-    assert set(account) == ACCOUNT_KEYS
+    assert set(account) >= ACCOUNT_KEYS
     assert account["address"] == "alice@example.com"
     assert account["verdict"] == "compromised"
     assert (account["bounces"], account["via_account"], account["temporary"]) == (6, 6, 1)
@@ -191,3 +205,49 @@ def test_runs_as_a_subprocess(hijacked_mbox: Path, tmp_path: Path) -> None:
                           env={"PYTHONPATH": str(root)}, check=False, timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip() == "Read 8 messages, 7 bounces."
+
+
+def test_an_unattributed_burst_is_undetermined_exit_one_and_named_in_the_next_command(unattributed_mbox: Path) -> None:
+    result = run(str(unattributed_mbox), "--me", "alice@example.com", env={"COLUMNS": "100"})
+    assert result.exit_code == 1, result.output
+    assert "undetermined" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == "Next: reuse-audit plan VAULT --breached alice@example.com"
+
+
+def test_undetermined_addresses_are_breached_for_the_plan(unattributed_mbox: Path) -> None:
+    scan = find_compromised([str(unattributed_mbox)], me=["alice@example.com"])
+    assert scan.compromised == ()
+    assert scan.breached == scan.undetermined == ("alice@example.com",)
+    summary = Translator("en").reason(scan.summaries["alice@example.com"])
+    assert summary.startswith("The mailbox shows a burst of 6 bounces about alice@example.com")
+    assert Translator("ja").reason(scan.summaries["alice@example.com"]).startswith("メールから、alice@example.com")
+
+
+def test_a_relay_given_for_one_address_decides_its_bounces(unattributed_mbox: Path) -> None:
+    result = run(str(unattributed_mbox), "--me", "alice@example.com", "--relay", "alice@example.com=smtp.example.com",
+                 "--format", "json")
+    [account] = json.loads(result.stdout)["accounts"]
+    assert account["backscatter"] == 6
+    assert account["provider"]["hosts"] == ["smtp.example.com"]
+    other = run(str(unattributed_mbox), "--me", "alice@example.com", "--relay", "bob@example.org=smtp.example.com",
+                "--format", "json")
+    assert json.loads(other.stdout)["accounts"][0]["backscatter"] == 0
+
+
+def test_json_counts_the_look_alikes_and_marks_details(hijacked_mbox: Path) -> None:
+    document = json.loads(run(str(hijacked_mbox), "--format", "json", "--quiet").stdout)
+    assert set(document["not_bounces"]) == {"auto_reply", "challenge", "human_reply", "receipt", "success_dsn",
+                                            "report", "phishing"}
+    assert document["unattributed"] == 0
+    evidence = document["accounts"][0]["evidence"]
+    assert evidence[0]["kind"] == "sent_from_account" and evidence[0]["detail"] is False
+    assert {"burst", "recipients", "received"} <= {e["kind"] for e in evidence if e["detail"]}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_table_follows_the_terminal_width(hijacked_mbox: Path, lang: str) -> None:
+    from rich.cells import cell_len
+
+    for width in (80, 60):
+        result = run(str(hijacked_mbox), "--quiet", "--lang", lang, env={"COLUMNS": str(width)})
+        assert max(cell_len(line) for line in result.stdout.splitlines()) <= width, result.stdout
