@@ -18,6 +18,7 @@ from reuse_audit.plan.view import (
     action_text,
     checklist_text,
     heading,
+    labelled,
     links,
     safe_link,
     tier_text,
@@ -145,7 +146,7 @@ def render_html(view: PlanView, vault_name: str = "", printed: datetime | None =
     ]
     progress = view.progress()
     if progress:
-        out.append(f'<p class="progress">{_h(heading(t, "progress"))}: {_h(progress)}</p>')
+        out.append(f'<p class="progress">{_h(labelled(t, heading(t, "progress"), progress))}</p>')
     now = view.do_now()
     if now:
         out.append(f'<p class="now">{_h(now)}</p>')

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from reuse_audit import __version__
 from reuse_audit.plan.model import RotationStep, StepStatus
-from reuse_audit.plan.view import PlanView, action_text, checklist_text, heading, links, tier_text, tier_why, who
+from reuse_audit.plan.view import (
+    PlanView,
+    action_text,
+    checklist_text,
+    heading,
+    labelled,
+    links,
+    tier_text,
+    tier_why,
+    who,
+)
 from reuse_audit.report import escape
 
 
@@ -41,12 +51,12 @@ def render_markdown(view: PlanView) -> str:
     lines = [f"# {heading(t, 'title')}", "", view.summary(), ""]
     progress = view.progress()
     if progress:
-        lines += [f"**{heading(t, 'progress')}:** {progress}", ""]
+        lines += [labelled(t, f"**{heading(t, 'progress')}**", progress), ""]
     now = view.do_now()
     if now:
         lines += [f"**{escape.markdown(now)}**", ""]
     for label, text in view.header_lines():
-        lines.append(f"- **{label}:** {escape.markdown(text)}" if label else f"- {escape.markdown(text)}")
+        lines.append("- " + (labelled(t, f"**{label}**", escape.markdown(text)) if label else escape.markdown(text)))
     lines.append("")
     if not view.steps:
         lines += [heading(t, "nothing"), ""]

@@ -20,11 +20,14 @@ from reuse_audit.plan.view import (
     action_text,
     checklist_text,
     heading,
+    labelled,
     links,
     tier_text,
     tier_why,
     title,
+    who,
 )
+from reuse_audit.plan.wording import HEADLINE
 from reuse_audit.report.escape import visible_controls
 from reuse_audit.report.wrap import wrap
 
@@ -45,15 +48,15 @@ def render_text(plan: Plan, view: PlanView, width: int, color: bool) -> str:
     def para(text: str, style: str | None = None, indent: str = "", first: str | None = None) -> None:
         out.extend((line, style) for line in wrap(_safe(text), width, indent, first))
 
-    para(f"{heading(t, 'title')} — {view.summary()}", "bold")
+    para(t.text(HEADLINE, title=heading(t, "title"), summary=view.summary()), "bold")
     progress = view.progress()
     if progress:
-        para(f"{heading(t, 'progress')}: {progress}", "bold")
+        para(labelled(t, heading(t, "progress"), progress), "bold")
     now = view.do_now()
     if now:
         para(now, "bold")
     for label, text in view.header_lines():
-        para(f"{label}: {text}" if label else text, indent="  ")
+        para(labelled(t, label, text) if label else text, indent="  ")
     steps = view.steps
     if not steps:
         para(heading(t, "nothing"))
@@ -81,7 +84,7 @@ def _step_lines(s: RotationStep, view: PlanView, width: int, out: list[tuple[str
     number = f"{s.step:>3}. "
     indent = " " * len(number)
     mark = _MARKS[s.status] + " " if s.status != StepStatus.TODO or s.checklist else ""
-    head = f"{mark}{action_text(t, s.action)} — {title(s, t)}" + (f" ({s.username})" if s.username else "")
+    head = f"{mark}{action_text(t, s.action)} — {who(s, t)}"
     out.extend((line, f"bold {style}") for line in wrap(_safe(head), width, indent, number))
     status = view.status_line(s)
     if status:
@@ -94,7 +97,7 @@ def _step_lines(s: RotationStep, view: PlanView, width: int, out: list[tuple[str
         if item.url:
             out.extend((line, "dim") for line in wrap(item.url, width, indent + "      "))
     for kind, url in links(s):
-        out.extend((line, "dim") for line in wrap(f"{heading(t, kind)}: {url}", width, indent, indent))
+        out.extend((line, "dim") for line in wrap(labelled(t, heading(t, kind), url), width, indent, indent))
 
 
 def _styled(lines: list[tuple[str, str | None]], color: bool) -> list[str]:
@@ -117,7 +120,7 @@ def _styled(lines: list[tuple[str, str | None]], color: bool) -> list[str]:
 
 def _cells(s: RotationStep, view: PlanView) -> list[str]:
     t = view.t
-    where = "\n".join(f"{heading(t, kind)}: {url}" for kind, url in links(s))
+    where = "\n".join(labelled(t, heading(t, kind), url) for kind, url in links(s))
     reasons = t.reasons(s.reasons)
     status = view.status_line(s)
     checklist = [f"{_MARKS[i.status]} {checklist_text(t, i)}" + (f" {i.url}" if i.url else "") for i in s.checklist]

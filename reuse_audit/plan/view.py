@@ -14,8 +14,10 @@ from reuse_audit.plan.wording import (
     ACTIONS,
     CHECKLIST,
     DO_NOW,
+    DO_NOW_ITEM,
     HEADINGS,
     HIDDEN_DONE,
+    LABELLED,
     PROGRESS,
     PROGRESS_REDO,
     REST,
@@ -23,6 +25,8 @@ from reuse_audit.plan.wording import (
     SUMMARY,
     TIER_WHY,
     TIERS,
+    WHO,
+    WITH_WHY,
 )
 from reuse_audit.reasons import ReasonCode
 
@@ -83,7 +87,12 @@ def title(s: RotationStep, t: Translator) -> str:
 
 
 def who(s: RotationStep, t: Translator) -> str:
-    return f"{title(s, t)} ({s.username})" if s.username else title(s, t)
+    return t.text(WHO, title=title(s, t), username=s.username) if s.username else title(s, t)
+
+
+def labelled(t: Translator, label: str, text: str) -> str:
+    """"Label: text" with the language's punctuation."""
+    return t.text(LABELLED, label=label, text=text)
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,8 @@ class PlanView:
         chosen = (urgent or [s for s in self.plan.todo if not s.finished])[:DO_NOW_COUNT]
         if not chosen:
             return None
-        named = [f"{s.step}. {action_text(self.t, s.action)}: {title(s, self.t)}" for s in chosen]
+        named = [self.t.text(DO_NOW_ITEM, step=s.step, action=action_text(self.t, s.action), title=title(s, self.t))
+                 for s in chosen]
         return self.t.plural(DO_NOW, len(chosen), steps=self.t.join_parts(named))
 
     def hidden(self) -> list[str]:
@@ -155,7 +165,8 @@ class PlanView:
             for m in b.mailboxes:
                 why = t.join_parts(t.reasons(m.why))
                 where = why if m.uuid is not None else t.join_parts([heading(t, "mailbox_not_in_vault"), why])
-                lines.append((heading(t, "mailbox"), f"{m.address} ({where})" if where else m.address))
+                lines.append((heading(t, "mailbox"), t.text(WITH_WHY, subject=m.address, why=where)
+                              if where else m.address))
             if not b.mailboxes and b.selectors:
                 lines.append((heading(t, "selectors"), t.join(list(b.selectors))))
             mailbox_addresses = {m.address for m in b.mailboxes}
@@ -179,5 +190,6 @@ class PlanView:
         if s.action == Action.NONE or (s.status == StepStatus.TODO and not said):
             return None
         words = self.t.reasons(tuple(said))
-        return f"{status_text(self.t, s.status)}: {self.t.join_parts(words)}" if words else status_text(
-            self.t, s.status)
+        if not words:
+            return status_text(self.t, s.status)
+        return labelled(self.t, status_text(self.t, s.status), self.t.join_parts(words))

@@ -78,6 +78,13 @@ HEADINGS: dict[str, str] = {
     "col_links": N_("Links"),
 }
 
+# How the pieces of a line are put together (punctuation differs between languages).
+LABELLED = N_("{label}: {text}")
+WHO = N_("{title} ({username})")
+DO_NOW_ITEM = N_("{step}. {action}: {title}")
+WITH_WHY = N_("{subject} ({why})")
+HEADLINE = N_("{title} — {summary}")
+
 STATUSES: dict[StepStatus, str] = {
     StepStatus.TODO: N_("to do"),
     StepStatus.DONE: N_("done"),
