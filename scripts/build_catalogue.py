@@ -1,10 +1,13 @@
-"""Regenerate ``reuse_audit/data/services.json`` and the licence notice from a 2FA Directory copy.
+"""Regenerate ``reuse_audit/data/services.json``, ``passkeys.json`` and their licence notices.
 
-Usage: python scripts/build_catalogue.py [DIRECTORY]   (default: /work/shared/2fa-directory)
+Usage: python scripts/build_catalogue.py [DIRECTORY] [--passkeys PASSKEYS]
+       (defaults: /work/shared/2fa-directory and /work/shared/passkeys-directory)
 
-DIRECTORY holds ``entries.json`` (the directory's entries merged into one object keyed by site name),
-``LICENSE.md`` and optionally ``README.md`` naming the upstream commit. Re-running on the same input
-writes identical files.
+DIRECTORY (the 2FA Directory) holds ``entries.json`` (the directory's entries merged into one object keyed
+by site name), ``LICENSE.md`` and optionally ``README.md`` naming the upstream commit. PASSKEYS (the
+Passkeys Directory) holds ``entries/<letter>/<domain>.json``, one site per file, ``LICENSE.md`` (CC BY
+4.0) and optionally ``README.md`` naming the upstream commit. Re-running on the same input writes
+identical files.
 """
 
 from __future__ import annotations
@@ -19,29 +22,36 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from reuse_audit.services.catalogue import DIRECTORY_LICENCE_FILE, SERVICES_FILE  # noqa: E402
+from reuse_audit.services.catalogue import (  # noqa: E402
+    DIRECTORY_LICENCE_FILE,
+    PASSKEYS_FILE,
+    PASSKEYS_LICENCE_FILE,
+    SERVICES_FILE,
+)
 from reuse_audit.services.directory import build_catalogue  # noqa: E402
+from reuse_audit.services.passkeys_directory import build_passkeys, licence_notice  # noqa: E402
 
 DEFAULT_SOURCE = Path("/work/shared/2fa-directory")
+DEFAULT_PASSKEYS = Path("/work/shared/passkeys-directory")
 DATA = REPO / "reuse_audit" / "data"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--passkeys", type=Path, default=DEFAULT_PASSKEYS)
     args = parser.parse_args(argv)
     source_dir: Path = args.directory
 
     entries = json.loads((source_dir / "entries.json").read_text(encoding="utf-8"))
-    readme = source_dir / "README.md"
-    commit = re.search(r"\b[0-9a-f]{40}\b", readme.read_text(encoding="utf-8")) if readme.exists() else None
+    commit = _commit(source_dir)
     source = {
         "name": "2FA Directory",
         "url": "https://github.com/2factorauth/twofactorauth",
         "licence": f"MIT, see {DIRECTORY_LICENCE_FILE}",
     }
     if commit:
-        source["commit"] = commit.group(0)
+        source["commit"] = commit
 
     catalogue = build_catalogue(entries, source=source)
     out = DATA / SERVICES_FILE
@@ -64,7 +74,39 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(catalogue['representatives'])} registrable-domain representatives, {out.stat().st_size} bytes",
         file=sys.stderr,
     )
+    build_passkeys_data(args.passkeys)
     return 0
+
+
+def _commit(source_dir: Path) -> str | None:
+    """The upstream commit a data copy's README names, if any."""
+    readme = source_dir / "README.md"
+    found = re.search(r"\b[0-9a-f]{40}\b", readme.read_text(encoding="utf-8")) if readme.exists() else None
+    return found.group(0) if found else None
+
+
+def build_passkeys_data(source_dir: Path) -> None:
+    """Write ``passkeys.json`` (one site per line) and its credit and licence notice."""
+    entries = {path.stem: json.loads(path.read_text(encoding="utf-8"))
+               for path in sorted((source_dir / "entries").glob("*/*.json"))}
+    source = {
+        "name": "Passkeys Directory",
+        "url": "https://passkeys.2fa.directory",
+        "repository": "https://github.com/2factorauth/passkeys",
+        "licence": f"CC BY 4.0, see {PASSKEYS_LICENCE_FILE}",
+    }
+    commit = _commit(source_dir)
+    if commit:
+        source["commit"] = commit
+    data = build_passkeys(entries, source=source)
+    head = {k: v for k, v in data.items() if k != "sites"}
+    lines = [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in data["sites"]]
+    out = DATA / PASSKEYS_FILE
+    out.write_text(json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',\n"sites":[\n'
+                   + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+    licence = (source_dir / "LICENSE.md").read_text(encoding="utf-8")
+    (DATA / PASSKEYS_LICENCE_FILE).write_text(licence_notice(licence, source), encoding="utf-8")
+    print(f"{out.relative_to(REPO)}: {len(data['sites'])} sites, {out.stat().st_size} bytes", file=sys.stderr)
 
 
 if __name__ == "__main__":

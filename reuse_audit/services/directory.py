@@ -15,7 +15,7 @@ finance    banking, finance, payments, investing, cryptocurrencies, insurance, c
 cloud      cloud, hosting, domains, developer (code hosting, CI secrets), backup (file storage),
            remote (remote access to machines), security (DNS/CDN, certificates, security tools)
 social     social, communication (messengers and chat: impersonation of the user)
-shopping   retail, food, tickets, travel, transport (stored cards, points, addresses)
+shopping   retail, food, tickets, travel, transport, hotels (stored cards, points, addresses)
 other      gaming, entertainment, education, universities, utilities, health, marketing, task,
            creativity, legal, iot, vpn, postal, other
 =========  ==================================================================================
@@ -53,7 +53,7 @@ CATEGORY_MAP: Mapping[str, Category] = {
         ("cloud", "hosting", "domains", "developer", "backup", "remote", "security"), Category.CLOUD
     ),
     **dict.fromkeys(("social", "communication"), Category.SOCIAL),
-    **dict.fromkeys(("retail", "food", "tickets", "travel", "transport"), Category.SHOPPING),
+    **dict.fromkeys(("retail", "food", "tickets", "travel", "transport", "hotels"), Category.SHOPPING),
     **dict.fromkeys(
         ("gaming", "entertainment", "education", "universities", "utilities", "health", "marketing", "task",
          "creativity", "legal", "iot", "vpn", "postal", "other"),
