@@ -19,6 +19,11 @@ class FindingKind(StrEnum):
     POLICY = "policy"
     EXPIRED = "expired"
     OLD = "old"
+    # about the entry's site rather than its password (checks 2fa and urls): after every password finding
+    INSECURE_URL = "insecure_url"  # http:// or ftp:// to a public host: the password crosses the net in clear
+    NO_2FA = "no_2fa"  # the site offers an app, key or passkey as second factor; the entry has no OTP
+    WEAK_2FA = "weak_2fa"  # a high-value site whose only second factors are SMS, call or e-mail
+    PASSKEY_AVAILABLE = "passkey_available"  # the site accepts a passkey instead of the password
 
 
 #: Worst first: the order findings are listed and entries are ranked in.
@@ -36,6 +41,8 @@ class Check(StrEnum):
     STRENGTH = "strength"
     EXPOSURE = "exposure"
     VARIANTS = "variants"
+    TWO_FACTOR = "2fa"  # no_2fa, weak_2fa, passkey_available, from the service catalogue (offline)
+    URLS = "urls"  # insecure_url, from the URL alone (no DNS)
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -198,6 +198,8 @@ def _every_kind_vault(tmp_path: Path) -> tuple[Path, Path]:
         E("Mail", "Kamome2019!"), E("Mail 2", "Kamome2019!"), E("Twitter", "Kamome2020!"),
         E("Expired", "u7^Hq2$Wn5&Kp9*Ze3Rb", expires=datetime(2020, 1, 1, tzinfo=UTC)),
         E("Ancient", "Zr4!tW8#pQ2&nL6^xV0s"), E("Forum", "password1"),
+        E("Old shop", "Qm7#vB2$kT9&wR4!zX6p", url="http://shop.example.com/"),  # insecure_url
+        E("PayPay", "Hy5!nC8@jL3%sD1^fG7e", url="https://www.paypay.ne.jp/"),  # weak_2fa (SMS only)
     ])
     kp = PyKeePass(str(vault), password=MASTER)
     import uuid as uuidlib

@@ -62,4 +62,7 @@ class EntryCheck(Protocol):
 
 def registered_checks() -> tuple[EntryCheck, ...]:
     """Every per-entry check, in the order their findings are listed."""
-    return ()
+    from reuse_audit.checks.second_factor import SecondFactorCheck
+    from reuse_audit.checks.urls import InsecureUrlCheck
+
+    return (InsecureUrlCheck(), SecondFactorCheck())

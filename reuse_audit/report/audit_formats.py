@@ -189,7 +189,27 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
     for k, key in ((K.EXPIRED, "expired"), (K.OLD, "old"), (K.MASTER_PASSWORD, "master_password")):
         if result.count(k):
             parts.append(t.text(W.COUNTS[key], n=result.count(k)))
+    parts += _site_counts(result, t)
     line = t.join(parts)
     if result.exposure_note:
         line = t.text(W.EXPOSURE_NOTE, line=line, note=t.reason(result.exposure_note))
     return line
+
+def _site_counts(result: AuditResult, t: Translator) -> list[str]:
+    """The site kinds (checks urls and 2fa) that were found; a selected check that could not decide says so.
+
+    A check left out by ``--checks`` adds nothing here: these kinds are advice, not part of every line.
+    """
+    from reuse_audit.findings import Check
+    from reuse_audit.findings import FindingKind as K
+
+    parts: list[str] = []
+    unchecked = result.unchecked_kinds
+    selected = result.options.checks
+    for check, kinds, name in ((Check.URLS, (K.INSECURE_URL,), "insecure_url_name"),
+                               (Check.TWO_FACTOR, (K.NO_2FA, K.WEAK_2FA, K.PASSKEY_AVAILABLE), "2fa_name")):
+        if check in selected and any(k in unchecked for k in kinds):
+            parts.append(t.text(W.NOT_CHECKED, what=t.gettext(W.COUNTS[name])))
+            continue
+        parts += [t.text(W.COUNTS[k.value], n=result.count(k)) for k in kinds if result.count(k)]
+    return parts

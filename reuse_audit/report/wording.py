@@ -45,6 +45,12 @@ COUNTS: dict[str, str] = {
     "unknown_exposure": N_("{n} unknown exposure"),
     "expired": N_("{n} expired"),
     "old": N_("{n} old"),
+    "insecure_url": N_("{n} on unencrypted http:// or ftp://"),
+    "insecure_url_name": N_("unencrypted URLs"),
+    "no_2fa": N_("{n} without two-step login"),
+    "weak_2fa": N_("{n} with only SMS or e-mail codes"),
+    "passkey_available": N_("{n} could use a passkey"),
+    "2fa_name": N_("two-step login and passkeys"),
     "master_password": N_("{n} use the master password"),
 }
 EXPOSURE_NOTE = N_("{line} (exposure: {note})")
