@@ -161,10 +161,12 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     # breach check waits on the network or the disk, so it runs in a daemon thread meanwhile, which an
     # interrupt never waits for. Waiting for a pool result is what feeds the workers their next tasks.
     cpu_work = len(passwords) if (variants_wanted or Check.STRENGTH in checks) else 0
+    site_names = _site_names(creds, of_cred, len(passwords)) if variants_wanted else []
     with cpu_pool(cpu_work) as pool:
         from reuse_audit.background import Background
 
-        clusters_pending = pool.apply_async(find_variant_groups, (passwords,)) if pool and variants_wanted else None
+        clusters_pending = (pool.apply_async(find_variant_groups, (passwords, site_names))
+                            if pool and variants_wanted else None)
         scoring = None
         if Check.STRENGTH in checks and needed:
             inputs: dict[int, set[str]] = defaultdict(set)
@@ -183,7 +185,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
 
         variant_groups: list[VariantGroup] = []
         if variants_wanted:
-            clusters = clusters_pending.get() if clusters_pending else find_variant_groups(passwords)
+            clusters = clusters_pending.get() if clusters_pending else find_variant_groups(passwords, site_names)
             variant_groups = _variant_groups(creds, of_cred, clusters)
         if scoring is not None:
             strength = dict(zip(needed, scoring(), strict=True))
@@ -239,6 +241,16 @@ def _user_inputs(c: Credential) -> set[str]:
     if "@" in c.username:
         out.update(c.username.split("@"))
     return {x for x in out if x}
+
+
+def _site_names(creds: list[Credential], of_cred: list[int], count: int) -> list[tuple[str, ...]]:
+    """For each distinct password, the site names of every entry holding it (titles, hosts: not secrets)."""
+    from reuse_audit.checks.site_names import entry_site_names
+
+    names: list[set[str]] = [set() for _ in range(count)]
+    for c, s in zip(creds, of_cred, strict=True):
+        names[s] |= entry_site_names(c)
+    return [tuple(sorted(n)) for n in names]
 
 
 def _variant_groups(creds: list[Credential], of_cred: list[int], clusters: list[VariantCluster]

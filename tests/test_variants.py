@@ -143,6 +143,7 @@ def test_every_kind_has_a_description_in_words() -> None:
             ("zz-correcthorsebattery", "correcthorsebattery-qq"),
         ]
     }
+    kinds.add(variant_kind("base-gmail", "base-twitter", names_a=["gmail"], names_b=["twitter"]))
     assert kinds == set(KIND_DESCRIPTIONS)
     assert all(description.isascii() and description for description in KIND_DESCRIPTIONS.values())
 

@@ -1,10 +1,11 @@
 """The variant check: clusters of near-identical passwords, the small mangles an attacker tries next.
 
 After one password leaks, cracking rules try its variants first: case toggles, leet, digits appended or
-changed, a new year, a changed suffix. Two passwords are *variants* when one is within such a step of the
-other (the rules are in :func:`variant_kind`). Clusters are the connected components of that relation,
-found without comparing all pairs: each password is compared only with the few that share a blocking key.
-Nothing here logs, prints or raises with a password or anything derived from one.
+changed, a new year, a changed suffix, and the site's name swapped for another's (``blue-kettle-gmail`` and
+``blue-kettle-twitter``, see :mod:`reuse_audit.checks.variant_sites`). Two passwords are *variants* when one
+is within such a step of the other (the rules are in :func:`variant_kind`). Clusters are the connected
+components of that relation, found without comparing all pairs: each password is compared only with the few
+that share a blocking key. Nothing here logs, prints or raises with a password or anything derived from one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from reuse_audit.checks.variant_distance import shares_run, whole_token_runs, within_edits
 from reuse_audit.checks.variant_forms import MIN_CORE_LENGTH, PasswordForms, password_forms
+from reuse_audit.checks.variant_sites import SiteForms, site_forms, site_related
 
 CASE = "case"
 LEET = "leet"
@@ -26,6 +28,7 @@ SUFFIX_CHANGED = "suffix_changed"
 YEAR_CHANGED = "year_changed"
 SMALL_EDIT = "small_edit"
 SHARED_CORE = "shared_core"
+SITE_NAME = "site_name"
 
 KIND_DESCRIPTIONS: dict[str, str] = {
     CASE: "capitalisation",
@@ -37,6 +40,7 @@ KIND_DESCRIPTIONS: dict[str, str] = {
     YEAR_CHANGED: "changed year",
     SMALL_EDIT: "small edit",
     SHARED_CORE: "long shared core",
+    SITE_NAME: "site name swapped in",
 }
 """Each kind name in the user's words, for reports. The kinds never show characters of a password."""
 
@@ -60,33 +64,41 @@ class VariantCluster:
     kinds: tuple[str, ...]  # sorted distinct kind names of the differences seen in the cluster
 
 
-def variant_kind(a: str, b: str) -> str | None:
+def variant_kind(a: str, b: str, *, names_a: Iterable[str] = (), names_b: Iterable[str] = ()) -> str | None:
     """The kind of difference between two passwords, or ``None`` when they are unrelated or identical.
 
     Related means any of: the same skeleton (case and leet undone); the same core of at least four
     characters making up a third of the longer password, once digit and symbol runs at both ends are
     stripped; at most one edit apart (two from 12 characters on) after undoing case and leet; or a common
-    run of at least six characters covering two thirds of the longer one. The kind names the most
-    specific difference: ``case``, ``leet``, ``appended``, ``prefixed``, ``year_changed``,
-    ``digits_changed``, ``suffix_changed``, ``small_edit``, else ``shared_core``.
+    run of at least six characters covering two thirds of the longer one; or, given the site names of the
+    entries holding each (``names_a``, ``names_b``: title words, host labels, the service's name), equal
+    once each one's own site name is taken out (:mod:`reuse_audit.checks.variant_sites`). The kind names
+    the most specific difference: ``site_name``, ``case``, ``leet``, ``appended``, ``prefixed``,
+    ``year_changed``, ``digits_changed``, ``suffix_changed``, ``small_edit``, else ``shared_core``.
     """
     if not isinstance(a, str) or not isinstance(b, str):
         raise TypeError(f"variant_kind compares two str, got {type(a).__name__} and {type(b).__name__}")
     if a == b:
         return None
     fa, fb = password_forms(a), password_forms(b)
+    names_a, names_b = tuple(names_a), tuple(names_b)
+    if names_a and names_b and site_related(site_forms(fa, names_a), site_forms(fb, names_b)):
+        return SITE_NAME
     return _classify(fa, fb) if _related(fa, fb) else None
 
 
-def find_variant_groups(passwords: Sequence[str]) -> list[VariantCluster]:
+def find_variant_groups(passwords: Sequence[str], site_names: Sequence[Iterable[str]] | None = None
+                        ) -> list[VariantCluster]:
     """Clusters of near-identical passwords among distinct ``passwords``, ordered by first member.
 
     A cluster is a connected component of the relation :func:`variant_kind` decides, so two members may
     be linked only through a third. Runs in roughly linear time: passwords are bucketed by skeleton and
     core, and edit-distance and shared-run candidates come from exact blocking keys, never all pairs.
     ``kinds`` gathers the kind of every link found; in a bucket of more than :data:`LARGE_BUCKET`
-    passwords proven alike, only a chain of links is classified, to stay linear. Raises ``ValueError``
-    (naming positions only) when two entries are the same string: exact duplicates are reuse, not variants.
+    passwords proven alike, only a chain of links is classified, to stay linear. ``site_names``, one
+    iterable per password, names the sites of the entries holding it (never secrets): with it, site-name
+    variants are linked too, blocked by their templates. Raises ``ValueError`` (naming positions only) when
+    two entries are the same string: exact duplicates are reuse, not variants.
     """
     forms: list[PasswordForms] = []
     first_at: dict[str, int] = {}
@@ -100,8 +112,15 @@ def find_variant_groups(passwords: Sequence[str]) -> list[VariantCluster]:
                 "(exact duplicates are reuse, not variants)"
             )
         forms.append(password_forms(password))
-    linker = _Linker(forms)
+    sites: list[SiteForms] | None = None
+    if site_names is not None:
+        if len(site_names) != len(forms):
+            raise ValueError(f"site_names has {len(site_names)} items for {len(forms)} passwords")
+        sites = [site_forms(f, names) for f, names in zip(forms, site_names, strict=True)]
+    linker = _Linker(forms, sites)
     try:
+        if sites is not None:
+            _link_site_names(sites, linker)
         _link_same_skeleton(forms, linker)
         _link_same_core(forms, linker)
         _link_one_edit(forms, linker)
@@ -115,8 +134,9 @@ def find_variant_groups(passwords: Sequence[str]) -> list[VariantCluster]:
 class _Linker:
     """Union-find over password indexes that records the kind of every link it makes."""
 
-    def __init__(self, forms: Sequence[PasswordForms]) -> None:
+    def __init__(self, forms: Sequence[PasswordForms], sites: Sequence[SiteForms] | None = None) -> None:
         self._forms = forms
+        self._sites = sites
         self._parent = list(range(len(forms)))
         self._seen: set[tuple[int, int]] = set()
         self._kinds: list[tuple[int, str]] = []
@@ -140,9 +160,14 @@ class _Linker:
             return
         self._seen.add(pair)
         fi, fj = self._forms[i], self._forms[j]
-        if not known and not _related(fi, fj):
+        sites = self._sites
+        if sites is not None and sites[i].templates and sites[j].templates and site_related(sites[i], sites[j]):
+            kind = SITE_NAME
+        elif known or _related(fi, fj):
+            kind = _classify(fi, fj)
+        else:
             return
-        self._kinds.append((i, _classify(fi, fj)))
+        self._kinds.append((i, kind))
         ri, rj = self.root(i), self.root(j)
         if ri != rj:
             self._parent[max(ri, rj)] = min(ri, rj)
@@ -194,6 +219,13 @@ def _buckets(keyed: Iterable[tuple[object, int]]) -> list[list[int]]:
     for key, i in keyed:
         table[key].append(i)
     return [ids for ids in table.values() if len(ids) >= 2]
+
+
+def _link_site_names(sites: Sequence[SiteForms], linker: _Linker) -> None:
+    # Site-name variants share a template: equal templates are the blocking key. A template shared from the
+    # same name only (the same password up to case, or the name moved) is not a link: consider() decides.
+    for ids in _buckets((template, i) for i, s in enumerate(sites) for template in s.templates):
+        linker.consider_all(ids)
 
 
 def _link_same_skeleton(forms: Sequence[PasswordForms], linker: _Linker) -> None:
