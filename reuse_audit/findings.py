@@ -13,6 +13,7 @@ class FindingKind(StrEnum):
 
     MASTER_PASSWORD = "master_password"
     PWNED = "pwned"
+    SITE_BREACHED = "site_breached"  # a site of the entry was breached after its password was set
     REUSED = "reused"
     VARIANT = "variant"
     WEAK = "weak"
@@ -43,6 +44,7 @@ class Check(StrEnum):
     VARIANTS = "variants"
     TWO_FACTOR = "2fa"  # no_2fa, weak_2fa, passkey_available, from the service catalogue (offline)
     URLS = "urls"  # insecure_url, from the URL alone (no DNS)
+    BREACHES = "breaches"  # sites breached since the password was set (Have I Been Pwned's breach list)
 
 
 E = TypeVar("E", bound=StrEnum)

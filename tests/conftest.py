@@ -115,6 +115,16 @@ STORY = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Each test has its own empty user cache dir (the cached breach list): never the real one, never another
+    test's. The variable reaches child processes; the patch survives tests that clear REUSE_AUDIT_*."""
+    cache = tmp_path / "user-cache"
+    monkeypatch.setenv("REUSE_AUDIT_CACHE_DIR", str(cache))
+    monkeypatch.setattr("reuse_audit.breaches.cache.cache_dir", lambda: cache)
+    return cache
+
+
 @pytest.fixture
 def story_vault(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     path = tmp_path / "story.kdbx"

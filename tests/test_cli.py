@@ -219,7 +219,7 @@ def test_checks_that_did_not_run_are_not_counted_as_zero(runner, story_vault) ->
     assert summary["findings"]["weak"] is None and summary["findings"]["policy"] is None
     assert summary["findings"]["pwned"] is None
     assert summary["findings"]["reused"] == 5
-    assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned"}
+    assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned", "site_breached"}
     assert "weak: not checked" in result.stderr
 
 

@@ -197,7 +197,7 @@ def _every_kind_vault(tmp_path: Path) -> tuple[Path, Path]:
         E("Master reuse", MASTER),
         E("Mail", "Kamome2019!"), E("Mail 2", "Kamome2019!"), E("Twitter", "Kamome2020!"),
         E("Expired", "u7^Hq2$Wn5&Kp9*Ze3Rb", expires=datetime(2020, 1, 1, tzinfo=UTC)),
-        E("Ancient", "Zr4!tW8#pQ2&nL6^xV0s"), E("Forum", "password1"),
+        E("Ancient", "Zr4!tW8#pQ2&nL6^xV0s", url="https://www.adobe.com/"), E("Forum", "password1"),
         E("Old shop", "Qm7#vB2$kT9&wR4!zX6p", url="http://shop.example.com/"),  # insecure_url
         E("PayPay", "Hy5!nC8@jL3%sD1^fG7e", url="https://www.paypay.ne.jp/"),  # weak_2fa (SMS only)
     ])
@@ -205,21 +205,31 @@ def _every_kind_vault(tmp_path: Path) -> tuple[Path, Path]:
     import uuid as uuidlib
 
     old = kp.find_entries(uuid=uuidlib.UUID(uuids["Ancient"]), first=True)
-    old.ctime = old.mtime = datetime(2019, 1, 1, tzinfo=UTC)
+    old.ctime = old.mtime = datetime(2012, 1, 1, tzinfo=UTC)  # before Adobe's breach (2013-10-04)
     kp.save()
     hibp = tmp_path / "pwned.txt"
     hibp.write_text(f"{hashlib.sha1(b'Kamome2019!', usedforsecurity=False).hexdigest().upper()}:42\n")
     return vault, hibp
 
 
+def _breaches_file(tmp_path: Path) -> Path:
+    """A saved breach list with Adobe's breach, as Have I Been Pwned lists it."""
+    from tests.breaches_fakes import SMALL_LIST
+
+    path = tmp_path / "breaches.json"
+    path.write_text(json.dumps(SMALL_LIST))
+    return path
+
+
 @pytest.mark.parametrize("kind", list(FindingKind))
 def test_fail_on_each_kind_fails_on_that_kind(runner, tmp_path, kind) -> None:  # type: ignore[no-untyped-def]
     vault, hibp = _every_kind_vault(tmp_path)
-    result = _audit(runner, vault, "--hibp-file", str(hibp), "--fail-on", kind.value, app=cli.app)
+    data = ("--hibp-file", str(hibp), "--breaches-file", str(_breaches_file(tmp_path)))
+    result = _audit(runner, vault, *data, "--fail-on", kind.value, app=cli.app)
     assert result.exit_code == 1, result.output
     base = tmp_path / "b.json"
-    _baseline(runner, vault, base, "--hibp-file", str(hibp))
-    accepted = _audit(runner, vault, "--hibp-file", str(hibp), "--fail-on", kind.value, "--baseline", str(base))
+    _baseline(runner, vault, base, *data)
+    accepted = _audit(runner, vault, *data, "--fail-on", kind.value, "--baseline", str(base))
     assert accepted.exit_code == 0, accepted.output
 
 
@@ -260,7 +270,7 @@ def test_history_appends_one_line_per_run_and_prints_the_trend(runner, story_vau
     path, uuids = story_vault
     hist = tmp_path / "history.jsonl"
     first = _audit(runner, path, "--history-file", str(hist))
-    assert "trend: first run recorded (pwned: not checked, reused: 5" in first.stderr
+    assert "trend: first run recorded (pwned: not checked, site_breached: not checked, reused: 5" in first.stderr
     _rotate(path, uuids["Mailbox admin"], ROTATED)
     second = _audit(runner, path, "--history-file", str(hist))
     assert "reused: 5 → 4" in second.stderr

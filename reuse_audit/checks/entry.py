@@ -63,6 +63,7 @@ class EntryCheck(Protocol):
 def registered_checks() -> tuple[EntryCheck, ...]:
     """Every per-entry check, in the order their findings are listed."""
     from reuse_audit.checks.second_factor import SecondFactorCheck
+    from reuse_audit.checks.site_breaches import SiteBreachCheck
     from reuse_audit.checks.urls import InsecureUrlCheck
 
-    return (InsecureUrlCheck(), SecondFactorCheck())
+    return (SiteBreachCheck(), InsecureUrlCheck(), SecondFactorCheck())

@@ -26,11 +26,27 @@ def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> A
         return run_audit(contents, options, update)
 
 
+def incomplete(result: AuditResult) -> bool:
+    """A check could not complete (``--strict``): a password's exposure is unknown, or online a per-entry check
+    could not get its data (the breach list); offline, what is not at hand is skipped, as for exposure."""
+    if result.unknown_exposure:
+        return True
+    return not result.options.exposure.offline and any(not o.decided for o in result.entry_checks.values())
+
+
+def check_notes(result: AuditResult, lang: str = "en") -> list[str]:
+    """The per-entry checks' notes about the run, for stderr (the breach list's source, age and credit)."""
+    from reuse_audit.i18n import Translator
+    from reuse_audit.report.audit_document import check_notes as notes_of
+
+    return Translator(lang).reasons(notes_of(result))
+
+
 def exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned: int, strict: bool) -> int:
     """1 when an entry has a finding of a ``--fail-on`` kind; 3 under ``--strict`` when a check was unknown."""
     from reuse_audit.findings import FindingKind
 
-    if strict and result.unknown_exposure:
+    if strict and incomplete(result):
         return ExitCode.INCOMPLETE
     for e in result.entries:
         for k in e.findings:
@@ -59,6 +75,8 @@ def audit(
     hibp_url: o.HibpUrlOpt = o.HIBP_URL,
     hibp_file: o.HibpFileOpt = None,
     hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
+    breaches_file: o.BreachesFileOpt = None,
     min_length: o.MinLengthOpt = o.MIN_LENGTH,
     require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
     include_excluded: o.IncludeExcludedOpt = False,
@@ -91,6 +109,8 @@ def audit(
     trend = outcome.record_history()
     if not quiet:
         note(summary_line(outcome.full, lang_code))
+        for line in check_notes(outcome.full, lang_code):
+            note(line)
         for line in outcome.notes():
             note(line)
         if trend:
@@ -115,6 +135,8 @@ def baseline_create(
     hibp_url: o.HibpUrlOpt = o.HIBP_URL,
     hibp_file: o.HibpFileOpt = None,
     hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
+    breaches_file: o.BreachesFileOpt = None,
     min_length: o.MinLengthOpt = o.MIN_LENGTH,
     require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
     include_excluded: o.IncludeExcludedOpt = False,
@@ -143,6 +165,8 @@ def baseline_create(
         where = f" to {output}" if output is not None else ""
         note(f"baseline: {len(data['findings'])} finding(s) in {entries} entr{'y' if entries == 1 else 'ies'} "
              f"accepted{where}")
+        for line in check_notes(outcome.full):
+            note(line)
         for line in outcome.notes():
             note(line)
         if outcome.full.unknown_exposure:

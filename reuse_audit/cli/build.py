@@ -11,6 +11,7 @@ from reuse_audit.errors import InputError
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions
     from reuse_audit.bounces import ImapLogin
+    from reuse_audit.breaches import BreachSettings
     from reuse_audit.credentials import VaultContents
     from reuse_audit.exposure.settings import ExposureSettings
 
@@ -37,14 +38,31 @@ def audit_options(params: Mapping[str, Any], *, include_excluded: bool | None = 
     """The checks, the password policy and exposure settings of `audit`, `plan` and `baseline create`."""
     from reuse_audit.audit import AuditOptions
     from reuse_audit.checks.strength import StrengthPolicy
-    from reuse_audit.findings import parse_checks
+    from reuse_audit.findings import Check, parse_checks
 
+    checks = parse_checks(params["checks"])
     return AuditOptions(
-        checks=parse_checks(params["checks"]),
+        checks=checks,
         policy=StrengthPolicy(params["min_length"], params["require_symbol"]),
         include_excluded=params["include_excluded"] if include_excluded is None else include_excluded,
         exposure=exposure_settings(params),
+        check_settings={Check.BREACHES.value: breach_settings(params, read_file=Check.BREACHES in checks)},
     )
+
+
+def breach_settings(params: Mapping[str, Any], *, read_file: bool = True) -> BreachSettings:
+    """``--hibp-api-url`` (checked now) and ``--breaches-file`` (read now, once, so a pipe works: exit 2 when it is
+    not a breach list)."""
+    from reuse_audit.breaches import BreachSettings
+    from reuse_audit.breaches.fetch import breaches_url
+    from reuse_audit.breaches.load import read_breaches_file
+    from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL
+
+    api_url = params.get("hibp_api_url") or DEFAULT_HIBP_API_URL
+    breaches_url(api_url)
+    file: Path | None = params.get("breaches_file")
+    preloaded = read_breaches_file(file) if file is not None and read_file else None
+    return BreachSettings(api_url=api_url, file=file, preloaded=preloaded)
 
 
 def unlock(params: Mapping[str, Any], vault: Path | None = None) -> VaultContents:

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL
 from reuse_audit.checks.strength import StrengthPolicy
 from reuse_audit.exposure.settings import DEFAULT_HIBP_URL, DEFAULT_WORKERS
 from reuse_audit.findings import DEFAULT_FAIL_ON, Check, FindingKind
@@ -23,6 +24,7 @@ MIN_LENGTH = StrengthPolicy.min_length
 REQUIRE_SYMBOL = StrengthPolicy.require_symbol
 HIBP_URL = DEFAULT_HIBP_URL
 HIBP_WORKERS = DEFAULT_WORKERS
+HIBP_API_URL = DEFAULT_HIBP_API_URL
 
 
 def env(name: str) -> str:
@@ -64,9 +66,10 @@ PasswordCommandOpt = Annotated[str | None, typer.Option(
 
 # ---- checks ----
 ChecksOpt = Annotated[str, typer.Option("--checks", envvar=env("CHECKS"),
-                                        help="Comma-separated checks: reuse,strength,exposure,variants.")]
+                                        help=f"Comma-separated checks: {ALL_CHECKS_TEXT}.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", envvar=env("OFFLINE"),
-                                          help="No network at all (exposure needs --hibp-file then).")]
+                                          help="No network at all (exposure needs --hibp-file then; breaches use "
+                                               "--breaches-file or the cached list).")]
 HibpUrlOpt = Annotated[str, typer.Option("--hibp-url", envvar=env("HIBP_URL"),
                                          help="Base URL of the Pwned Passwords range API.")]
 HibpFileOpt = Annotated[Path | None, typer.Option(
@@ -74,6 +77,13 @@ HibpFileOpt = Annotated[Path | None, typer.Option(
     help="Downloaded Pwned Passwords corpus: one sorted HASH:COUNT file or a directory of range files.")]
 HibpWorkersOpt = Annotated[int, typer.Option("--hibp-workers", envvar=env("HIBP_WORKERS"), min=1, max=64,
                                              help="Concurrent requests to the range API.")]
+HibpApiUrlOpt = Annotated[str, typer.Option(
+    "--hibp-api-url", envvar=env("HIBP_API_URL"),
+    help="Base URL of the Have I Been Pwned API, for its breach list (GET URL/breaches, no API key).")]
+BreachesFileOpt = Annotated[Path | None, typer.Option(
+    "--breaches-file", envvar=env("BREACHES_FILE"), metavar="FILE",
+    help="A saved copy of Have I Been Pwned's breach list (JSON of GET /api/v3/breaches), instead of the network "
+         "and the cache.")]
 MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=env("MIN_LENGTH"), min=1,
                                            help="Policy: minimum length in characters.")]
 RequireSymbolOpt = Annotated[bool, typer.Option("--require-symbol/--no-require-symbol",

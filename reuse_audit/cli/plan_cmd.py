@@ -15,6 +15,7 @@ from reuse_audit.plan.formats import PlanFormat
 
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions
+    from reuse_audit.breaches.load import BreachList
     from reuse_audit.credentials import VaultContents
     from reuse_audit.plan.ranking import BreachInput
     from reuse_audit.reasons import Reason
@@ -42,7 +43,37 @@ class PlanOutput:
     strict: bool
 
 
-def _breach(request: BreachRequest, contents: VaultContents) -> BreachInput | None:
+class _SharedBreachList:
+    """The breach list `--breached NAME` is resolved with: loaded at most once, then handed to the check."""
+
+    def __init__(self, options: AuditOptions) -> None:
+        from reuse_audit.breaches import BreachSettings
+        from reuse_audit.findings import Check
+
+        given = options.check_settings.get(Check.BREACHES.value)
+        self.settings = given if isinstance(given, BreachSettings) else BreachSettings()
+        self.offline = options.exposure.offline
+        self.loaded: BreachList | None = None
+
+    def load(self) -> BreachList:
+        from reuse_audit.breaches.load import load_breach_list
+
+        if self.loaded is None:
+            self.loaded = load_breach_list(self.settings, offline=self.offline)
+        return self.loaded
+
+    def share(self, options: AuditOptions) -> AuditOptions:
+        """``options`` whose breach check uses the list already loaded (none is fetched twice)."""
+        from reuse_audit.findings import Check
+
+        if self.loaded is None:
+            return options
+        settings = replace(self.settings, preloaded=self.loaded)
+        return replace(options, check_settings={**options.check_settings, Check.BREACHES.value: settings})
+
+
+def _breach(request: BreachRequest, contents: VaultContents, breach_list: _SharedBreachList | None = None
+            ) -> BreachInput | None:
     """Resolve the selectors against the vault (exit 2 with near matches when one matches nothing)."""
     from reuse_audit.plan.breach import Selection, SelectorError, select
     from reuse_audit.plan.ranking import BreachInput
@@ -53,7 +84,8 @@ def _breach(request: BreachRequest, contents: VaultContents) -> BreachInput | No
     if not (request.selectors or request.stolen):
         return BreachInput(Selection((), (), (), {}), (), (), request.evidence)
     try:
-        selection = select(request.selectors, list(contents.credentials))
+        selection = select(request.selectors, list(contents.credentials),
+                           breach_list.load if breach_list is not None else None)
     except SelectorError as exc:
         raise SelectorError(hide(str(exc))) from None
     selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})
@@ -63,15 +95,16 @@ def _breach(request: BreachRequest, contents: VaultContents) -> BreachInput | No
 def make_plan(contents: VaultContents, options: AuditOptions, request: BreachRequest, how: PlanOutput, *,
               include_excluded: bool) -> None:
     """Select the breach, run the checks, rank, and print the plan; exits."""
-    from reuse_audit.cli.audit_cmd import run_checks
+    from reuse_audit.cli.audit_cmd import incomplete, run_checks
     from reuse_audit.i18n import Translator
     from reuse_audit.plan.formats import render_plan
     from reuse_audit.plan.ranking import build_plan
     from reuse_audit.plan.wording import STDERR_SUMMARY
     from reuse_audit.report.audit_document import audit_document
 
-    breach = _breach(request, contents)
-    result = run_checks(contents, options, how.quiet)
+    breach_list = _SharedBreachList(options)
+    breach = _breach(request, contents, breach_list)
+    result = run_checks(contents, breach_list.share(options), how.quiet)
     made = build_plan(result, breach, include_excluded=include_excluded)
     doc = audit_document(result)
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
@@ -83,7 +116,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
         if made.exposure_note:
             line = f"{line} ({t.reason(made.exposure_note)})"
         note(line)
-    if how.strict and result.unknown_exposure:
+    if how.strict and incomplete(result):
         raise typer.Exit(ExitCode.INCOMPLETE)
     raise typer.Exit(ExitCode.OK)
 
@@ -131,7 +164,8 @@ def plan(
     vault: o.VaultArg,
     breached: Annotated[list[str] | None, typer.Option(
         "--breached", envvar=o.env("BREACHED"),
-        help="What was breached: entry UUID, e-mail address, title, or host/domain (repeatable).")] = None,
+        help="What was breached: entry UUID, e-mail address, title, a breach's Name in Have I Been Pwned's "
+             "list, or host/domain (repeatable).")] = None,
     breached_from: Annotated[list[str] | None, typer.Option(
         "--breached-from", envvar=o.env("BREACHED_FROM"),
         help="Mail source(s) to read bounces from; breaches every address found compromised (repeatable).")
@@ -159,6 +193,8 @@ def plan(
     hibp_url: o.HibpUrlOpt = o.HIBP_URL,
     hibp_file: o.HibpFileOpt = None,
     hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
+    breaches_file: o.BreachesFileOpt = None,
     min_length: o.MinLengthOpt = o.MIN_LENGTH,
     require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
     include_excluded: o.IncludeExcludedOpt = False,

@@ -1,10 +1,13 @@
-"""Resolves `--breached` selectors (uuid, e-mail address, title, host/domain) to entries and mailboxes."""
+"""Resolves `--breached` selectors (uuid, e-mail address, title, breach name, host/domain) to entries and
+mailboxes."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from reuse_audit.credentials import Credential
 from reuse_audit.errors import InputError
@@ -21,6 +24,14 @@ from reuse_audit.services.domains import (
 )
 from reuse_audit.vault.source import normalise_uuid
 
+if TYPE_CHECKING:
+    from reuse_audit.breaches.load import BreachList
+    from reuse_audit.breaches.model import Breach
+
+#: Gives the breach list for selectors that name a breach (loaded only when a selector gets that far).
+BreachListLoader = Callable[[], "BreachList"]
+BREACH_LIST_SOURCE = "breach_list"
+
 
 class SelectorError(InputError):
     """A selector matched nothing; the message is one line, with near matches."""
@@ -34,16 +45,48 @@ class Selection:
     mailboxes: tuple[Mailbox, ...]
     addresses: tuple[str, ...]
     how: dict[str, str]  # uuid -> the selector that breached it
+    # When a selector named a breach of Have I Been Pwned's list: the last instant it may have happened (its
+    # BreachDate to the end of that day, or of the month or year when HIBP knows no more; the latest of several
+    # named breaches), its source ("breach_list"), and the breaches' Names.
+    breached_at: datetime | None = None
+    breached_at_source: str | None = None
+    breaches: tuple[str, ...] = field(default=())
 
 
-def select(selectors: Sequence[str], creds: Sequence[Credential]) -> Selection:
-    """Resolve each selector in the documented order: uuid, e-mail address, title, host or domain."""
+@dataclass
+class _BreachNames:
+    """The breach list for selectors, loaded on first need; why it is unavailable, if it is."""
+
+    loader: BreachListLoader | None
+    loaded: BreachList | None = None
+    unavailable: str | None = None
+    named: list[Breach] = field(default_factory=list)
+
+    def find(self, sel: str) -> Breach | None:
+        if self.loader is None or self.unavailable is not None:
+            return None
+        if self.loaded is None:
+            from reuse_audit.breaches.model import BreachListError
+
+            try:
+                self.loaded = self.loader()
+            except BreachListError as exc:
+                self.unavailable = str(exc)
+                return None
+        return self.loaded.index.by_name(sel)
+
+
+def select(selectors: Sequence[str], creds: Sequence[Credential],
+           breach_list: BreachListLoader | None = None) -> Selection:
+    """Resolve each selector in the documented order: uuid, e-mail address, title, the Name of a breach in
+    Have I Been Pwned's list (``breach_list``, loaded only if a selector gets that far), host or domain."""
     matched: dict[str, str] = {}
     mailboxes: list[Mailbox] = []
     addresses: list[str] = []
+    names = _BreachNames(breach_list)
     for raw in selectors:
         sel = raw.strip()
-        uuids, mailbox, address = _one(sel, creds)
+        uuids, mailbox, address = _one(sel, creds, names)
         for u in uuids:
             matched.setdefault(u, sel)
         if mailbox is not None:
@@ -56,10 +99,13 @@ def select(selectors: Sequence[str], creds: Sequence[Credential]) -> Selection:
         login = _login_address(c)
         if login and login not in addresses and _mailbox_score(c, login)[0] >= 2:
             addresses.append(login)
-    return Selection(tuple(sorted(matched, key=order.__getitem__)), tuple(mailboxes), tuple(addresses), matched)
+    when = max((b.happened_by for b in names.named), default=None)
+    return Selection(tuple(sorted(matched, key=order.__getitem__)), tuple(mailboxes), tuple(addresses), matched,
+                     breached_at=when, breached_at_source=BREACH_LIST_SOURCE if when is not None else None,
+                     breaches=tuple(dict.fromkeys(b.name for b in names.named)))
 
 
-def _one(sel: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox | None, str | None]:
+def _one(sel: str, creds: Sequence[Credential], names: _BreachNames) -> tuple[list[str], Mailbox | None, str | None]:
     u = normalise_uuid(sel)
     if u is not None:
         hits = [c.uuid for c in creds if c.uuid == u]
@@ -71,11 +117,35 @@ def _one(sel: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox | No
     titled = [c.uuid for c in creds if c.title.casefold() == folded]
     if titled:
         return titled, None, None
+    breach = names.find(sel)
+    if breach is not None:
+        names.named.append(breach)
+        return _by_breach(sel, breach, creds), None, None
     hosted = _by_host(sel, creds)
     if hosted:
         return hosted, None, None
-    raise SelectorError(f"--breached {sel!r} matches no entry (by uuid, e-mail, title, host or domain)"
-                        + _near(sel, creds))
+    unavailable = f"; the breach list is not available ({names.unavailable})" if names.unavailable else ""
+    raise SelectorError(f"--breached {sel!r} matches no entry (by uuid, e-mail, title, breach name, host or "
+                        f"domain){unavailable}" + _near(sel, creds))
+
+
+def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[str]:
+    """The entries on the sites a breach concerns; a breach with no site, or none in the vault, is exit 2."""
+    from reuse_audit.breaches.index import breach_hosts
+
+    hosts = breach_hosts(breach)
+    if not hosts:
+        raise SelectorError(f"--breached {sel!r}: the breach {breach.name} names no site (no domain in the "
+                            "breach list), so no entry can be matched to it; name the entries instead")
+    out = []
+    for c in creds:
+        h = host_from_url(c.url) if c.url else None
+        if h and any(h == x or h.endswith("." + x) for x in hosts):
+            out.append(c.uuid)
+    if not out:
+        raise SelectorError(f"--breached {sel!r}: no entry is on a site of the breach {breach.name} "
+                            f"({', '.join(hosts)})")
+    return out
 
 
 def _login_address(c: Credential) -> str | None:

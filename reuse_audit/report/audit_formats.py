@@ -12,7 +12,7 @@ from reuse_audit.audit import AuditResult
 from reuse_audit.i18n import Translator
 from reuse_audit.report import escape
 from reuse_audit.report import wording as W
-from reuse_audit.report.audit_document import audit_document
+from reuse_audit.report.audit_document import audit_document, check_notes
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,10 @@ def render_markdown(result: AuditResult, how: AuditRender) -> str:
     t = Translator(how.lang)
     head = [t.gettext(W.COLUMNS[k]) for k in _MD_KEYS]
     lines = [f"# {t.gettext(W.TITLE)} ({t.text(W.AUDITED, n=len(result.entries))})", "",
-             escape.markdown(summary_line(result, t.lang)), "",
-             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+             escape.markdown(summary_line(result, t.lang)), ""]
+    lines += [f"- {escape.markdown(note)}" for note in t.reasons(check_notes(result))]
+    lines += [""] if check_notes(result) else []
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows(result, t, how.document):
         lines.append("| " + " | ".join(escape.markdown(c) for c in _human_cells(r, t, _MD_KEYS)) + " |")
     return "\n".join(lines) + "\n"
@@ -129,6 +131,7 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}</style></head><body>"
         f"<h1>{title}</h1><p>{escape.html_text(summary_line(result, t.lang))}</p>"
+        + "".join(f"<p>{escape.html_text(note)}</p>" for note in t.reasons(check_notes(result))) +
         f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></body></html>\n"
     )
 
@@ -150,7 +153,10 @@ def render_table(result: AuditResult, how: AuditRender) -> str:
         cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
         table.add_row(*(escape.rich_text(cells[k]) for k in _TABLE_KEYS))
     buf = io.StringIO()
-    Console(file=buf, width=how.width or 160, color_system=None, force_terminal=False).print(table)
+    console = Console(file=buf, width=how.width or 160, color_system=None, force_terminal=False)
+    console.print(table)
+    for note in t.reasons(check_notes(result)):
+        console.print(escape.rich_text(note))
     return buf.getvalue()
 
 
@@ -186,6 +192,8 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
         parts.append(t.text(W.COUNTS["pwned"], n=result.count(K.PWNED)))
     if result.unknown_exposure:
         parts.append(t.text(W.COUNTS["unknown_exposure"], n=result.unknown_exposure))
+    if K.SITE_BREACHED in unchecked or result.count(K.SITE_BREACHED):
+        parts.append(n(K.SITE_BREACHED, "site_breached"))
     for k, key in ((K.EXPIRED, "expired"), (K.OLD, "old"), (K.MASTER_PASSWORD, "master_password")):
         if result.count(k):
             parts.append(t.text(W.COUNTS[key], n=result.count(k)))
@@ -194,6 +202,7 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
     if result.exposure_note:
         line = t.text(W.EXPOSURE_NOTE, line=line, note=t.reason(result.exposure_note))
     return line
+
 
 def _site_counts(result: AuditResult, t: Translator) -> list[str]:
     """The site kinds (checks urls and 2fa) that were found; a selected check that could not decide says so.

@@ -42,6 +42,8 @@ COUNTS: dict[str, str] = {
     "policy_name": N_("fail the policy"),
     "pwned": N_("{n} pwned"),
     "pwned_incomplete": N_("{n} pwned (exposure incomplete)"),
+    "site_breached": N_("{n} on breached sites"),
+    "site_breached_name": N_("breached sites"),
     "unknown_exposure": N_("{n} unknown exposure"),
     "expired": N_("{n} expired"),
     "old": N_("{n} old"),

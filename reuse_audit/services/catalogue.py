@@ -252,6 +252,28 @@ def lookup_service(host: str | None) -> Service | None:
     return _resolve(_catalogue(), normalised)
 
 
+@cache
+def _hosts_by_service() -> Mapping[Service, tuple[str, ...]]:
+    hosts: dict[Service, list[str]] = {}
+    for host, service in _catalogue().items():
+        hosts.setdefault(service, []).append(host)
+    return MappingProxyType({s: tuple(sorted(h)) for s, h in hosts.items()})
+
+
+def same_service_hosts(host: str) -> tuple[str, ...]:
+    """Every host the catalogue lists for the service that ``host`` itself has an entry for, ``host`` included.
+
+    Only an exact entry counts, never a parent's: ``gmail.com`` gives Gmail's hosts (``gmail.com``,
+    ``googlemail.com``, ``mail.google.com``), while ``cfire.mail.ru`` (no entry of its own) gives ``()``
+    rather than every host of ``mail.ru``.
+    """
+    normalised = normalise_host(host)
+    if normalised is None:
+        return ()
+    service = _catalogue().get(normalised)
+    return _hosts_by_service().get(service, ()) if service is not None else ()
+
+
 def lookup_host_labels(host: str) -> Service | None:
     """:func:`lookup_service` for a host :func:`~reuse_audit.services.domains.host_from_url` already gave.
 

@@ -25,9 +25,13 @@ SCRIPT = """
     from tests.test_workers import vault
 
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # as the CLI does
+    from reuse_audit.breaches import BreachSettings
+
     settings = ExposureSettings(hibp_url=sys.argv[1], deadline=120, request_timeout=60)
+    breaches = BreachSettings(api_url=sys.argv[1], deadline=120, request_timeout=60)  # as slow: never waited for
     try:
-        run_audit(vault(distinct=450, entries=460), AuditOptions(exposure=settings))
+        run_audit(vault(distinct=450, entries=460), AuditOptions(exposure=settings,
+                                                               check_settings={"breaches": breaches}))
     except KeyboardInterrupt:
         sys.exit(130)
     print("finished", flush=True)
