@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from reuse_audit.cli import options as o
-from reuse_audit.cli.output import emit, note, progress_bar, table_width
+from reuse_audit.cli.output import chosen_format, emit, note, progress_bar, text_width
 from reuse_audit.errors import ExitCode
 from reuse_audit.report.audit_formats import AuditFormat
 
@@ -105,13 +105,13 @@ def audit(
     fail_kinds = parse_kinds(fail_on)
     hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
     outcome = hygiene.apply(run_checks(unlock(params), options, quiet))
-    emit(outcome.render(output_format, lang_code, table_width()), output)
-    trend = outcome.record_history()
+    emit(outcome.render(chosen_format(ctx, output_format, output), lang_code, text_width()), output)
+    trend = outcome.record_history(lang=lang_code)
     if not quiet:
         note(summary_line(outcome.full, lang_code))
         for line in check_notes(outcome.full, lang_code):
             note(line)
-        for line in outcome.notes():
+        for line in outcome.notes(lang_code):
             note(line)
         if trend:
             note(trend)
@@ -142,6 +142,7 @@ def baseline_create(
     include_excluded: o.IncludeExcludedOpt = False,
     ignore: o.IgnoreOpt = None,
     ignore_group: o.IgnoreGroupOpt = None,
+    lang: o.LangOpt = None,
     config: o.ConfigOpt = None,
     quiet: o.QuietOpt = False,
 ) -> None:
@@ -150,11 +151,15 @@ def baseline_create(
     The baseline holds entry UUIDs, finding kinds, password times and titles (none with --slim),
     never a password or anything derived from one. Exit 0 written, 2 bad input.
     """
-    from reuse_audit.cli.build import audit_options, unlock
+    from reuse_audit.cli.build import audit_options, language, unlock
+    from reuse_audit.hygiene import wording as W
     from reuse_audit.hygiene.baseline import create_baseline, dumps_baseline
     from reuse_audit.hygiene.run import HygieneRun
+    from reuse_audit.i18n import Translator
 
     params = ctx.params
+    lang_code = language(params)
+    t = Translator(lang_code)
     options = audit_options(params)
     run = HygieneRun.prepare(ignore, ignore_group)
     outcome = run.apply(run_checks(unlock(params), options, quiet))
@@ -162,16 +167,14 @@ def baseline_create(
     emit(dumps_baseline(data), output)
     if not quiet:
         entries = len({f["uuid"] for f in data["findings"]})
-        where = f" to {output}" if output is not None else ""
-        note(f"baseline: {len(data['findings'])} finding(s) in {entries} entr{'y' if entries == 1 else 'ies'} "
-             f"accepted{where}")
-        for line in check_notes(outcome.full):
+        line = t.text(W.BASELINE_CREATED, findings=len(data["findings"]), entries=entries)
+        note(line if output is None else f"{line} {t.text(W.BASELINE_WRITTEN, path=output)}")
+        for line in check_notes(outcome.full, lang_code):
             note(line)
-        for line in outcome.notes():
+        for line in outcome.notes(lang_code):
             note(line)
         if outcome.full.unknown_exposure:
-            note(f"warning: {outcome.full.unknown_exposure} password(s) could not be checked against "
-                 "Have I Been Pwned; a later audit reports them as new if they are pwned")
+            note(t.text(W.BASELINE_UNKNOWN, n=outcome.full.unknown_exposure))
     raise typer.Exit(ExitCode.OK)
 
 

@@ -67,6 +67,7 @@ def breach_settings(params: Mapping[str, Any], *, read_file: bool = True) -> Bre
 
 def unlock(params: Mapping[str, Any], vault: Path | None = None) -> VaultContents:
     """Unlock the vault (``vault`` or the command's VAULT argument) with the key options the user gave."""
+    from reuse_audit.cli.output import progress_bar
     from reuse_audit.master_key import KeySource, read_vault_key
     from reuse_audit.vault.header import read_header
     from reuse_audit.vault.source import load_vault
@@ -75,7 +76,9 @@ def unlock(params: Mapping[str, Any], vault: Path | None = None) -> VaultContent
     read_header(path)  # a missing or foreign file fails before we ask for a password
     source = KeySource(params["keyfile"], params["password_stdin"], params["no_password"],
                        params["password_command"])
-    return load_vault(path, read_vault_key(source, path))
+    key = read_vault_key(source, path)
+    with progress_bar(bool(params.get("quiet")), "Deriving the vault key") as update:
+        return load_vault(path, key, progress=update)
 
 
 def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from reuse_audit.cli import options as o
-from reuse_audit.cli.output import emit, note, table_width
+from reuse_audit.cli.output import chosen_format, emit, note, text_width, use_color
 from reuse_audit.errors import ExitCode, InputError
 from reuse_audit.plan.formats import PlanFormat
+from reuse_audit.plan.model import BreachTime, BreachTimeSource
 
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions
@@ -29,6 +30,7 @@ class BreachRequest:
     selectors: tuple[str, ...] = ()
     stolen: tuple[Secret, ...] = ()
     evidence: tuple[Reason, ...] = ()
+    time: BreachTime = BreachTime()
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,18 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
         return None
     hide = contents.redact  # a selector is echoed in the plan: never let one that happens to be a password through
     if not (request.selectors or request.stolen):
-        return BreachInput(Selection((), (), (), {}), (), (), request.evidence)
+        return BreachInput(Selection((), (), (), {}), (), (), request.evidence, request.time)
     try:
         selection = select(request.selectors, list(contents.credentials),
                            breach_list.load if breach_list is not None else None)
     except SelectorError as exc:
         raise SelectorError(hide(str(exc))) from None
     selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})
-    return BreachInput(selection, tuple(hide(x) for x in request.selectors), request.stolen, request.evidence)
+    time = request.time
+    if time.at is None and selection.breached_at is not None:  # a breach of the list: its BreachDate
+        time = BreachTime(selection.breached_at, BreachTimeSource.BREACH_LIST)
+    return BreachInput(selection, tuple(hide(x) for x in request.selectors), request.stolen, request.evidence,
+                       time)
 
 
 def make_plan(contents: VaultContents, options: AuditOptions, request: BreachRequest, how: PlanOutput, *,
@@ -97,7 +103,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     """Select the breach, run the checks, rank, and print the plan; exits."""
     from reuse_audit.cli.audit_cmd import incomplete, run_checks
     from reuse_audit.i18n import Translator
-    from reuse_audit.plan.formats import render_plan
+    from reuse_audit.plan.formats import RenderOptions, render_plan
     from reuse_audit.plan.ranking import build_plan
     from reuse_audit.plan.wording import STDERR_SUMMARY
     from reuse_audit.report.audit_document import audit_document
@@ -108,8 +114,9 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     made = build_plan(result, breach, include_excluded=include_excluded)
     doc = audit_document(result)
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
-    emit(render_plan(made, how.fmt, lang=how.lang, show_all=how.show_all, width=table_width(), extra=extra),
-         how.output)
+    rendering = RenderOptions(lang=how.lang, show_all=how.show_all, width=text_width(),
+                              color=use_color(how.output), extra=extra, vault_name=Path(contents.path).name)
+    emit(render_plan(made, how.fmt, rendering), how.output)
     if not how.quiet:
         t = Translator(how.lang)
         line = t.text(STDERR_SUMMARY, todo=len(made.todo), total=len(made.steps))
@@ -136,6 +143,29 @@ def _prompt_stolen_password() -> tuple[Secret, ...]:
     if not value:
         raise InputError("no breached password entered")
     return (Stolen(value),)
+
+
+def breach_time(ctx: typer.Context, evidence: tuple[Reason, ...]) -> BreachTime:
+    """``--breached-at`` (command line or REUSE_AUDIT_BREACHED_AT, never the config file), else the start of
+    the bounce burst that made an address compromised."""
+    from datetime import datetime
+
+    from reuse_audit.reasons import ReasonCode
+    from reuse_audit.times import parse_instant
+
+    text = ctx.params.get("breached_at")
+    if text:
+        source = getattr(ctx.get_parameter_source("breached_at"), "name", "")
+        if source not in ("COMMANDLINE", "ENVIRONMENT"):
+            raise InputError("--breached-at is taken from the command line or REUSE_AUDIT_BREACHED_AT only, "
+                             "never from the config file (an old incident must not apply silently)")
+        at = parse_instant(text, "--breached-at")
+        return BreachTime(at, BreachTimeSource.OPTION if source == "COMMANDLINE" else BreachTimeSource.ENVIRONMENT)
+    starts = [s for e in evidence if e.code == ReasonCode.MAILBOX_SHOWS_COMPROMISED
+              and isinstance(s := e.get("start"), datetime)]
+    if starts:
+        return BreachTime(min(starts), BreachTimeSource.BOUNCES)
+    return BreachTime()
 
 
 def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tuple[Reason, ...], list[str]]:
@@ -169,6 +199,11 @@ def plan(
     breached_from: Annotated[list[str] | None, typer.Option(
         "--breached-from", envvar=o.env("BREACHED_FROM"),
         help="Mail source(s) to read bounces from; breaches every address found compromised (repeatable).")
+    ] = None,
+    breached_at: Annotated[str | None, typer.Option(
+        "--breached-at", envvar=o.env("BREACHED_AT"), metavar="TIME",
+        help="When the breach happened (ISO 8601 date or date-time; Z, an offset, or local time): each account's "
+             "breached password is the one it held then. Default: from --breached-from, else the last 90 days.")
     ] = None,
     breached_password_prompt: Annotated[bool, typer.Option(
         "--breached-password-prompt", envvar=o.env("BREACHED_PASSWORD_PROMPT"),
@@ -213,9 +248,10 @@ def plan(
     # every check of the plan runs on excluded entries too: exclusion silences hygiene, never a breach
     options = audit_options(params, include_excluded=True)
     evidence, from_addresses = _breached_from(params, lang_code, quiet)
+    time = breach_time(ctx, evidence)
     stolen = _prompt_stolen_password() if breached_password_prompt else ()
-    request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence)
-    how = PlanOutput(output_format, lang_code, show_all, output, quiet, strict)
+    request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time)
+    how = PlanOutput(chosen_format(ctx, output_format, output), lang_code, show_all, output, quiet, strict)
     make_plan(unlock(params), options, request, how, include_excluded=include_excluded)
 
 
@@ -224,6 +260,7 @@ def demo(
     output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
                                                       case_sensitive=False, help="Plan format.")
                              ] = PlanFormat.TABLE,
+    output: o.OutputOpt = None,
     lang: o.LangOpt = None,
     show_all: o.ShowAllOpt = False,
     quiet: o.QuietOpt = False,
@@ -237,7 +274,7 @@ def demo(
     from reuse_audit.demo import demo_paths, demo_vault
     from reuse_audit.exposure.settings import ExposureSettings
 
-    how = PlanOutput(output_format, language(ctx.params), show_all, None, quiet, False)
+    how = PlanOutput(chosen_format(ctx, output_format, output), language(ctx.params), show_all, output, quiet, False)
     with demo_paths() as (vault_path, pwned_path):
         options = AuditOptions(include_excluded=True, exposure=ExposureSettings(offline=True, hibp_file=pwned_path))
         make_plan(demo_vault(vault_path), options, BreachRequest(("admin@aaa.jp",)), how, include_excluded=False)
