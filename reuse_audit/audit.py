@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -278,13 +278,25 @@ def _exposure(passwords: list[str], settings: ExposureSettings, progress: Progre
         offline=settings.offline, workers=settings.workers, progress=progress,
         timeout=settings.request_timeout, deadline=settings.deadline,
     )
-    note = None
+    return dict(enumerate(results)), exposure_note(results, settings)
+
+
+def exposure_note(results: Sequence[ExposureResult], settings: ExposureSettings) -> Reason | None:
+    """What the summary says once about the breach check: skipped (offline), misses left unknown in an
+    unverified corpus, or how many passwords could not be checked."""
+    from reuse_audit.exposure.model import ExposureFailure
+
     statuses = {r.status for r in results}
+    unknown = [r for r in results if r.status == ExposureStatus.UNKNOWN]
     if statuses == {ExposureStatus.SKIPPED}:
-        note = Reason.of(R.EXPOSURE_SKIPPED, why=next((r.reason for r in results if r.reason), ""))
-    elif ExposureStatus.UNKNOWN in statuses:
-        note = Reason.of(R.EXPOSURE_INCOMPLETE, count=sum(1 for r in results if r.status == ExposureStatus.UNKNOWN))
-    return dict(enumerate(results)), note
+        if settings.offline and settings.hibp_file is None:
+            return Reason.of(R.EXPOSURE_OFFLINE)
+        return Reason.of(R.EXPOSURE_SKIPPED, why=next((r.reason for r in results if r.reason), ""))
+    if unknown and all(r.failure == ExposureFailure.UNVERIFIED_CORPUS for r in unknown):
+        return Reason.of(R.EXPOSURE_UNVERIFIED_CORPUS, count=len(unknown), path=str(settings.hibp_file or ""))
+    if unknown:
+        return Reason.of(R.EXPOSURE_INCOMPLETE, count=len(unknown))
+    return None
 
 
 def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None, sharers: Names,
@@ -314,7 +326,8 @@ def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None, shar
         found.append((FindingKind.OLD, Reason.of(R.OLD, date=c.password_since.date())))
     notes: list[Reason] = []
     if exposure is not None and exposure.status == ExposureStatus.UNKNOWN:
-        notes.append(Reason.of(R.EXPOSURE_UNKNOWN, why=exposure.reason or ""))
+        failure = exposure.failure.value if exposure.failure is not None else ""
+        notes.append(Reason.of(R.EXPOSURE_UNKNOWN, why=exposure.reason or "", failure=failure))
     if c.linked_to:
         notes.append(Reason.of(R.LINKED))
     return EntryReport(

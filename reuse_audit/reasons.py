@@ -36,6 +36,8 @@ class ReasonCode(StrEnum):
     EXPOSURE_SKIPPED = "exposure_skipped"
     # notes about a whole run
     EXPOSURE_NOT_SELECTED = "exposure_not_selected"
+    EXPOSURE_OFFLINE = "exposure_offline"
+    EXPOSURE_UNVERIFIED_CORPUS = "exposure_unverified_corpus"
     EXPOSURE_INCOMPLETE = "exposure_incomplete"
     CATALOGUE_UNAVAILABLE = "catalogue_unavailable"  # the 2fa check could not load the service catalogue
     BREACH_LIST = "breach_list"  # where the breach list came from, how old it is, and HIBP's credit
@@ -157,9 +159,11 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.WEAK_2FA: {"service": _S, "methods": (tuple,)},  # methods: sms, call, email
     ReasonCode.PASSKEY_AVAILABLE: {"service": _S, "url": _S},
     ReasonCode.LINKED: {},
-    ReasonCode.EXPOSURE_UNKNOWN: {"why": _S},
+    ReasonCode.EXPOSURE_UNKNOWN: {"why": _S, "failure": _S},  # failure: an ExposureFailure value
     ReasonCode.EXPOSURE_SKIPPED: {"why": _S},
     ReasonCode.EXPOSURE_NOT_SELECTED: {},
+    ReasonCode.EXPOSURE_OFFLINE: {},
+    ReasonCode.EXPOSURE_UNVERIFIED_CORPUS: {"count": _I, "path": _S},
     ReasonCode.EXPOSURE_INCOMPLETE: {"count": _I},
     ReasonCode.CATALOGUE_UNAVAILABLE: {"why": _S},
     ReasonCode.BREACH_LIST: {"source": _S, "date": (date,), "days": _I},  # source: network|cache|file

@@ -55,7 +55,8 @@ def test_json_report_follows_schema_version_1(runner, story_vault) -> None:  # t
     assert entry["uuid"] == uuids["Mailbox admin"]
     assert entry["group"] == "Mail"
     assert {"score", "length", "meets_policy", "policy_failures"} <= set(entry["strength"])
-    assert entry["exposure"] == {"status": "skipped", "count": None, "reason": entry["exposure"]["reason"]}
+    assert entry["exposure"] == {"status": "skipped", "count": None, "reason": entry["exposure"]["reason"],
+                                 "failure": None}
     assert [e["rank"] for e in doc["entries"]] == list(range(1, 9))
 
 
@@ -219,7 +220,8 @@ def test_checks_that_did_not_run_are_not_counted_as_zero(runner, story_vault) ->
     assert summary["findings"]["weak"] is None and summary["findings"]["policy"] is None
     assert summary["findings"]["pwned"] is None
     assert summary["findings"]["reused"] == 5
-    assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned", "site_breached"}
+    assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned", "site_breached", "no_2fa",
+                                           "weak_2fa", "passkey_available", "insecure_url"}
     assert "weak: not checked" in result.stderr
 
 

@@ -61,6 +61,7 @@ def bounces(
     imap_password_stdin: o.ImapPasswordStdinOpt = False,
     imap_password_command: o.ImapPasswordCommandOpt = None,
     ca_file: o.CaFileOpt = None,
+    imap_deadline: o.ImapDeadlineOpt = o.IMAP_DEADLINE,
     window_minutes: Annotated[int, typer.Option(
         "--window-minutes", min=1, help="Length of the sliding window.",
         envvar=o.env("WINDOW_MINUTES"))] = Thresholds.window_minutes,

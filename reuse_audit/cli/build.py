@@ -31,7 +31,8 @@ def exposure_settings(params: Mapping[str, Any]) -> ExposureSettings:
     from reuse_audit.exposure.settings import ExposureSettings
 
     return ExposureSettings(offline=params["offline"], hibp_url=params["hibp_url"], hibp_file=params["hibp_file"],
-                            workers=params["hibp_workers"])
+                            workers=params["hibp_workers"],
+                            deadline=params.get("hibp_deadline") or ExposureSettings.deadline)
 
 
 def audit_options(params: Mapping[str, Any], *, include_excluded: bool | None = None) -> AuditOptions:
@@ -115,4 +116,5 @@ def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
             password = Secret(getpass.getpass(f"IMAP password for {user}: "))
         except (EOFError, KeyboardInterrupt):
             raise InputError("no IMAP password given") from None
-    return ImapLogin(user, password, ca_file)
+    deadline = params.get("imap_deadline")
+    return ImapLogin(user, password, ca_file, deadline=deadline) if deadline else ImapLogin(user, password, ca_file)

@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
+from reuse_audit.bounces.sources import DEFAULT_IMAP_DEADLINE
 from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL
 from reuse_audit.checks.strength import StrengthPolicy
-from reuse_audit.exposure.settings import DEFAULT_HIBP_URL, DEFAULT_WORKERS
+from reuse_audit.exposure.settings import DEFAULT_DEADLINE, DEFAULT_HIBP_URL, DEFAULT_WORKERS
 from reuse_audit.findings import DEFAULT_FAIL_ON, Check, FindingKind
 
 # Module-level constants are what the signatures use as defaults (typer reads them from the signature).
@@ -24,6 +25,8 @@ MIN_LENGTH = StrengthPolicy.min_length
 REQUIRE_SYMBOL = StrengthPolicy.require_symbol
 HIBP_URL = DEFAULT_HIBP_URL
 HIBP_WORKERS = DEFAULT_WORKERS
+HIBP_DEADLINE = DEFAULT_DEADLINE
+IMAP_DEADLINE = DEFAULT_IMAP_DEADLINE
 HIBP_API_URL = DEFAULT_HIBP_API_URL
 
 
@@ -84,6 +87,9 @@ BreachesFileOpt = Annotated[Path | None, typer.Option(
     "--breaches-file", envvar=env("BREACHES_FILE"), metavar="FILE",
     help="A saved copy of Have I Been Pwned's breach list (JSON of GET /api/v3/breaches), instead of the network "
          "and the cache.")]
+HibpDeadlineOpt = Annotated[float, typer.Option(
+    "--hibp-deadline", envvar=env("HIBP_DEADLINE"), min=0.1, metavar="SECONDS",
+    help="Time limit of the whole breach check; what is left unanswered then is unknown.")]
 MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=env("MIN_LENGTH"), min=1,
                                            help="Policy: minimum length in characters.")]
 RequireSymbolOpt = Annotated[bool, typer.Option("--require-symbol/--no-require-symbol",
@@ -137,5 +143,8 @@ ImapPasswordStdinOpt = Annotated[bool, typer.Option(
 ImapPasswordCommandOpt = Annotated[str | None, typer.Option(
     "--imap-password-command", envvar=env("IMAP_PASSWORD_COMMAND"),
     help="Run CMD (no shell) and use the first line it prints as the IMAP password.")]
+ImapDeadlineOpt = Annotated[float, typer.Option(
+    "--imap-deadline", envvar=env("IMAP_DEADLINE"), min=1.0, metavar="SECONDS",
+    help="Time limit of the whole IMAP fetch (exit 2 when it is reached).")]
 CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"),
                                                 help="CA certificate(s) to trust for IMAP TLS (private CA).")]

@@ -161,8 +161,8 @@ def breach_time(ctx: typer.Context, evidence: tuple[Reason, ...]) -> BreachTime:
                              "never from the config file (an old incident must not apply silently)")
         at = parse_instant(text, "--breached-at")
         return BreachTime(at, BreachTimeSource.OPTION if source == "COMMANDLINE" else BreachTimeSource.ENVIRONMENT)
-    starts = [s for e in evidence if e.code == ReasonCode.MAILBOX_SHOWS_COMPROMISED
-              and isinstance(s := e.get("start"), datetime)]
+    shows = (ReasonCode.MAILBOX_SHOWS_COMPROMISED, ReasonCode.MAILBOX_SHOWS_UNDETERMINED)
+    starts = [s for e in evidence if e.code in shows and isinstance(s := e.get("start"), datetime)]
     if starts:
         return BreachTime(min(starts), BreachTimeSource.BOUNCES)
     return BreachTime()
@@ -184,9 +184,9 @@ def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tupl
         scan = find_compromised(sources, imap_login=login)
     except MailSourceError as exc:
         raise InputError(f"--breached-from: {exc}") from None
-    if not scan.compromised and not quiet:
+    if not scan.breached and not quiet:
         note(f"reuse-audit: {Translator(lang).text(NO_COMPROMISED)}")
-    return tuple(scan.summaries[a] for a in scan.compromised), list(scan.compromised)
+    return tuple(scan.summaries[a] for a in scan.breached), list(scan.breached)
 
 
 def plan(
@@ -213,6 +213,7 @@ def plan(
     imap_password_stdin: o.ImapPasswordStdinOpt = False,
     imap_password_command: o.ImapPasswordCommandOpt = None,
     ca_file: o.CaFileOpt = None,
+    imap_deadline: o.ImapDeadlineOpt = o.IMAP_DEADLINE,
     keyfile: o.KeyfileOpt = None,
     password_stdin: o.PasswordStdinOpt = False,
     no_password: o.NoPasswordOpt = False,
@@ -228,6 +229,7 @@ def plan(
     hibp_url: o.HibpUrlOpt = o.HIBP_URL,
     hibp_file: o.HibpFileOpt = None,
     hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
+    hibp_deadline: o.HibpDeadlineOpt = o.HIBP_DEADLINE,
     hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
     breaches_file: o.BreachesFileOpt = None,
     min_length: o.MinLengthOpt = o.MIN_LENGTH,

@@ -23,6 +23,8 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.EXPOSURE_UNKNOWN: N_("could not check whether the password was in a breach ({why})"),
     C.EXPOSURE_SKIPPED: N_("breach check skipped ({why})"),
     C.EXPOSURE_NOT_SELECTED: N_("exposure check not selected (--checks)"),
+    C.EXPOSURE_OFFLINE: N_("offline and no --hibp-file given: passwords were not checked against Have I Been "
+                           "Pwned"),
     C.INSECURE_URL: N_("the site is reached over unencrypted {scheme}:// on {host}: the password crosses the "
                        "network in clear; use https:// if the site offers it"),
     C.WEAK_2FA: N_("{service} offers two-step login only by {methods}, which a SIM swap or a taken-over mailbox "
@@ -118,6 +120,10 @@ PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
                                    "judged by today's password",
                                    "{count:,} entries' histories do not reach back to the breach time: they are "
                                    "judged by today's password"),
+    C.EXPOSURE_UNVERIFIED_CORPUS: NP_("{count:,} password was not found in a corpus that is not verified, so it "
+                                      "is unknown: run `reuse-audit hibp verify {path}` once",
+                                      "{count:,} passwords were not found in a corpus that is not verified, so "
+                                      "they are unknown: run `reuse-audit hibp verify {path}` once"),
     C.EXPOSURE_INCOMPLETE: NP_("{count:,} password could not be checked against Have I Been Pwned",
                                "{count:,} passwords could not be checked against Have I Been Pwned"),
 }
@@ -217,6 +223,23 @@ NO_2FA = N_("{service} offers two-step login and this entry has no one-time code
 NO_2FA_HOW = N_("{service} offers two-step login and this entry has no one-time code: turn it on ({url})")
 PASSKEY_AVAILABLE = N_("{service} accepts a passkey instead of this password")
 PASSKEY_AVAILABLE_HOW = N_("{service} accepts a passkey instead of this password ({url})")
+#: Why a password's exposure is unknown, in words (ExposureFailure values); the exposure layer's own
+#: English reason is used for a kind not listed here.
+EXPOSURE_FAILURES: dict[str, str] = {
+    "connection_error": N_("no connection to Have I Been Pwned"),
+    "timeout": N_("Have I Been Pwned did not answer in time"),
+    "http_error": N_("Have I Been Pwned answered with an error"),
+    "rate_limited": N_("Have I Been Pwned asked us to slow down"),
+    "malformed_response": N_("Have I Been Pwned's answer could not be read"),
+    "deadline": N_("the time limit of the breach check was reached (--hibp-deadline)"),
+    "unreachable": N_("Have I Been Pwned could not be reached"),
+    "file_missing": N_("its range file is missing from --hibp-file"),
+    "file_unreadable": N_("its range file in --hibp-file could not be read"),
+    "malformed_file": N_("its range file in --hibp-file is damaged or out of order"),
+    "unverified_corpus": N_("not in the downloaded corpus, which is not verified (run reuse-audit hibp verify)"),
+    "internal_error": N_("an internal error; please report it"),
+}
+
 #: Where the breach time came from, in words (BreachTimeSource values).
 TIME_SOURCES: dict[str, str] = {
     "option": N_("--breached-at"),
@@ -290,6 +313,15 @@ def _now_shared(t: Translator, r: Reason, quote: Quote) -> str:
     n = others if isinstance(others, int) else 0
     shown = names if isinstance(names, Names) else Names()
     return t.text(NOW_SHARED, names=names_text(t, shown, n, quote))
+
+
+def _exposure_unknown(t: Translator, r: Reason, quote: Quote) -> str:
+    failure = r.get("failure")
+    if isinstance(failure, str) and failure in EXPOSURE_FAILURES:
+        why = t.gettext(EXPOSURE_FAILURES[failure])
+    else:
+        why = quote(str(r.get("why") or ""))
+    return t.text(TEMPLATES[C.EXPOSURE_UNKNOWN], why=why)
 
 
 def _weak(t: Translator, r: Reason, _quote: Quote) -> str:
@@ -368,7 +400,8 @@ _SPECIAL: dict[ReasonCode, Callable[[Translator, Reason, Quote], str]] = {
     C.BOUNCE_TOP_SUBJECTS: _top_subjects,
     C.NO_2FA: _with_how_to(NO_2FA, NO_2FA_HOW), C.PASSKEY_AVAILABLE: _with_how_to(PASSKEY_AVAILABLE,
                                                                                    PASSKEY_AVAILABLE_HOW),
-    C.REUSED: _reused, C.WEAK: _weak, C.POLICY: _policy, C.NOW_SHARED: _now_shared, C.SITE_BREACHED: _site_breached,
+    C.REUSED: _reused, C.WEAK: _weak, C.POLICY: _policy, C.NOW_SHARED: _now_shared,
+    C.EXPOSURE_UNKNOWN: _exposure_unknown, C.SITE_BREACHED: _site_breached,
     C.SAME_PASSWORD_AS_BREACHED_SITE: _sharer_of_breached_site, C.VARIANT_OF_BREACHED_SITE: _sharer_of_breached_site,
     C.BREACH_LIST: _breach_list,
 }

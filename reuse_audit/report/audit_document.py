@@ -9,6 +9,7 @@ from typing import Any
 from reuse_audit import __version__
 from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.exposure import ExposureResult
+from reuse_audit.exposure.model import ExposureStatus, failure_counts
 from reuse_audit.i18n import Translator
 from reuse_audit.reasons import Reason
 
@@ -27,8 +28,10 @@ def iso(t: datetime | None) -> str | None:
 def exposure_dict(r: ExposureResult | None) -> dict[str, Any]:
     """The per-entry exposure object; a check that did not run is "skipped", never "not_found"."""
     if r is None:
-        return {"status": "skipped", "count": None, "reason": "exposure check not selected"}
-    return {"status": str(r.status.value), "count": r.count, "reason": r.reason}
+        return {"status": ExposureStatus.SKIPPED.value, "count": None, "reason": "exposure check not selected",
+                "failure": None}
+    return {"status": r.status.value, "count": r.count, "reason": r.reason,
+            "failure": r.failure.value if r.failure is not None else None}
 
 
 def entry_dict(e: EntryReport, t: Translator) -> dict[str, Any]:
@@ -90,6 +93,7 @@ def audit_document(result: AuditResult, lang: str = "en") -> dict[str, Any]:
             "reuse_groups": len(result.reuse_groups),
             "variant_groups": len(result.variant_groups),
             "exposure_unknown": result.unknown_exposure,
+            "exposure_failures": failure_counts(e.exposure for e in result.entries if e.exposure is not None),
             "exposure_note": t.reason(result.exposure_note) if result.exposure_note else None,
             "notes": t.reasons(check_notes(result)),
         },
