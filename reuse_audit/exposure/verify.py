@@ -47,11 +47,22 @@ def verify_hibp_file(path: Path, progress: ProgressCallback | None = None, *, re
     A directory is checked range by range; ``progress(ranges_done, 1048576)``.
     Raises :class:`ExposureServiceError` only if ``path`` cannot be read at all.
     """
+    from reuse_audit.file_access import PathKind, path_kind
+
     path = Path(path)
-    if not path.exists():
-        raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}")
     try:
-        if path.is_dir():
+        kind = path_kind(path)
+    except OSError as exc:
+        raise ExposureServiceError(ExposureErrorCode.FILE_UNREADABLE,
+                                   f"cannot read HIBP file {path}: {exc.strerror}") from None
+    if kind is PathKind.MISSING:
+        raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}")
+    if kind not in (PathKind.REGULAR, PathKind.DIRECTORY):
+        # a pipe or a device would block the open or never end: only files and range directories are corpora
+        raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE, f"{path}: is a {kind.value}; "
+                                   "the HIBP corpus must be a regular file or a directory of range files")
+    try:
+        if kind is PathKind.DIRECTORY:
             return _verify_directory(path, progress)
         return _verify_file(path, progress, remember)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,11 @@ def test_the_bulk_check_agrees_with_a_line_by_line_check(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(verify_module._Tally, "add_block", line_by_line)
     assert verify_hibp_file(path, remember=False) == bulk
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_verify_refuses_a_fifo_at_once_instead_of_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "corpus.pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ExposureServiceError, match="is a pipe; the HIBP corpus must be a regular file"):
+        verify_hibp_file(fifo)
