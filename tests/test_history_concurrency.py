@@ -14,6 +14,7 @@ import pytest
 
 from reuse_audit import file_lock
 from reuse_audit.file_lock import lock_path, locked
+from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.hygiene.history import HistoryPoint, append_point, check_history_file, read_history
 from tests.conftest import REPO
@@ -33,7 +34,9 @@ for i in range(count):
 
 
 def _point(n: int) -> HistoryPoint:
-    return HistoryPoint(f"2026-01-01T00:00:{n:02d}Z", n, {"weak": n})
+    # A run records every kind (a line without one reads it as not checked): count them all, as the audit does.
+    return HistoryPoint(f"2026-01-01T00:00:{n:02d}Z", n, {**dict.fromkeys((k.value for k in FindingKind), 0),
+                                                          "weak": n})
 
 
 def test_concurrent_runs_lose_no_line(tmp_path: Path) -> None:
