@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import csv
 import importlib.util
 import io
@@ -118,7 +117,8 @@ def test_json_document_has_the_schema_keys_and_steps_in_plan_order() -> None:
     assert doc["lang"] == "en"
     assert {"breach", "exposure_note", "notes", "summary", "steps"} <= set(doc)
     assert doc["breach"]["mailbox"] == {"uuid": "uuid-2", "address": "admin@aaa.jp",
-                                        "why": "took AAA mail as the mailbox of admin@aaa.jp; mail.aaa.jp is a mail host",
+                                        "why": "took AAA mail as the mailbox of admin@aaa.jp; "
+                                               "mail.aaa.jp is a mail host",
                                         "why_codes": ["mailbox_taken", "mailbox_mail_host"]}
     assert doc["breach"]["password_given"] is False
     assert doc["breach"]["mailbox_evidence"] == [
@@ -170,7 +170,8 @@ def test_japanese_json_translates_sentences_but_keeps_keys_and_enum_values_engli
     assert doc["lang"] == "ja"
     assert s["action"] == "change_password"
     assert s["reason_codes"] == ["same_password_as_breached", "policy"]
-    assert s["reasons"] == ["乗っ取られたメールアカウント admin@aaa.jp と同じパスワード", "11 文字（12 文字以上を推奨）、記号なし"]
+    assert s["reasons"] == ["乗っ取られたメールアカウント admin@aaa.jp と同じパスワード",
+                            "11 文字（12 文字以上を推奨）、記号なし"]
 
 
 # --- CSV --------------------------------------------------------------------------------------------------
@@ -293,7 +294,8 @@ def test_html_with_show_all_shows_every_step_and_in_japanese_has_lang_ja() -> No
     (R(C.POLICY, length=11, min_length=12, no_symbol=True), "11 characters (12 or more recommended), no symbol",
      "11 文字（12 文字以上を推奨）、記号なし"),
     (R(C.POLICY, length=14, min_length=12, no_symbol=True), "no symbol", "記号なし"),
-    (R(C.WEAK, score=1), "weak password: weak (zxcvbn 1 of 4)", "弱いパスワード：強度は「弱い」（zxcvbn で 4 段階中 1）"),
+    (R(C.WEAK, score=1), "weak password: weak (zxcvbn 1 of 4)",
+     "弱いパスワード：強度は「弱い」（zxcvbn で 4 段階中 1）"),
     (R(C.HAS_OTP), "two-step login is on: the password alone does not open it",
      "2段階認証が有効です。パスワードだけではログインできません"),
     (R(C.ENABLE_2FA), "turn on two-step login", "2段階認証を有効にしてください"),
@@ -301,7 +303,8 @@ def test_html_with_show_all_shows_every_step_and_in_japanese_has_lang_ja() -> No
     (R(C.REUSED, group="R1", others=1), "same password as 1 other entry (R1)",
      "ほかの 1 件のエントリと同じパスワード（グループ R1）"),
     (R(C.REUSED, group="R1", others=4, names=Names(["Google", "Instagram", "X", "Shop"])),
-     "same password as Google, Instagram, X and 1 more (R1)", "Google、Instagram、X ほか 1 件 と同じパスワード（グループ R1）"),
+     "same password as Google, Instagram, X and 1 more (R1)",
+     "Google、Instagram、X ほか 1 件 と同じパスワード（グループ R1）"),
     (R(C.REUSED, group="R1", others=2, names=Names(["Google", "Instagram"])),
      "same password as Google, Instagram (R1)", "Google、Instagram と同じパスワード（グループ R1）"),
     (R(C.VARIANT_OF_BREACHED, what=Subject(SubjectKind.MAILBOX, "a@b.jp"), kinds=("digits_changed", "case")),

@@ -28,7 +28,8 @@ def demo_passwords() -> set[str]:
         return {e.password for e in kp.entries if e.password} | {DEMO_MASTER_PASSWORD}
 
 
-def run_demo(*args: str, columns: int | None = 80, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_demo(*args: str, columns: int | None = 80,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
     if columns is not None:
         environ["COLUMNS"] = str(columns)
