@@ -58,6 +58,10 @@ class ReasonCode(StrEnum):
     HAS_OTP = "has_otp"
     ENABLE_2FA = "enable_2fa"
     NO_2FA_OFFERED = "no_2fa_offered"
+    CHECK_2FA = "check_2fa"
+    DOMAIN_KEY = "domain_key"
+    CHECK_LOGIN_ADDRESS = "check_login_address"
+    CODES_BY_BREACHED_MAILBOX = "codes_by_breached_mailbox"
     # the plan: how far the user got with a step (steps[].status_reasons)
     UNCHANGED_SINCE_BREACH = "unchanged_since_breach"
     UNKNOWN_AT_BREACH = "unknown_at_breach"
@@ -185,7 +189,11 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.REGISTERED_TO_BREACHED_ADDRESS: {"address": _S},
     ReasonCode.HAS_OTP: {},
     ReasonCode.ENABLE_2FA: {},
-    ReasonCode.NO_2FA_OFFERED: {},
+    ReasonCode.NO_2FA_OFFERED: {"as_of": _S},  # as_of: the month of our 2FA data (YYYY-MM), when known
+    ReasonCode.CHECK_2FA: {},
+    ReasonCode.DOMAIN_KEY: {"domain": _S, "role": _S},  # role: hosting|domains|host (a host under the domain)
+    ReasonCode.CHECK_LOGIN_ADDRESS: {"address": _S},
+    ReasonCode.CODES_BY_BREACHED_MAILBOX: {"address": _S},
     ReasonCode.UNCHANGED_SINCE_BREACH: {},
     ReasonCode.UNKNOWN_AT_BREACH: {},
     ReasonCode.CREATED_AFTER_BREACH: {},

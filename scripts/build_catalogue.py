@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     if commit:
         source["commit"] = commit
+    date = _snapshot_date(source_dir)
+    if date:
+        source["date"] = date  # shown as "as of" where the data says a site offers no second factor
 
     catalogue = build_catalogue(entries, source=source)
     out = DATA / SERVICES_FILE
@@ -76,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     build_passkeys_data(args.passkeys)
     return 0
+
+
+def _snapshot_date(source_dir: Path) -> str | None:
+    """The month of the snapshot, from its README ("..., August 2026)") as YYYY-MM, if it says."""
+    readme = source_dir / "README.md"
+    if not readme.is_file():
+        return None
+    months = ("january february march april may june july august september october november december").split()
+    found = re.search(r"\b(" + "|".join(months) + r")\s+(\d{4})\b", readme.read_text(encoding="utf-8"), re.I)
+    return f"{found.group(2)}-{months.index(found.group(1).lower()) + 1:02d}" if found else None
 
 
 def _commit(source_dir: Path) -> str | None:

@@ -1,8 +1,10 @@
 """Builds the bundled demo vault and its offline Pwned Passwords excerpt (run from the repo root).
 
-The story: admin@aaa.jp's mailbox password leaked; info@aaa.jp, Google and Instagram share it, Twitter uses
-a variant, Amazon is registered to admin@aaa.jp with its own strong password, two shops share another
-password, a forum uses a well-known weak one, the rest are strong and unique, one entry is in the Recycle Bin.
+The story: admin@aaa.jp's mailbox password leaked; info@aaa.jp, the web host's control panel (Xserver, which
+holds aaa.jp's mail), Google and Instagram share it, Twitter uses a variant, Amazon is registered to
+admin@aaa.jp with its own strong password, the domain registrar and the bank have unique passwords and no
+one-time code, two shops share another password, a forum uses a well-known weak one, the rest are strong and
+unique, one entry is in the Recycle Bin.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def main() -> None:
     add(mail, "aaa.jp webmail (admin)", "admin@aaa.jp", MAIL_PW, url="https://webmail.aaa.jp/")
     add(mail, "aaa.jp webmail (info)", "info@aaa.jp", MAIL_PW, url="https://webmail.aaa.jp/")
     add(mail, "aaa.jp webmail (support)", "support@aaa.jp", "q8#Vf2!mZt9@Lr4w", url="https://webmail.aaa.jp/")
+    add(misc, "Xserver (aaa.jp hosting)", "aaa-admin", MAIL_PW, url="https://secure.xserver.ne.jp/")
     add(root, "Google", "admin@aaa.jp", MAIL_PW, url="https://accounts.google.com/")
     add(social, "Instagram", "aaa.shop", MAIL_PW, url="https://www.instagram.com/")
     add(social, "Twitter", "aaa_jp", "Kamome2020!", url="https://x.com/")

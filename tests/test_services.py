@@ -270,7 +270,8 @@ def test_change_password_url_is_the_well_known_url() -> None:
 
 def test_packaged_catalogue_loads_through_importlib_resources() -> None:
     catalogue = json.loads(_data_text("services.json"))
-    assert catalogue["fields"] == ["name", "domains", "category", "tfa", "tfa_url"]
+    assert catalogue["fields"] == ["name", "domains", "category", "tfa", "tfa_url", "role"]
+    assert catalogue["source"]["date"] == "2026-08"  # the month of the 2FA Directory snapshot
     assert len(catalogue["services"]) > 2000
     assert {row[2] for row in catalogue["services"]} <= {c.value for c in Category}
 
@@ -319,7 +320,26 @@ def test_registrable_domain_without_its_own_entry_gets_the_most_valuable_represe
         "email",
         ["totp"],
         "https://example.com/2fa",
+        None,
     ]
+
+
+def test_web_hosts_and_registrars_keep_their_role() -> None:
+    entries = {"Host": {"domain": "host.example", "categories": ["hosting", "cloud"]},
+               "Registrar": {"domain": "reg.example", "categories": ["domains"]},
+               "Cloud": {"domain": "cloud.example", "categories": ["cloud"]}}
+    roles = {row[0]: row[5] for row in build_catalogue(entries, source={})["services"]}
+    assert roles == {"Cloud": None, "Host": "hosting", "Registrar": "domains"}
+
+
+def test_japanese_hosts_and_registrars_hold_the_keys_to_a_domains_mail() -> None:
+    from reuse_audit.services.catalogue import ServiceRole, lookup_service
+
+    for host, role in (("secure.xserver.ne.jp", ServiceRole.HOSTING), ("secure.sakura.ad.jp", ServiceRole.HOSTING),
+                       ("user.lolipop.jp", ServiceRole.HOSTING), ("manage.conoha.jp", ServiceRole.HOSTING),
+                       ("navi.onamae.com", ServiceRole.DOMAINS)):
+        service = lookup_service(host)
+        assert service is not None and service.role is role, host
 
 
 @pytest.mark.parametrize(("host", "public"), [("co.jp", True), ("jp", True), ("com", True), ("github.io", True),

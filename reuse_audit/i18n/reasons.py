@@ -46,6 +46,12 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.HAS_OTP: N_("two-step login is on: the password alone does not open it"),
     C.ENABLE_2FA: N_("turn on two-step login"),
     C.NO_2FA_OFFERED: N_("this site offers no two-step login"),
+    C.CHECK_2FA: N_("high-value account without a second factor here: find out whether the site offers "
+                    "two-step login (a one-time code or a security key) and turn it on"),
+    C.CHECK_LOGIN_ADDRESS: N_("check that its login e-mail is not the breached address {address}, and turn on "
+                              "two-step login"),
+    C.CODES_BY_BREACHED_MAILBOX: N_("its second factor comes by e-mail: whoever holds {address} gets the codes "
+                                    "too"),
     C.UNCHANGED_SINCE_BREACH: N_("unchanged since the breach"),
     C.UNKNOWN_AT_BREACH: N_("its history does not reach back to the breach: judged by today's password"),
     C.CREATED_AFTER_BREACH: N_("created after the breach, with the breached password or a variant of it"),
@@ -126,6 +132,13 @@ PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
                                       "they are unknown: run `reuse-audit hibp verify {path}` once"),
     C.EXPOSURE_INCOMPLETE: NP_("{count:,} password could not be checked against Have I Been Pwned",
                                "{count:,} passwords could not be checked against Have I Been Pwned"),
+}
+NO_2FA_OFFERED_AS_OF = N_("our data (as of {as_of}) lists no two-step login for this site, but many now offer "
+                          "one (banks issue one-time passwords): check")
+DOMAIN_KEYS: dict[str, str] = {
+    "hosting": N_("may control the mail of {domain}: its web host holds the mail accounts and forwarding"),
+    "domains": N_("may control the mail of {domain}: its registrar or DNS can point the mail anywhere"),
+    "host": N_("may control the mail of {domain}: a site on the same domain"),
 }
 REUSED_NAMED = N_("same password as {names} ({group})")
 NOW_SHARED = N_("now shares its password with {names}")
@@ -324,6 +337,18 @@ def _exposure_unknown(t: Translator, r: Reason, quote: Quote) -> str:
     return t.text(TEMPLATES[C.EXPOSURE_UNKNOWN], why=why)
 
 
+def _no_2fa_offered(t: Translator, r: Reason, _quote: Quote) -> str:
+    as_of = r.get("as_of")
+    if isinstance(as_of, str) and as_of:
+        return t.text(NO_2FA_OFFERED_AS_OF, as_of=as_of)
+    return t.text(TEMPLATES[C.NO_2FA_OFFERED])
+
+
+def _domain_key(t: Translator, r: Reason, quote: Quote) -> str:
+    role = str(r.get("role") or "host")
+    return t.text(DOMAIN_KEYS.get(role, DOMAIN_KEYS["host"]), domain=quote(str(r.get("domain") or "")))
+
+
 def _weak(t: Translator, r: Reason, _quote: Quote) -> str:
     score = r.get("score")
     s = score if isinstance(score, int) and not isinstance(score, bool) else 0
@@ -401,6 +426,7 @@ _SPECIAL: dict[ReasonCode, Callable[[Translator, Reason, Quote], str]] = {
     C.NO_2FA: _with_how_to(NO_2FA, NO_2FA_HOW), C.PASSKEY_AVAILABLE: _with_how_to(PASSKEY_AVAILABLE,
                                                                                    PASSKEY_AVAILABLE_HOW),
     C.REUSED: _reused, C.WEAK: _weak, C.POLICY: _policy, C.NOW_SHARED: _now_shared,
+    C.NO_2FA_OFFERED: _no_2fa_offered, C.DOMAIN_KEY: _domain_key,
     C.EXPOSURE_UNKNOWN: _exposure_unknown, C.SITE_BREACHED: _site_breached,
     C.SAME_PASSWORD_AS_BREACHED_SITE: _sharer_of_breached_site, C.VARIANT_OF_BREACHED_SITE: _sharer_of_breached_site,
     C.BREACH_LIST: _breach_list,

@@ -54,6 +54,7 @@ def _step_dict(s: RotationStep, t: Translator) -> dict[str, Any]:
         "reason_params": [r.json_params() for r in s.reasons],
         "change_url": s.change_url,
         "tfa_url": s.tfa_url,
+        "passkey_url": s.passkey_url,
         "has_otp": s.has_otp,
         "category": s.category,
         "service": s.service,

@@ -16,6 +16,7 @@ class Action(StrEnum):
     CHANGE_PASSWORD = "change_password"
     SECURE_ACCOUNT = "secure_account"  # recovery address, sessions, 2FA
     ENABLE_2FA = "enable_2fa"
+    CHECK_2FA = "check_2fa"  # find out whether the site offers two-step login (our data does not know or says none)
     REVIEW = "review"
     NONE = "none"
 
@@ -80,12 +81,19 @@ class Tier(IntEnum):
 
 
 class SubOrder(IntEnum):
-    """Order within tier 2 (same password as the breached one): who an attacker tries first."""
+    """Order within tiers 2-4: who an attacker tries first (values are stable JSON; DOMAIN_KEYS sorts first:
+    a web host, registrar or DNS of the breached address's own domain holds the keys to its mail)."""
 
     SAME_DOMAIN_MAILBOX = 0
     LOGIN_IS_ADDRESS = 1
     HIGH_VALUE = 2
     REST = 3
+    DOMAIN_KEYS = 4
+
+    @property
+    def rank(self) -> int:
+        """Position within a tier (DOMAIN_KEYS first)."""
+        return -1 if self is SubOrder.DOMAIN_KEYS else int(self)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ class RotationStep:
     status: StepStatus = StepStatus.TODO
     status_reasons: tuple[Reason, ...] = ()
     checklist: tuple[ChecklistItem, ...] = ()
+    passkey_url: str | None = None  # where to set a passkey up, when the site accepts one instead
 
     @property
     def finished(self) -> bool:
@@ -165,6 +174,7 @@ class Plan:
 
     def progress(self) -> dict[str, int]:
         """How far the user got: steps with something to do by status, and the entries of unknown past."""
-        counts = {status.value: sum(1 for s in self.todo if s.status == status) for status in StepStatus}
-        return {"done": counts["done"], "redo": counts["redo"], "todo": counts["todo"],
+        done = sum(1 for s in self.todo if s.finished)
+        redo = sum(1 for s in self.todo if s.status == StepStatus.REDO)
+        return {"done": done, "redo": redo, "todo": len(self.todo) - done - redo,
                 "unknown_at_breach": self.unknown_at_breach}

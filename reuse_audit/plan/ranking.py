@@ -18,12 +18,15 @@ from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.checks.variants import variant_kind
 from reuse_audit.credentials import Credential, HeldAt
 from reuse_audit.exposure.model import ExposureStatus
+from reuse_audit.findings import Check
 from reuse_audit.findings import FindingKind as K
 from reuse_audit.plan.breach import Selection
 from reuse_audit.plan.model import (
     Action,
     BreachContext,
     BreachTime,
+    ChecklistCode,
+    ChecklistItem,
     Plan,
     RotationStep,
     StepStatus,
@@ -33,17 +36,33 @@ from reuse_audit.plan.model import (
 from reuse_audit.reasons import Names, Reason, Subject, SubjectKind
 from reuse_audit.reasons import ReasonCode as R
 from reuse_audit.secret import Secret
-from reuse_audit.services.catalogue import Service, change_password_url, looks_like_mail_host, lookup_service
-from reuse_audit.services.domains import email_domain, host_from_url
+from reuse_audit.services.catalogue import (
+    Service,
+    ServiceRole,
+    catalogue_date,
+    change_password_url,
+    is_public_mail_domain,
+    looks_like_mail_host,
+    lookup_service,
+)
+from reuse_audit.services.domains import email_domain, host_from_url, registrable_domain
 
 #: Same-domain mailboxes attackers try next, in this order.
 ROLE_ORDER = ("admin", "info", "support", "contact", "sales", "webmaster", "office", "mail", "postmaster")
-_HYGIENE_ORDER = {K.MASTER_PASSWORD: 0, K.PWNED: 1, K.REUSED: 2, K.VARIANT: 3, K.WEAK: 4, K.POLICY: 4,
-                  K.EXPIRED: 5, K.OLD: 6}
+_HYGIENE_ORDER = {K.MASTER_PASSWORD: 0, K.PWNED: 1, K.SITE_BREACHED: 1, K.REUSED: 2, K.VARIANT: 3, K.WEAK: 4,
+                  K.POLICY: 4, K.EXPIRED: 5, K.OLD: 6}
+#: Reasons that put a hygiene step with the exposed ones (sharers and variants of a breached site's password).
+_EXPOSED_BY_SITE = (R.SAME_PASSWORD_AS_BREACHED_SITE, R.VARIANT_OF_BREACHED_SITE)
 #: Without a breach time, every password the breached account held this recently counts as breached.
 RECENT = timedelta(days=90)
-#: The tag a user puts on an entry when a step that is not a password change is done.
+#: The tag a user puts on an entry when a step that is not a password change is done (one checklist item:
+#: ``reuse-audit:done:remove_forwarding``).
 DONE_TAG = "reuse-audit:done"
+#: The tag that says the entry's second factor lives elsewhere (a phone app, a key).
+TWO_FACTOR_ELSEWHERE_TAG = "reuse-audit:2fa-elsewhere"
+#: Findings about the password itself: only these put a step in general hygiene and call for a new password.
+PASSWORD_KINDS = frozenset({K.MASTER_PASSWORD, K.PWNED, K.SITE_BREACHED, K.REUSED, K.VARIANT, K.WEAK, K.POLICY,
+                            K.EXPIRED, K.OLD})
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,11 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     steps: list[tuple[tuple[object, ...], RotationStep]] = []
     master_hit: list[str] = []
     unknown_at_breach = 0
+    breached_sites = _breached_sites(audit)
+    own_domains = _own_domains(addresses)
+    mailbox_uuids = {m.uuid for m in breach.selection.mailboxes if m.uuid} if breach else set()
+    hosts_of_own_mail = [lookup_service(host_from_url(c.url)) for c in creds if c.url]
+    mail_hosts = [svc for svc in hosts_of_own_mail if svc is not None and svc.role is ServiceRole.HOSTING]
     for c in creds:
         r = reports[c.uuid]
         e = _relate(c, r, at, breached)
@@ -116,6 +140,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         reasons: list[Reason] = []
         sub = SubOrder.SAME_DOMAIN_MAILBOX
         registered = _registered_to(c, addresses) if addresses else None
+        key_of = _domain_key(c, svc, own_domains) if c.uuid not in breached_uuids else None
         if c.uuid in breached_uuids:
             tier = Tier.BREACHED_ACCOUNT
             reasons.append(Reason.of(R.BREACHED_ACCOUNT, selector=breach.selection.how[c.uuid] if breach else ""))
@@ -123,44 +148,52 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             tier = Tier.SAME_PASSWORD
             reasons.append(Reason.of(R.LINKED_TO_BREACHED if c.linked_to else R.SAME_PASSWORD_AS_BREACHED,
                                      what=what))
-            sub = _sub_order(c, addresses, svc, reasons)
+            if key_of is None:  # the domain's keys come first, with their own reason (below)
+                sub = _sub_order(c, addresses, svc, reasons)
         elif (kind := e.kind_then or e.kind_now) is not None:
             tier = Tier.VARIANT
             reasons.append(Reason.of(R.VARIANT_OF_BREACHED, what=what, kinds=(kind,)))
-        elif registered:
+        elif registered or key_of is not None:
             tier = Tier.REGISTERED
-            reasons.append(Reason.of(R.REGISTERED_TO_BREACHED_ADDRESS, address=registered))
+            if registered:
+                reasons.append(Reason.of(R.REGISTERED_TO_BREACHED_ADDRESS, address=registered))
         else:
             if c.excluded and not include_excluded:
                 continue  # exclusion silences hygiene, never a breach
-            tier = Tier.HYGIENE if r.findings else Tier.NOTHING
+            tier = Tier.HYGIENE if PASSWORD_KINDS & set(r.findings) else Tier.NOTHING
+        if key_of is not None and Tier.SAME_PASSWORD <= tier <= Tier.REGISTERED:
+            # the web host, registrar or DNS of the breached address's domain holds the keys to its mail
+            sub = SubOrder.DOMAIN_KEYS
+            reasons.insert(1 if tier != Tier.REGISTERED or registered else 0,
+                           Reason.of(R.DOMAIN_KEY, domain=key_of[0], role=key_of[1]))
+            if tier == Tier.REGISTERED and not registered and addresses:
+                reasons.append(Reason.of(R.CHECK_LOGIN_ADDRESS, address=addresses[0]))
         if tier <= Tier.VARIANT and master is not None and master in (c.password.reveal(), e.then):
             master_hit.append(c.title)
         # In tiers 1-3 the breach reason says it all; group membership would only repeat it.
         repeated = (R.REUSED, R.VARIANT) if tier <= Tier.VARIANT else ()
         reasons += [x for x in r.reasons if x.code not in repeated]
-        action = _action(tier, r, svc, c)
-        tfa_url = None
-        if not c.has_otp and svc is not None and svc.tfa_methods:
-            tfa_url = svc.tfa_url
-            if action != Action.NONE or tier == Tier.NOTHING:
-                reasons.append(Reason.of(R.ENABLE_2FA))
-        elif not c.has_otp and svc is not None and svc.tfa_known and not svc.tfa_methods and tier <= Tier.HYGIENE:
-            reasons.append(Reason.of(R.NO_2FA_OFFERED))
-        if c.has_otp and tier <= Tier.HYGIENE:
-            reasons.append(Reason.of(R.HAS_OTP))
+        reasons += _site_exposure(c, breached_sites)
+        action = _action(tier, r, svc, c, audit.options.checks)
+        reasons += _second_factor_reasons(tier, action, r, svc, c, addresses)
         status, why = _status(e, tier, action, at)
+        checklist = (_checklist(svc, mail_hosts, status, c, at) if c.uuid in mailbox_uuids else ())
         host = host_from_url(c.url) if c.url else None
         change_url = change_password_url(host) if host and action in (Action.CHANGE_PASSWORD,
                                                                         Action.SECURE_ACCOUNT) else None
-        key = (tier, status != StepStatus.REDO, sub, action == Action.NONE,
-               *_within_key(tier, c, r, svc.value_weight if svc else 0))
-        steps.append((key, RotationStep(
+        tfa_url = svc.tfa_url if svc is not None and action in (Action.ENABLE_2FA, Action.SECURE_ACCOUNT,
+                                                                Action.CHANGE_PASSWORD) and _wants_2fa(
+            r, svc, c, audit.options.checks) else None
+        passkey_url = svc.passkey_url if svc is not None and K.PASSKEY_AVAILABLE in r.findings else None
+        exposed = any(x.code in _EXPOSED_BY_SITE for x in reasons)
+        order = (tier, status != StepStatus.REDO, sub.rank, action == Action.NONE,
+                 *_within_key(tier, c, r, svc.value_weight if svc else 0, exposed))
+        steps.append((order, RotationStep(
             step=0, tier=tier, sub_order=sub, uuid=c.uuid, title=c.title, username=c.username, url=c.url,
             group=c.group, action=action, reasons=tuple(reasons), change_url=change_url, tfa_url=tfa_url,
             has_otp=c.has_otp, category=svc.category.value if svc else None, service=svc.name if svc else None,
             findings=tuple(k.value for k in r.findings), reuse_group=r.reuse_group, variant_group=r.variant_group,
-            status=status, status_reasons=why,
+            status=status, status_reasons=why, checklist=checklist, passkey_url=passkey_url,
         )))
     if any(K.MASTER_PASSWORD in reports[c.uuid].findings for c in creds) and not master_hit:
         master_hit = [c.title for c in creds if K.MASTER_PASSWORD in reports[c.uuid].findings]
@@ -179,6 +212,34 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     return Plan(steps=ordered, breach=context, entries_total=audit.vault.entries_total,
                 exposure_note=audit.exposure_note, notes=notes,
                 unknown_at_breach=unknown_at_breach if at is not None else 0, vault_id=audit.vault.root_uuid)
+
+
+def _breached_sites(audit: AuditResult) -> list[tuple[Credential, Reason]]:
+    """Every entry whose site was breached after its password was set, with that reason: its password is
+    exposed, so its sharers and variants are too."""
+    out = []
+    for e in audit.entries:
+        reason = next((x for x in e.reasons if x.code == R.SITE_BREACHED), None)
+        if reason is not None:
+            out.append((e.credential, reason))
+    return out
+
+
+def _site_exposure(c: Credential, sites: list[tuple[Credential, Reason]]) -> list[Reason]:
+    """Why ``c``'s password is exposed by another entry's breached site: the same password, or a variant
+    (plaintext compared in memory only)."""
+    out: list[Reason] = []
+    password = c.password.reveal()
+    for breached, reason in sites:
+        if breached.uuid == c.uuid:
+            continue
+        params = {k: v for k, v in reason.params if k in ("breach", "title", "breached", "precision")}
+        leaked = breached.password.reveal()
+        if leaked == password:
+            out.append(Reason.of(R.SAME_PASSWORD_AS_BREACHED_SITE, entry=breached.title, **params))
+        elif (kind := variant_kind(leaked, password)) is not None:
+            out.append(Reason.of(R.VARIANT_OF_BREACHED_SITE, entry=breached.title, kinds=(kind,), **params))
+    return out[:2]
 
 
 def _breached_secrets(breach: BreachInput | None, creds: list[Credential], at: datetime | None,
@@ -333,27 +394,121 @@ def _sub_order(c: Credential, addresses: Sequence[str], svc: Service | None, rea
     return SubOrder.REST
 
 
-def _action(tier: Tier, r: EntryReport, svc: Service | None, c: Credential) -> Action:
+def _action(tier: Tier, r: EntryReport, svc: Service | None, c: Credential, checks: frozenset[Check]) -> Action:
     if tier <= Tier.VARIANT:
         return Action.CHANGE_PASSWORD
     if tier == Tier.REGISTERED:
         return Action.SECURE_ACCOUNT
     if tier == Tier.HYGIENE:
-        if set(r.findings) <= {K.OLD, K.VARIANT}:
+        if PASSWORD_KINDS & set(r.findings) <= {K.OLD, K.VARIANT}:
             return Action.REVIEW
         return Action.CHANGE_PASSWORD
-    if not c.has_otp and svc is not None and svc.tfa_methods and svc.high_value:
-        return Action.ENABLE_2FA
+    # Nothing wrong with the password: never "nothing to do" on a high-value account without a second factor.
+    if svc is not None and svc.high_value and not c.has_otp and not _tagged_2fa_elsewhere(c):
+        if _wants_2fa(r, svc, c, checks):
+            return Action.ENABLE_2FA
+        if not svc.offers_strong_2fa:
+            return Action.CHECK_2FA
+    if K.INSECURE_URL in r.findings:
+        return Action.REVIEW
     return Action.NONE
 
 
-def _within_key(tier: Tier, c: Credential, r: EntryReport, value: int) -> tuple[object, ...]:
-    """Order inside a tier: no OTP before OTP, higher value first; hygiene by what is worst."""
+def _tagged_2fa_elsewhere(c: Credential) -> bool:
+    return c.tag_since(TWO_FACTOR_ELSEWHERE_TAG) is not None or any(
+        t.casefold() == TWO_FACTOR_ELSEWHERE_TAG for t in c.tags)
+
+
+def _wants_2fa(r: EntryReport, svc: Service, c: Credential, checks: frozenset[Check]) -> bool:
+    """The site offers a strong second factor and the entry shows none (the 2fa check's finding; without
+    that check, the catalogue)."""
+    if Check.TWO_FACTOR in checks:
+        return K.NO_2FA in r.findings
+    return not c.has_otp and svc.offers_strong_2fa and not _tagged_2fa_elsewhere(c)
+
+
+def _second_factor_reasons(tier: Tier, action: Action, r: EntryReport, svc: Service | None, c: Credential,
+                           addresses: Sequence[str]) -> list[Reason]:
+    """What the step says about the site's second factor (the 2fa check's own reason is there already)."""
+    out: list[Reason] = []
+    if svc is None:
+        return [Reason.of(R.HAS_OTP)] if c.has_otp and tier <= Tier.HYGIENE else []
+    said = K.NO_2FA in r.findings
+    if not said and not c.has_otp and svc.offers_strong_2fa and (action != Action.NONE or tier == Tier.NOTHING) \
+            and not _tagged_2fa_elsewhere(c):
+        out.append(Reason.of(R.ENABLE_2FA))
+    if action == Action.CHECK_2FA or (tier <= Tier.HYGIENE and not c.has_otp and svc.tfa_known
+                                      and not svc.tfa_methods):
+        if svc.tfa_known and not svc.tfa_methods:
+            as_of = catalogue_date()
+            out.append(Reason.of(R.NO_2FA_OFFERED, as_of=as_of) if as_of else Reason.of(R.NO_2FA_OFFERED))
+        if action == Action.CHECK_2FA:
+            out.append(Reason.of(R.CHECK_2FA))
+    weak = next((x for x in r.reasons if x.code == R.WEAK_2FA), None)
+    methods = weak.get("methods") if weak is not None else None
+    if tier <= Tier.REGISTERED and addresses and isinstance(methods, tuple) and "email" in methods:
+        out.append(Reason.of(R.CODES_BY_BREACHED_MAILBOX, address=addresses[0]))
+    if c.has_otp and tier <= Tier.HYGIENE:
+        out.append(Reason.of(R.HAS_OTP))
+    return out
+
+
+def _own_domains(addresses: Sequence[str]) -> list[str]:
+    """The registrable domains of breached addresses that are the owner's own (not a public mail provider)."""
+    out: list[str] = []
+    for address in addresses:
+        domain = email_domain(address)
+        if domain and not is_public_mail_domain(domain):
+            own = registrable_domain(domain)
+            if own not in out:
+                out.append(own)
+    return out
+
+
+def _domain_key(c: Credential, svc: Service | None, own_domains: list[str]) -> tuple[str, str] | None:
+    """(domain, role) when ``c`` may hold the keys to the mail of a breached own domain: its web host,
+    registrar or DNS (the catalogue's role), or a site under that domain that is not itself a mailbox."""
+    if not own_domains:
+        return None
+    if svc is not None and svc.role is not None:
+        return own_domains[0], svc.role.value
+    host = host_from_url(c.url) if c.url else None
+    if host and not looks_like_mail_host(host):
+        for domain in own_domains:
+            if host == domain or host.endswith("." + domain):
+                return domain, "host"
+    return None
+
+
+def _checklist(svc: Service | None, mail_hosts: list[Service], status: StepStatus, c: Credential,
+               at: datetime | None) -> tuple[ChecklistItem, ...]:
+    """The breached mailbox's recovery checklist, with the provider's pages where the catalogue knows them:
+    the mailbox's own service, else the web host that holds an own-domain mailbox."""
+    links: dict[str, str] = dict(svc.recovery) if svc is not None else {}
+    if not links and mail_hosts:
+        links = dict(mail_hosts[0].recovery)
+    if svc is not None and svc.tfa_url and ChecklistCode.ENABLE_2FA.value not in links:
+        links[ChecklistCode.ENABLE_2FA.value] = svc.tfa_url
+    items = []
+    for code in ChecklistCode:
+        if code == ChecklistCode.CHANGE_PASSWORD:
+            done = status == StepStatus.DONE
+        else:
+            since = c.tag_since(f"{DONE_TAG}:{code.value}") or c.tag_since(DONE_TAG)
+            done = at is not None and since is not None and since > at
+        items.append(ChecklistItem(code, links.get(code.value), StepStatus.DONE if done else StepStatus.TODO))
+    return tuple(items)
+
+
+def _within_key(tier: Tier, c: Credential, r: EntryReport, value: int, exposed: bool = False) -> tuple[object, ...]:
+    """Order inside a tier: no OTP before OTP, higher value first; hygiene by what is worst (a password a
+    breached site leaked, or a variant of one, ranks with the pwned ones)."""
     local = c.username.split("@", 1)[0].lower()
     role = ROLE_ORDER.index(local) if local in ROLE_ORDER else len(ROLE_ORDER)
     title = (c.title.casefold(), c.uuid)
     if tier == Tier.HYGIENE:
-        worst = min((_HYGIENE_ORDER.get(k, len(_HYGIENE_ORDER)) for k in r.findings), default=99)
+        worst = min([_HYGIENE_ORDER.get(k, len(_HYGIENE_ORDER)) for k in r.findings]
+                    + ([_HYGIENE_ORDER[K.SITE_BREACHED]] if exposed else []), default=99)
         count = (r.exposure.count or 0) if r.exposure is not None else 0
         score = r.strength.score if r.strength is not None else 5
         return (worst, -count, -r.reuse_size, r.reuse_group or "~", c.has_otp, -value, score, *title)

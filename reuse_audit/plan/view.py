@@ -75,7 +75,7 @@ def safe_link(url: str | None) -> str | None:
 def links(s: RotationStep) -> list[tuple[str, str]]:
     """(heading key, url) of the places to act: the change page and the two-step login settings."""
     out = []
-    for kind, url in (("change_link", s.change_url), ("tfa_link", s.tfa_url)):
+    for kind, url in (("change_link", s.change_url), ("tfa_link", s.tfa_url), ("passkey_link", s.passkey_url)):
         link = safe_link(url)
         if link:
             out.append((kind, link))

@@ -92,7 +92,8 @@ def _yes_no(value: str, t: Translator) -> str:
 def _human_cells(r: dict[str, Any], t: Translator, keys: tuple[str, ...]) -> list[str]:
     cells = {
         "rank": str(r["rank"]), "title": r["title"], "username": r["username"], "group": r["group"],
-        "findings": r["findings"], "reuse": r["reuse_group"], "variant": r["variant_group"],
+        "findings": t.join([t.gettext(W.KINDS.get(k, k)) for k in r["findings"].split(",") if k])
+        if t.lang != "en" else r["findings"], "reuse": r["reuse_group"], "variant": r["variant_group"],
         "score": str(r["score"]), "length": str(r["length"]), "exposure": _exposure_cell(r, t),
         "otp": _yes_no(r["has_otp"], t), "reasons": r["reasons"],
     }

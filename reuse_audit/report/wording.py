@@ -18,6 +18,22 @@ COLUMNS: dict[str, str] = {
     "otp": N_("OTP"),
     "reasons": N_("Reasons"),
 }
+#: Finding kinds as the human formats show them (English: the codes themselves; CSV and JSON keep codes).
+KINDS: dict[str, str] = {
+    "master_password": N_("master_password"),
+    "pwned": N_("pwned"),
+    "site_breached": N_("site_breached"),
+    "reused": N_("reused"),
+    "variant": N_("variant"),
+    "weak": N_("weak"),
+    "policy": N_("policy"),
+    "expired": N_("expired"),
+    "old": N_("old"),
+    "insecure_url": N_("insecure_url"),
+    "no_2fa": N_("no_2fa"),
+    "weak_2fa": N_("weak_2fa"),
+    "passkey_available": N_("passkey_available"),
+}
 TITLE = N_("reuse-audit report")
 TABLE_TITLE = N_("reuse-audit: worst first")
 AUDITED = N_("{n} entries audited")

@@ -109,6 +109,8 @@ class Service:
     passwordless: bool = False  # it accepts a passkey instead of the password (Passkeys Directory)
     passkey_url: str | None = None  # how to set a passkey up there
     passkey_mfa: bool = False  # it accepts a passkey as the second factor
+    role: ServiceRole | None = None  # a web host or domain registrar: it may control a domain's mail
+    recovery: tuple[tuple[str, str], ...] = ()  # checklist item -> the page to do it on, for a hijacked mailbox
 
     @property
     def high_value(self) -> bool:
@@ -126,6 +128,13 @@ class Service:
         if not self.tfa_known or not self.tfa_methods or self.offers_strong_2fa:
             return ()
         return self.tfa_methods if all(m in WEAK_2FA for m in self.tfa_methods) else ()
+
+
+class ServiceRole(StrEnum):
+    """Services that hold the keys to a domain's mail (mail accounts, forwarding, MX records)."""
+
+    HOSTING = "hosting"  # a web host whose control panel holds the domain's mailboxes
+    DOMAINS = "domains"  # a domain registrar or DNS host: it can point the domain's mail anywhere
 
 
 class CatalogueError(ReuseAuditError):
@@ -152,6 +161,8 @@ def _service(record: dict[str, Any], *, domain: str, tfa_known: bool = True) -> 
         tfa_known=tfa_known,
         passwordless=bool(record.get("passwordless", False)),
         passkey_url=record.get("passkey_url"),
+        role=ServiceRole(record["role"]) if record.get("role") else None,
+        recovery=tuple(sorted(dict(record.get("recovery") or {}).items())),
     )
 
 
@@ -170,8 +181,9 @@ def _catalogue() -> Mapping[str, Service]:
         directory = _read_data(SERVICES_FILE)
         by_host: dict[str, Service] = {}
         rows = directory["services"]
-        for name, hosts, category, tfa, tfa_url in rows:
-            record = {"name": name, "category": category, "tfa": tfa, "tfa_url": tfa_url}
+        for name, hosts, category, tfa, tfa_url, *more in rows:
+            record = {"name": name, "category": category, "tfa": tfa, "tfa_url": tfa_url,
+                      "role": more[0] if more else None}
             service = _service(record, domain=hosts[0])
             for host in hosts:
                 by_host.setdefault(host, service)
@@ -191,7 +203,8 @@ def _catalogue() -> Mapping[str, Service]:
                 if inherited is None:
                     service = _service(record, domain=hosts[0], tfa_known=False)
                 else:
-                    merged = {"tfa": inherited.tfa_methods, "tfa_url": inherited.tfa_url, **record}
+                    merged = {"tfa": inherited.tfa_methods, "tfa_url": inherited.tfa_url,
+                              "role": inherited.role, **record}
                     service = _service(merged, domain=hosts[0], tfa_known=inherited.tfa_known)
             for host in hosts:
                 overrides[host] = service
@@ -235,6 +248,16 @@ def _merge_passkeys(by_host: dict[str, Service], listed: set[str], stated: set[S
                 by_host[host] = _with_passkeys(own, passwordless, mfa, url)
             elif host not in listed and service not in stated:
                 by_host[host] = _with_passkeys(service, passwordless, mfa, url)
+
+
+@cache
+def catalogue_date() -> str | None:
+    """The month (YYYY-MM) of the 2FA Directory snapshot the catalogue was built from, if known."""
+    try:
+        date = _read_data(SERVICES_FILE)["source"].get("date")
+    except (KeyError, AttributeError, CatalogueError):
+        return None
+    return date if isinstance(date, str) else None
 
 
 def lookup_service(host: str | None) -> Service | None:
@@ -328,6 +351,18 @@ _MAILBOX_PROVIDER_GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = 
 _MAILBOX_PROVIDERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {address: logins for addresses, logins in _MAILBOX_PROVIDER_GROUPS for address in addresses}
 )
+
+
+def is_public_mail_domain(address_domain: str) -> bool:
+    """True for a public mail provider's domain (gmail.com, outlook.jp, yahoo.co.jp, a catalogued mail or
+    identity service), false for an organisation's own domain (aaa.jp), whose mail it runs itself."""
+    host = normalise_host(address_domain)
+    if host is None:
+        return False
+    if host in _MAILBOX_PROVIDERS or registrable_domain(host) in _MAILBOX_PROVIDERS:
+        return True
+    svc = lookup_service(host)
+    return svc is not None and svc.category in (Category.EMAIL, Category.IDENTITY)
 
 
 def mailbox_provider_domains(address_domain: str) -> tuple[str, ...]:

@@ -37,8 +37,11 @@ from reuse_audit.services.catalogue import Category
 from reuse_audit.services.domains import normalise_host, registrable_domain
 
 CATALOGUE_FORMAT = 1
-SERVICE_FIELDS = ("name", "domains", "category", "tfa", "tfa_url")  # order of each services.json row
-ROW_DEFAULTS: tuple[object, ...] = (None, None, None, [], None)
+SERVICE_FIELDS = ("name", "domains", "category", "tfa", "tfa_url", "role")  # order of each services.json row
+ROW_DEFAULTS: tuple[object, ...] = (None, None, None, [], None, None)
+#: Directory categories kept apart from ``cloud``: they hold the keys to a domain's mail (accounts,
+#: forwarding, MX records), so a plan puts them right after the breached mailbox of that domain.
+ROLES = ("hosting", "domains")
 
 CATEGORY_MAP: Mapping[str, Category] = {
     "identity": Category.IDENTITY,
@@ -78,7 +81,7 @@ def category_of(categories: list[str]) -> Category:
 def build_catalogue(entries: Mapping[str, Mapping[str, Any]], *, source: Mapping[str, str]) -> dict[str, Any]:
     """The content of ``data/services.json`` for the directory's ``entries`` (name → entry).
 
-    Shape: ``{"format", "source", "fields", "services": [[name, [domains], category, [tfa], tfa_url]],
+    Shape: ``{"format", "source", "fields", "services": [[name, [domains], category, [tfa], tfa_url, role]],
     "representatives": {registrable domain: index into services}}``. ``tfa`` is ``[]`` when the site
     offers no second factor, ``tfa_url`` null when it has no 2FA documentation; services are sorted by
     name so rebuilds diff cleanly.
@@ -94,6 +97,9 @@ def build_catalogue(entries: Mapping[str, Mapping[str, Any]], *, source: Mapping
         }
         if not record["domains"]:
             continue
+        role = next((r for r in ROLES if r in entry.get("categories", [])), None)
+        if role is not None:
+            record["role"] = role
         if entry.get("tfa"):
             record["tfa"] = list(entry["tfa"])
             if entry.get("documentation"):
