@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,9 +31,6 @@ from reuse_audit.bounces.notbounce import (
     strip_reply_prefixes,
     success_subject,
 )
-
-# flufl.bounce logs a full traceback at ERROR level when one of its detectors raises; we handle that.
-logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
 
 _HEADER_PARSER = BytesHeaderParser(policy=email.policy.compat32)
 _TEXT_HEADER_PARSER = HeaderParser(policy=email.policy.compat32)

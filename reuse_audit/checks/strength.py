@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reuse_audit.checks.workers import CpuPool, cpu_pool
+from reuse_audit.checks.workers import CpuPool
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,6 @@ def _score(job: tuple[str, list[str]]) -> int:
 
     password, inputs = job
     return int(zxcvbn(password, user_inputs=inputs).score)
-
-
-def score_passwords(passwords: Sequence[str], user_inputs: Sequence[list[str]],
-                    policy: StrengthPolicy) -> list[StrengthResult]:
-    """Score each distinct password once, with the user inputs of every entry that holds it."""
-    with cpu_pool(len(passwords)) as pool:
-        return start_scoring(passwords, user_inputs, policy, pool)()
 
 
 def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]], policy: StrengthPolicy,
