@@ -193,3 +193,20 @@ def test_plan_steps_carry_their_reuse_and_variant_groups(plan_vault) -> None:  #
     twitter = next(s for s in doc["steps"] if s["title"] == "Twitter")
     assert google["reuse_group"] and google["reuse_group"] in {g["id"] for g in doc["reuse_groups"]}
     assert twitter["variant_group"] and twitter["variant_group"] in {g["id"] for g in doc["variant_groups"]}
+
+
+def test_site_name_variant_of_the_breached_password_is_a_variant_step(vault_factory) -> None:  # type: ignore[no-untyped-def]
+    # blue-kettle-gmail / blue-kettle-twitter: one pattern with the site's name swapped in; the audit's
+    # variant check finds it from the entries' site names, and so must the plan's breach tiers.
+    path = vault_factory([
+        E("Gmail", "blue-kettle-gmail", "kettle@gmail.com", "https://mail.google.com/", "Mail"),
+        E("Twitter", "blue-kettle-twitter", "kettle", "https://x.com/"),
+        E("Unrelated", "Zr4!tW8#pQ2&nL6^xV0s", "kettle", "https://example.org/"),
+    ])
+    steps = _steps(path, "kettle@gmail.com")
+    twitter = steps[_pos(steps, "Twitter")]
+    assert twitter["tier"] == 3 and twitter["action"] == "change_password"
+    assert "variant_of_breached" in twitter["reason_codes"] or any(
+        c.startswith("variant") for c in twitter["reason_codes"]), twitter["reason_codes"]
+    assert "site name swapped in" in " ".join(twitter["reasons"])
+    assert steps[_pos(steps, "Unrelated")]["tier"] > 3

@@ -11,11 +11,12 @@ import pytest
 
 from reuse_audit.checks.variant_forms import password_forms
 from reuse_audit.checks.variants import (
-    KIND_DESCRIPTIONS,
+    KINDS,
     VariantCluster,
     find_variant_groups,
     variant_kind,
 )
+from reuse_audit.i18n.reasons import VARIANT_KINDS
 
 RANDOM_ALPHABET = string.ascii_letters + string.digits + "!#$%&*+-.:;<=>?@^_~"
 
@@ -144,8 +145,8 @@ def test_every_kind_has_a_description_in_words() -> None:
         ]
     }
     kinds.add(variant_kind("base-gmail", "base-twitter", names_a=["gmail"], names_b=["twitter"]))
-    assert kinds == set(KIND_DESCRIPTIONS)
-    assert all(description.isascii() and description for description in KIND_DESCRIPTIONS.values())
+    assert kinds == set(KINDS) == set(VARIANT_KINDS)
+    assert all(description.isascii() and description for description in VARIANT_KINDS.values())
 
 
 # --- not variants ---------------------------------------------------------------------------------

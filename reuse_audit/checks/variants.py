@@ -30,19 +30,10 @@ SMALL_EDIT = "small_edit"
 SHARED_CORE = "shared_core"
 SITE_NAME = "site_name"
 
-KIND_DESCRIPTIONS: dict[str, str] = {
-    CASE: "capitalisation",
-    LEET: "leet substitution",
-    APPENDED: "appended characters",
-    PREFIXED: "changed or added prefix",
-    DIGITS_CHANGED: "changed digits",
-    SUFFIX_CHANGED: "changed suffix",
-    YEAR_CHANGED: "changed year",
-    SMALL_EDIT: "small edit",
-    SHARED_CORE: "long shared core",
-    SITE_NAME: "site name swapped in",
-}
-"""Each kind name in the user's words, for reports. The kinds never show characters of a password."""
+KINDS = frozenset({CASE, LEET, APPENDED, PREFIXED, DIGITS_CHANGED, SUFFIX_CHANGED, YEAR_CHANGED, SMALL_EDIT,
+                   SHARED_CORE, SITE_NAME})
+"""Every variant kind; in words (every language) in :data:`reuse_audit.i18n.reasons.VARIANT_KINDS`. A kind
+never shows characters of a password."""
 
 # Edit distance allowed on the skeletons: 1 from 4 characters ("monkey"/"monkey!"), 2 from 12 on.
 ONE_EDIT_FROM = MIN_CORE_LENGTH

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from reuse_audit.audit import AuditResult, EntryReport
+from reuse_audit.checks.second_factor import TWO_FACTOR_ELSEWHERE_TAG, has_tag
+from reuse_audit.checks.site_names import entry_site_names
 from reuse_audit.checks.variants import variant_kind
 from reuse_audit.credentials import Credential, HeldAt
 from reuse_audit.exposure.model import ExposureStatus
@@ -58,8 +60,6 @@ RECENT = timedelta(days=90)
 #: The tag a user puts on an entry when a step that is not a password change is done (one checklist item:
 #: ``reuse-audit:done:remove_forwarding``).
 DONE_TAG = "reuse-audit:done"
-#: The tag that says the entry's second factor lives elsewhere (a phone app, a key).
-TWO_FACTOR_ELSEWHERE_TAG = "reuse-audit:2fa-elsewhere"
 #: Findings about the password itself: only these put a step in general hygiene and call for a new password.
 PASSWORD_KINDS = frozenset({K.MASTER_PASSWORD, K.PWNED, K.SITE_BREACHED, K.REUSED, K.VARIANT, K.WEAK, K.POLICY,
                             K.EXPIRED, K.OLD})
@@ -77,21 +77,30 @@ class BreachInput:
 
 
 class _Breached:
-    """The breached secrets and how a password relates to them: the same, a variant (of which kind), or not."""
+    """The breached secrets and how a password relates to them: the same, a variant (of which kind), or not.
 
-    def __init__(self, secrets: Sequence[str]) -> None:
-        self.secrets = list(dict.fromkeys(secrets))
-        self._cache: dict[str, tuple[bool, str | None]] = {}
+    Each secret carries the site names of the account that held it (none for a typed password), so a
+    site-name variant (``blue-kettle-gmail`` / ``blue-kettle-twitter``) is found as the audit finds it.
+    """
 
-    def relation(self, password: str | None) -> tuple[bool, str | None]:
+    def __init__(self, secrets: Sequence[tuple[str, frozenset[str]]]) -> None:
+        merged: dict[str, frozenset[str]] = {}
+        for secret, names in secrets:
+            merged[secret] = merged.get(secret, frozenset()) | names
+        self.secrets = merged
+        self._cache: dict[tuple[str, frozenset[str]], tuple[bool, str | None]] = {}
+
+    def relation(self, password: str | None, names: frozenset[str] = frozenset()) -> tuple[bool, str | None]:
         """(same as a breached secret, the variant kind when a variant of one)."""
         if password is None or not self.secrets:
             return False, None
-        found = self._cache.get(password)
+        found = self._cache.get((password, names))
         if found is None:
             same = password in self.secrets
-            kind = None if same else next((k for s in self.secrets if (k := variant_kind(s, password))), None)
-            found = self._cache[password] = (same, kind)
+            kind = None if same else next((k for s, held_by in self.secrets.items()
+                                           if (k := variant_kind(s, password, names_a=held_by, names_b=names))),
+                                          None)
+            found = self._cache[(password, names)] = (same, kind)
         return found
 
 
@@ -237,40 +246,43 @@ def _site_exposure(c: Credential, sites: list[tuple[Credential, Reason]]) -> lis
         leaked = breached.password.reveal()
         if leaked == password:
             out.append(Reason.of(R.SAME_PASSWORD_AS_BREACHED_SITE, entry=breached.title, **params))
-        elif (kind := variant_kind(leaked, password)) is not None:
+        elif (kind := variant_kind(leaked, password, names_a=entry_site_names(breached),
+                                   names_b=entry_site_names(c))) is not None:
             out.append(Reason.of(R.VARIANT_OF_BREACHED_SITE, entry=breached.title, kinds=(kind,), **params))
     return out[:2]
 
 
 def _breached_secrets(breach: BreachInput | None, creds: list[Credential], at: datetime | None,
-                      now: datetime) -> list[str]:
+                      now: datetime) -> list[tuple[str, frozenset[str]]]:
     """The passwords the attacker holds: each breached account's password at the breach time (every one it
     held since, when its history does not reach back); without a time, every one held in the last 90 days;
     and any password typed at the prompt."""
     if breach is None:
         return []
     matched = set(breach.selection.matched)
-    out: list[str] = []
+    out: list[tuple[str, frozenset[str]]] = []
     for c in creds:
         if c.uuid not in matched:
             continue
+        names = entry_site_names(c)
         if at is not None:
             held, password = c.password_at(at)
             if held == HeldAt.KNOWN and password is not None:
-                out.append(password.reveal())
+                out.append((password.reveal(), names))
                 continue
-            out += [p.reveal() for p in c.passwords_since(at)]
+            out += [(p.reveal(), names) for p in c.passwords_since(at)]
         else:
-            out += [p.reveal() for p in c.passwords_since(now - RECENT)]
-    out += [p.reveal() for p in breach.passwords]
+            out += [(p.reveal(), names) for p in c.passwords_since(now - RECENT)]
+    out += [(p.reveal(), frozenset()) for p in breach.passwords]
     return out
 
 
 def _relate(c: Credential, r: EntryReport, at: datetime | None, breached: _Breached) -> _Entry:
     held, then = (None, None) if at is None else c.password_at(at)
     e = _Entry(c, r, held, then.reveal() if then is not None else None)
-    e.same_now, e.kind_now = breached.relation(c.password.reveal())
-    e.same_then, e.kind_then = breached.relation(e.then)
+    names = entry_site_names(c)
+    e.same_now, e.kind_now = breached.relation(c.password.reveal(), names)
+    e.same_then, e.kind_then = breached.relation(e.then, names)
     return e
 
 
@@ -415,8 +427,7 @@ def _action(tier: Tier, r: EntryReport, svc: Service | None, c: Credential, chec
 
 
 def _tagged_2fa_elsewhere(c: Credential) -> bool:
-    return c.tag_since(TWO_FACTOR_ELSEWHERE_TAG) is not None or any(
-        t.casefold() == TWO_FACTOR_ELSEWHERE_TAG for t in c.tags)
+    return has_tag(c, TWO_FACTOR_ELSEWHERE_TAG)
 
 
 def _wants_2fa(r: EntryReport, svc: Service, c: Credential, checks: frozenset[Check]) -> bool:
