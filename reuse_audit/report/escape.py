@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 
@@ -70,6 +69,9 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def json_text(document: object) -> str:
-    """A JSON document, indented, non-ASCII as is, control and bidi characters as ``\\u`` escapes."""
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    """A JSON document, indented, non-ASCII as is, control and bidi characters as ``\\u`` escapes (the text of
+    ``json.dumps(indent=2, ensure_ascii=False)``, written in C where it can be: :mod:`.json_encode`)."""
+    from reuse_audit.report.json_encode import dumps_indented
+
+    text = dumps_indented(document)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
