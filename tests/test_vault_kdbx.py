@@ -1,0 +1,74 @@
+"""Our KDBX body reader gives the tree pykeepass gives, byte for byte, on every corpus vault pykeepass opens."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from reuse_audit.secret import Secret
+from reuse_audit.vault.header import parse_header, read_vault_bytes
+from reuse_audit.vault.kdbx import CredentialsError, PayloadChecksumError, decrypt_vault
+from reuse_audit.vault.unlock import VaultKey, composite_key, transformed_key
+from tests.conftest import CORPUS, MASTER, E, build_vault
+
+_ROWS = [r for r in json.loads((CORPUS / "manifest.json").read_text()) if r.get("opens_with_pykeepass")] \
+    if (CORPUS / "manifest.json").is_file() else []
+
+
+def _both(path: Path, key: VaultKey) -> tuple[bytes, bytes, int]:
+    """(pykeepass's tree, ours, our count of undecryptable values) serialised."""
+    from pykeepass import PyKeePass
+
+    data = read_vault_bytes(path)
+    header = parse_header(data, path)
+    transformed = transformed_key(header, composite_key(key), path)
+    theirs = PyKeePass(io.BytesIO(data), transformed_key=transformed).tree
+    ours = decrypt_vault(data, header, transformed)
+    return etree.tostring(theirs), etree.tostring(ours.tree), ours.undecryptable
+
+
+@pytest.mark.parametrize("row", _ROWS, ids=[r["file"] for r in _ROWS])
+def test_the_tree_is_the_one_pykeepass_reads(row: dict[str, object], corpus: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR, logger="pykeepass")
+    password, keyfile = row["password"], row["keyfile"]
+    key = VaultKey(None if password is None else Secret(str(password)), corpus / str(keyfile) if keyfile else None)
+    try:
+        theirs, ours, failed = _both(corpus / str(row["file"]), key)
+    except Exception as exc:  # noqa: BLE001 - a file our header check refuses first is another test's
+        pytest.skip(f"not opened here: {type(exc).__name__}")
+    assert ours == theirs
+    assert failed == sum("could not unprotect" in r.getMessage() for r in caplog.records)  # pykeepass's count
+
+
+def test_a_vault_with_history_fields_and_non_ascii_text_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "v.kdbx"
+    build_vault(path, [E("Mail 田中", "pässwörd-1", "tanaka@example.jp", history=["old-1", "old-2"], tags=["a"],
+                         fields={"PIN": "1234", "メール": "x@example.jp"}, otp="otpauth://totp/x?secret=AB"),
+                       E("Bank", "\u202egnirts", "me", recycle=True)])
+    theirs, ours, failed = _both(path, VaultKey(Secret(MASTER)))
+    assert ours == theirs and failed == 0
+
+
+def test_a_wrong_key_is_a_credentials_error(tmp_path: Path) -> None:
+    path = tmp_path / "v.kdbx"
+    build_vault(path, [E("a", "b")])
+    data = read_vault_bytes(path)
+    header = parse_header(data, path)
+    with pytest.raises(CredentialsError):
+        decrypt_vault(data, header, transformed_key(header, composite_key(VaultKey(Secret("wrong"))), path))
+
+
+def test_a_flipped_payload_byte_is_a_checksum_error(tmp_path: Path) -> None:
+    path = tmp_path / "v.kdbx"
+    build_vault(path, [E("a", "b")])
+    data = bytearray(read_vault_bytes(path))
+    data[-40] ^= 1
+    header = parse_header(bytes(data), path)
+    with pytest.raises(PayloadChecksumError):
+        decrypt_vault(bytes(data), header, transformed_key(header, composite_key(VaultKey(Secret(MASTER))), path))
