@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import shlex
-from collections.abc import Callable
-from enum import StrEnum
 
 from rich.cells import cell_len
 
 from reuse_audit.bounces import wording as W
 from reuse_audit.bounces.layout import terminal_width, wrap
 from reuse_audit.bounces.scan import BounceScan
+from reuse_audit.bounces.settings import OutputFormat as OutputFormat
 from reuse_audit.bounces.verdict import FACT_CODES, AccountVerdict, Burst, Verdict
 from reuse_audit.i18n import Translator
 from reuse_audit.report.audit_document import iso
@@ -161,14 +160,3 @@ def render_table(result: BounceScan, *, lang: str = "en", vault: str | None = No
         lines.append("")
         lines += _next_lines(next_command(vault, result.breached), t, width)
     return "\n".join(lines) + "\n"
-
-
-class OutputFormat(StrEnum):
-    """``--format``: each member builds its formatter."""
-
-    TABLE = "table"
-    JSON = "json"
-
-    def formatter(self) -> Callable[..., str]:
-        """The function rendering a :class:`BounceScan` in this format."""
-        return {OutputFormat.TABLE: render_table, OutputFormat.JSON: render_json}[self]

@@ -24,6 +24,7 @@ from functools import cached_property
 from reuse_audit.bounces.detect import Bounce
 from reuse_audit.bounces.evidence import Judgement, Login, Origin, SentFolder, redact_received
 from reuse_audit.bounces.provider import Provider
+from reuse_audit.bounces.settings import Thresholds as Thresholds
 from reuse_audit.reasons import Names, Reason
 from reuse_audit.reasons import ReasonCode as R
 
@@ -50,17 +51,6 @@ class Verdict(StrEnum):
 #: Report order, and which verdicts mean "change the password" (exit code 1).
 VERDICT_ORDER = {Verdict.COMPROMISED: 0, Verdict.UNDETERMINED: 1, Verdict.SPOOFED: 2, Verdict.NONE: 3}
 BREACHED = frozenset({Verdict.COMPROMISED, Verdict.UNDETERMINED})
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """When a burst of bounces counts as a hijack (defaults from the feature request)."""
-
-    window_minutes: int = 60
-    min_bounces: int = 5
-    min_recipients: int = 10
-    unknown_share: float = 0.8
-    day_bounces: int = 20
 
 
 @dataclass(frozen=True)

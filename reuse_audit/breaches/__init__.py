@@ -7,8 +7,23 @@ the HTTP stack: import it where it is used), ``settings`` says from where. The p
 :mod:`reuse_audit.checks.site_breaches`.
 """
 
-from reuse_audit.breaches.model import ATTRIBUTION, Breach, BreachListError, Precision, parse_breaches
-from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL, BreachSettings
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # loaded on first use: the command line's options import only the settings
+    from reuse_audit.breaches.model import ATTRIBUTION, Breach, BreachListError, Precision, parse_breaches
+    from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL, BreachSettings
 
 __all__ = ["ATTRIBUTION", "DEFAULT_HIBP_API_URL", "Breach", "BreachListError", "BreachSettings", "Precision",
            "parse_breaches"]
+_HOME = {"ATTRIBUTION": "model", "Breach": "model", "BreachListError": "model", "Precision": "model",
+         "parse_breaches": "model", "DEFAULT_HIBP_API_URL": "settings", "BreachSettings": "settings"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{home}"), name)

@@ -6,8 +6,10 @@ import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reuse_audit.checks.workers import CpuPool
+if TYPE_CHECKING:  # the command line's options read StrengthPolicy: no multiprocessing for them
+    from reuse_audit.checks.workers import CpuPool
 
 
 @dataclass(frozen=True)

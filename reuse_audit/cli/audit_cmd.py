@@ -10,7 +10,7 @@ import typer
 from reuse_audit.cli import options as o
 from reuse_audit.cli.output import chosen_format, emit, note, progress_bar, text_width
 from reuse_audit.errors import ExitCode
-from reuse_audit.report.audit_formats import AuditFormat
+from reuse_audit.report.choices import AuditFormat
 
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions, AuditResult

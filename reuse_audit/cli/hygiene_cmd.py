@@ -10,8 +10,7 @@ import typer
 from reuse_audit.cli import options as o
 from reuse_audit.cli.output import chosen_format, emit, text_width
 from reuse_audit.errors import ExitCode
-from reuse_audit.hygiene.config import CONFIG_ENV
-from reuse_audit.hygiene.trend_formats import TrendFormat
+from reuse_audit.hygiene.choices import TrendFormat
 
 
 def trend(
@@ -39,7 +38,7 @@ def trend(
 def config_show(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option(
-        "--config", envvar=CONFIG_ENV, metavar="FILE",
+        "--config", envvar=o.env("CONFIG"), metavar="FILE",
         help="Settings file (default: reuse-audit.toml in the user config dir).")] = None,
     command: Annotated[str, typer.Option(
         "--command", envvar=o.env("COMMAND"),

@@ -8,21 +8,10 @@ no reason, message or log line names a hash or a prefix. A password that could n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reuse_audit.exposure.hashing import HashKey
-from reuse_audit.exposure.model import (
-    UNVERIFIED_CORPUS_REASON,
-    ExposureErrorCode,
-    ExposureFailure,
-    ExposureResult,
-    ExposureServiceError,
-    ExposureStatus,
-    ProgressCallback,
-    VerifyReport,
-    failure_counts,
-)
 from reuse_audit.exposure.settings import (
     DEFAULT_DEADLINE,
     DEFAULT_HIBP_URL,
@@ -30,13 +19,24 @@ from reuse_audit.exposure.settings import (
     DEFAULT_WORKERS,
     ExposureSettings,
 )
-from reuse_audit.exposure.sources import OFFLINE_WITHOUT_FILE, ExposureSource, open_exposure_source
-from reuse_audit.exposure.verify import verify_hibp_file
 from reuse_audit.secret import Secret
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded on first use: the command line's options import only the settings
+    from reuse_audit.exposure.model import (
+        UNVERIFIED_CORPUS_REASON,
+        ExposureErrorCode,
+        ExposureFailure,
+        ExposureResult,
+        ExposureServiceError,
+        ExposureStatus,
+        ProgressCallback,
+        VerifyReport,
+        failure_counts,
+    )
     from reuse_audit.exposure.online import RetryPolicy
     from reuse_audit.exposure.session import HttpSession
+    from reuse_audit.exposure.sources import OFFLINE_WITHOUT_FILE, ExposureSource, open_exposure_source
+    from reuse_audit.exposure.verify import verify_hibp_file
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -87,15 +87,24 @@ def check_exposure(
     Raises :class:`ExposureServiceError` for bad arguments, a non-https URL, or a missing, malformed or
     unsorted HIBP file. Messages never contain a hash or a prefix.
     """
+    from reuse_audit.exposure.hashing import HashKey
+    from reuse_audit.exposure.sources import open_exposure_source
+
     settings = ExposureSettings(offline=offline, hibp_url=hibp_url, hibp_file=hibp_file, workers=workers,
                                 deadline=deadline, request_timeout=timeout)
     source = open_exposure_source(settings, session=session, retry_policy=retry_policy)
     return source.lookup([HashKey.of(p) for p in passwords], progress)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "RetryPolicy":
-        from reuse_audit.exposure.online import RetryPolicy
+_HOME = {"UNVERIFIED_CORPUS_REASON": "model", "ExposureErrorCode": "model", "ExposureFailure": "model",
+         "ExposureResult": "model", "ExposureServiceError": "model", "ExposureStatus": "model",
+         "ProgressCallback": "model", "VerifyReport": "model", "failure_counts": "model", "RetryPolicy": "online",
+         "OFFLINE_WITHOUT_FILE": "sources", "ExposureSource": "sources", "open_exposure_source": "sources",
+         "verify_hibp_file": "verify"}
 
-        return RetryPolicy
-    raise AttributeError(name)
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(name)
+    return getattr(import_module(f"{__name__}.{home}"), name)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
 
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import wording as W
+from reuse_audit.hygiene.choices import TrendFormat as TrendFormat
 from reuse_audit.hygiene.history import HistoryPoint
 from reuse_audit.i18n import Translator
 from reuse_audit.report.escape import html_text, json_text
@@ -133,16 +133,3 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
         + f'\n<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
         "</body></html>\n"
     )
-
-
-class TrendFormat(StrEnum):
-    """`trend --format`."""
-
-    TABLE = "table"
-    JSON = "json"
-    HTML = "html"
-
-    def render(self, points: Sequence[HistoryPoint], width: int | None, lang: str = "en") -> str:
-        renderer = {TrendFormat.TABLE: render_table, TrendFormat.JSON: render_json,
-                    TrendFormat.HTML: render_html}[self]
-        return renderer(points, width, Translator(lang))

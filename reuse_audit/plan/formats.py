@@ -9,26 +9,16 @@ format, and links are made only from the http(s) URLs the plan built, never from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from reuse_audit.i18n import Translator
+from reuse_audit.plan.choices import PlanFormat as PlanFormat
 from reuse_audit.plan.model import Plan
 from reuse_audit.plan.view import PlanView, action_text, heading, tier_text
 
 __all__ = ["PlanFormat", "RenderOptions", "action_text", "heading", "plan_document", "render_plan", "tier_text"]
 
 DEFAULT_WIDTH = 100
-
-
-class PlanFormat(StrEnum):
-    """`--format` of the plan."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-    HTML = "html"
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from reuse_audit.audit import AuditResult
@@ -13,6 +11,7 @@ from reuse_audit.i18n import Translator
 from reuse_audit.report import escape
 from reuse_audit.report import wording as W
 from reuse_audit.report.audit_document import audit_document, check_notes
+from reuse_audit.report.choices import AuditFormat as AuditFormat
 
 
 @dataclass(frozen=True)
@@ -22,25 +21,6 @@ class AuditRender:
     lang: str = "en"
     width: int | None = None
     document: dict[str, Any] | None = None  # e.g. with a baseline section; built from the result if None
-
-
-class AuditFormat(StrEnum):
-    """`--format` of `audit`; each member builds its formatter."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-    HTML = "html"
-
-    def formatter(self) -> Callable[[AuditResult, AuditRender], str]:
-        return {
-            AuditFormat.TABLE: render_table,
-            AuditFormat.JSON: render_json,
-            AuditFormat.CSV: render_csv,
-            AuditFormat.MARKDOWN: render_markdown,
-            AuditFormat.HTML: render_html,
-        }[self]
 
 
 def render_audit(result: AuditResult, fmt: AuditFormat, how: AuditRender | None = None) -> str:
