@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -32,6 +32,20 @@ _LABEL = re.compile(r"^[\w-]{1,63}$")
 # Private-use names that the Public Suffix List does not (and should not) know.
 _INTRANET_SUFFIXES = ("local", "lan", "internal", "intranet", "corp", "home", "localdomain", "localhost")
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@([^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+)$")
+_IPV4_CHARS = frozenset("0123456789.")
+#: Hosts whose answers are remembered (the checks ask about the same hosts again and again; host names only).
+_HOSTS_CACHED = 1 << 16
+
+
+def _ip_address(host: str) -> str | None:
+    """``host`` as a normalised IP address, or None. An IPv6 address has a colon and an IPv4 address only
+    digits and dots: any other name is not one, without building the two exceptions ``ipaddress`` raises."""
+    if ":" not in host and not _IPV4_CHARS.issuperset(host):
+        return None
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return None
 
 
 @cache
@@ -40,6 +54,7 @@ def _psl() -> PublicSuffixList:
     return PublicSuffixList()
 
 
+@lru_cache(maxsize=_HOSTS_CACHED)
 def normalise_host(host: str) -> str | None:
     """Lowercase ``host`` (NFKC for non-ASCII), drop a trailing dot and brackets, decode ``xn--`` labels.
 
@@ -53,10 +68,9 @@ def normalise_host(host: str) -> str | None:
         host = host[1:-1]
     if not host:
         return None
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass  # a host name
+    address = _ip_address(host)
+    if address is not None:
+        return address
     decoded: list[str] = []
     for label in host.split("."):
         if not _LABEL.match(label):
@@ -100,13 +114,10 @@ def host_from_url(url: str) -> str | None:
 
 def is_ip_address(host: str) -> bool:
     """True for an IPv4 or IPv6 address (brackets allowed)."""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return _ip_address(host.strip("[]")) is not None
 
 
+@lru_cache(maxsize=_HOSTS_CACHED)
 def is_intranet_host(host: str) -> bool:
     """True for IP addresses and names with no public suffix (``nas``, ``wiki.corp.local``, ``x.lan``)."""
     host = host.rstrip(".").lower()
@@ -117,6 +128,7 @@ def is_intranet_host(host: str) -> bool:
     return _psl().publicsuffix(host, accept_unknown=False) is None
 
 
+@lru_cache(maxsize=_HOSTS_CACHED)
 def registrable_domain(host: str) -> str:
     """The registrable domain ("eTLD+1") of ``host``: ``mail.aaa.co.jp`` → ``aaa.co.jp``.
 
@@ -138,6 +150,7 @@ def is_public_suffix(host: str) -> bool:
     return _psl().publicsuffix(host, accept_unknown=False) == host
 
 
+@lru_cache(maxsize=_HOSTS_CACHED)
 def parent_hosts(host: str) -> tuple[str, ...]:
     """``host`` and each parent down to its registrable domain, most specific first.
 
