@@ -93,7 +93,7 @@ def _step_lines(s: RotationStep, view: PlanView, width: int, out: list[tuple[str
         out.extend((line, None) for line in wrap(_safe(reason), width, indent + "  ", indent + "- "))
     for item in s.checklist:
         text = f"{_MARKS[item.status]} {checklist_text(t, item)}"
-        out.extend((line, None) for line in wrap(_safe(text), width, indent + "    ", indent + "  "))
+        out.extend((line, None) for line in wrap(_safe(text), width, indent + "      ", indent + "  "))
         if item.url:
             out.extend((line, "dim") for line in wrap(item.url, width, indent + "      "))
     for kind, url in links(s):
