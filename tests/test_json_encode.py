@@ -29,9 +29,9 @@ def documents_of(argv: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str | 
     seen: list[Any] = []
     real = json_encode.dumps_indented
 
-    def recording(document: object) -> str:
+    def recording(document: object, *, newline: bool = False) -> str:
         seen.append(document)
-        return real(document)
+        return real(document, newline=newline)
 
     monkeypatch.setattr(json_encode, "dumps_indented", recording)
     run_case({"argv": argv, "stdin": stdin})
@@ -88,6 +88,7 @@ class Level(IntEnum):
 def test_documents_that_fit_are_written_by_orjson_the_same(document: object) -> None:
     assert fits_orjson(document)
     assert dumps_indented(document) == python_dumps(document)
+    assert dumps_indented(document, newline=True) == python_dumps(document) + "\n"
 
 
 Pair = namedtuple("Pair", "a b")

@@ -73,5 +73,7 @@ def json_text(document: object) -> str:
     ``json.dumps(indent=2, ensure_ascii=False)``, written in C where it can be: :mod:`.json_encode`)."""
     from reuse_audit.report.json_encode import dumps_indented
 
-    text = dumps_indented(document)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+    text = dumps_indented(document, newline=True)  # one copy of a large report less than adding it after
+    if _JSON_UNSAFE.search(text) is None:
+        return text
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

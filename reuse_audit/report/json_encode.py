@@ -28,14 +28,16 @@ _LEAF_TYPES: set[type] = {str, int, bool, type(None)}
 _CONTAINER_TYPES: set[type] = {dict, list, tuple}
 
 
-def dumps_indented(document: object) -> str:
-    """``json.dumps(document, indent=2, ensure_ascii=False)``, through orjson when the document fits it."""
+def dumps_indented(document: object, *, newline: bool = False) -> str:
+    """``json.dumps(document, indent=2, ensure_ascii=False)`` (and a newline after it with ``newline``), through
+    orjson when the document fits it."""
     if orjson is not None and fits_orjson(document):
+        option = orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0)
         try:
-            return str(orjson.dumps(document, option=orjson.OPT_INDENT_2), "utf-8")
+            return str(orjson.dumps(document, option=option), "utf-8")
         except TypeError:  # orjson.JSONEncodeError: a non-str key, an integer beyond 64 bits, a lone surrogate
             pass
-    return python_dumps(document)
+    return python_dumps(document) + ("\n" if newline else "")
 
 
 def python_dumps(document: object) -> str:
