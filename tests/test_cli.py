@@ -65,7 +65,8 @@ def test_output_file_is_private(runner, story_vault, tmp_path) -> None:  # type:
     out = tmp_path / "report.json"
     result = _audit(runner, path, "--format", "json", "-o", str(out))
     assert result.exit_code == 1
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    if os.name != "nt":  # Windows has no POSIX permission bits
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert_no_leak(out.read_text(), ALL_PASSWORDS)
     assert json.loads(out.read_text())["schema_version"] == 1
 

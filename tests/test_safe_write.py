@@ -117,11 +117,13 @@ def test_dev_fd_n_appends_to_an_append_mode_log(tmp_path: Path) -> None:
     assert log.read_text() == "earlier line\nreport\n"  # `>> run.log` is not truncated
 
 
+@posix_only
 def test_dev_stdout_is_the_inherited_descriptor(capfd: pytest.CaptureFixture[str]) -> None:
     write_private(Path("/dev/stdout"), "to stdout\n")
     assert capfd.readouterr().out == "to stdout\n"
 
 
+@posix_only
 def test_a_closed_descriptor_is_one_line() -> None:
     r, w = os.pipe()
     os.close(r)

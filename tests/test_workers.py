@@ -6,6 +6,7 @@ Python whose every run is under a faulthandler watchdog (a hang dumps the stacks
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -242,3 +243,56 @@ def test_workers_left_running_at_exit_are_killed_not_waited_for() -> None:
     done = run_child(script, timeout=20)  # multiprocessing's own exit hook alone would join for 60 s
     assert done.returncode == 0, done.stderr[-2000:]
     assert wait_gone([int(p) for p in done.stdout.split()])
+
+
+_NO_FORK_CLI = """
+import multiprocessing, sys
+real = multiprocessing.get_context
+
+
+def no_fork(method=None):  # as on Windows: there is no fork
+    if method == "fork":
+        raise ValueError("cannot find context for 'fork'")
+    return real(method)
+
+
+multiprocessing.get_context = no_fork
+import reuse_audit.checks.workers as workers
+
+workers.PARALLEL_FROM = min(workers.PARALLEL_FROM, 400)  # 500 distinct passwords: the pool runs
+started = []
+original = workers.CpuPool.__init__
+
+
+def recording(self, size, start_method):
+    started.append(start_method)
+    original(self, size, start_method)
+
+
+workers.CpuPool.__init__ = recording
+import atexit
+atexit.register(lambda: print("start methods:", started, file=sys.stderr))
+sys.argv = ["reuse-audit", *sys.argv[1:]]
+from reuse_audit.cli import main
+main()
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool needs two cores")
+def test_the_cli_audits_500_distinct_passwords_with_spawn_when_fork_is_unavailable(tmp_path: Path) -> None:
+    from tests.conftest import MASTER, E, build_vault
+
+    rng = random.Random(500)
+    folder = tmp_path / "Dokumente 田中"  # C:\\Users\\田中\\Documents: spaces and non-ASCII in the path
+    folder.mkdir()
+    vault_path = folder / "Passwords.kdbx"
+    build_vault(vault_path, [E(f"Site {i}", f"{i:03d}" + "".join(rng.choice(string.ascii_letters) for _ in range(6)),
+                               f"user{i}@example.com", f"https://s{i}.example.com/") for i in range(500)])
+    done = subprocess.run([sys.executable, "-c", _NO_FORK_CLI, "audit", str(vault_path), "--password-stdin",
+                           "--offline", "--format", "json", "--quiet"], input=MASTER + "\n", capture_output=True,
+                          text=True, encoding="utf-8", timeout=180, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "start methods: ['spawn']" in done.stderr
+    assert "internal error" not in done.stderr
+    document = json.loads(done.stdout)
+    assert document["vault"]["entries_total"] == len(document["entries"]) == 500

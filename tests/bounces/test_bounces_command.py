@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import mailbox
+import os
 import stat
 import subprocess
 import sys
@@ -134,7 +135,8 @@ def test_output_file_is_private_and_complete(hijacked_mbox: Path, tmp_path: Path
     result = run(str(hijacked_mbox), "--format", "json", "-o", str(out), "--quiet")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    if os.name != "nt":  # Windows has no POSIX permission bits
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert json.loads(out.read_text())["schema_version"] == 1
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
 
