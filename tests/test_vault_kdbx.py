@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from reuse_audit.credentials import VaultContents
 from reuse_audit.secret import Secret
+from reuse_audit.vault.errors import VaultError
 from reuse_audit.vault.header import parse_header, read_vault_bytes
 from reuse_audit.vault.kdbx import CredentialsError, PayloadChecksumError, decrypt_vault
-from reuse_audit.vault.unlock import VaultKey, composite_key, transformed_key
+from reuse_audit.vault.source import load_vault, read_contents
+from reuse_audit.vault.unlock import VaultKey, composite_key, transformed_key, unlock
 from tests.conftest import CORPUS, MASTER, E, build_vault
 
 _ROWS = [r for r in json.loads((CORPUS / "manifest.json").read_text()) if r.get("opens_with_pykeepass")] \
@@ -72,3 +75,37 @@ def test_a_flipped_payload_byte_is_a_checksum_error(tmp_path: Path) -> None:
     header = parse_header(bytes(data), path)
     with pytest.raises(PayloadChecksumError):
         decrypt_vault(bytes(data), header, transformed_key(header, composite_key(VaultKey(Secret(MASTER))), path))
+
+
+def _summary(contents: VaultContents) -> tuple[object, ...]:
+    creds = [(c.uuid, c.title, c.username, c.url, c.group, c.password.reveal(), c.has_otp, c.has_passkey, c.excluded,
+              c.linked_to, c.expires, c.created, c.modified, c.password_since, c.email, c.tags,
+              [(r.password.reveal(), r.start) for r in c.history], c.history_reach, c.tags_since)
+             for c in contents.credentials]
+    return (contents.entries_total, creds, contents.skipped, contents.master_key_changed, contents.root_uuid)
+
+
+def _read_both_ways(path: Path, key: VaultKey) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    whole = read_contents(unlock(path, key), path, key.password)  # the whole tree, then the entries
+    return _summary(load_vault(path, key)), _summary(whole)  # entries read while parsing
+
+
+@pytest.mark.parametrize("row", _ROWS, ids=[r["file"] for r in _ROWS])
+def test_entries_read_while_parsing_are_those_of_the_whole_tree(row: dict[str, object], corpus: Path) -> None:
+    password, keyfile = row["password"], row["keyfile"]
+    key = VaultKey(None if password is None else Secret(str(password)), corpus / str(keyfile) if keyfile else None)
+    try:
+        streamed, whole = _read_both_ways(corpus / str(row["file"]), key)
+    except VaultError as exc:
+        pytest.skip(f"refused: {exc}")
+    assert streamed == whole
+
+
+def test_groups_recycle_bin_references_and_history_are_read_the_same_while_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "v.kdbx"
+    build_vault(path, [E("Mail", "shared-1", "me", group="Work/Mail", history=["old-1"], tags=["x"]),
+                       E("Copy", "{REF:P@T:Mail}", "me", group="Work"), E("Gone", "shared-1", recycle=True),
+                       E("Top", "top-secret-9", fields={"email": "a@b.example"}), E("Empty", "")])
+    streamed, whole = _read_both_ways(path, VaultKey(Secret(MASTER)))
+    assert streamed == whole
+    assert len(streamed[1]) == 3  # type: ignore[arg-type]

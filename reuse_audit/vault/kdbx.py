@@ -7,11 +7,14 @@ steps and checks, each in C where it counts:
 - KDBX 4: the header's HMAC (the credentials check; its SHA-256 was checked with the header), the HMAC of
   every block; KDBX 3.1: the 32 stream start bytes (the credentials check), the SHA-256 of every block;
 - the payload decrypted at once (AES-256-CBC, ChaCha20 or Twofish) and gunzipped, the KDBX 4 inner header read;
-- the XML parsed with the parser pykeepass uses (``remove_blank_text``), so the tree is the same;
-- the protected values (``//Value[@Protected='True']``, document order) decrypted with one keystream call over
-  all of them, each stripped of the characters XML cannot hold, as pykeepass does. A value that is not base64
-  uses no keystream; one that does not decrypt to UTF-8 is counted in ``undecryptable`` (the caller refuses
-  such a vault), exactly as :mod:`reuse_audit.vault.protected` counts them.
+- the XML parsed with the parser pykeepass uses (``remove_blank_text``), so the tree is the same, as it is
+  decompressed (the XML text is never whole in memory);
+- the protected values (``//Value[@Protected='True']``, document order) decrypted, an entry's at once (one
+  keystream call), each stripped of the characters XML cannot hold, as pykeepass does. A value that is not
+  base64 uses no keystream; one that does not decrypt to UTF-8 is counted in ``undecryptable`` (the caller
+  refuses such a vault), exactly as :mod:`reuse_audit.vault.protected` counts them;
+- with ``read_entry``, each entry (outside history) is handed to it as soon as it is complete and then taken
+  out of the tree, so a large vault never has its whole tree in memory: the tree keeps Meta and the groups.
 
 Errors are internal exception types (the caller words them); anything else malformed raises what the
 standard library raises (``ValueError``, ``struct.error``, ``zlib.error``, lxml's errors).
@@ -22,10 +25,10 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac
-import io
 import re
 import struct
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -44,7 +47,6 @@ _CIPHER_ID, _COMPRESSION, _MASTER_SEED, _IV, _STREAM_KEY, _START_BYTES, _STREAM_
 _INNER_END, _INNER_STREAM_ID, _INNER_STREAM_KEY = 0, 1, 2
 # pykeepass strips what XML 1.0 cannot hold from each decrypted value (its tree could not store it)
 _NOT_XML = re.compile("[^\u0020-\ud7ff\u0009\u000a\u000d\ue000-\ufffd\U00010000-\U0010ffff]+")
-_PROTECTED = etree.XPath("//Value[@Protected='True']")
 
 
 class CredentialsError(Exception):
@@ -61,10 +63,15 @@ class HeaderChecksumError(Exception):
 
 @dataclass
 class DecryptedVault:
-    """The vault's XML tree with its protected values decrypted, and how many of them did not decrypt."""
+    """The vault's XML tree with its protected values decrypted, and how many of them did not decrypt.
+
+    ``entries``: with a ``read_entry``, what it returned for each entry with the entry's group element, in
+    document order (the entries are then no longer in ``tree``); None without one (the tree is whole).
+    """
 
     tree: Any  # lxml.etree._ElementTree
     undecryptable: int
+    entries: list[tuple[Any, Any]] | None = None
 
 
 def compute_key_composite(password: str | None = None, keyfile: BinaryIO | None = None) -> bytes:
@@ -78,7 +85,8 @@ def compute_key_composite(password: str | None = None, keyfile: BinaryIO | None 
     return hashlib.sha256(part).digest()
 
 
-def decrypt_vault(data: bytes, header: KdbxHeader, transformed_key: bytes) -> DecryptedVault:
+def decrypt_vault(data: bytes, header: KdbxHeader, transformed_key: bytes,
+                  read_entry: Callable[[Any], Any] | None = None) -> DecryptedVault:
     """Check, decrypt and parse the body of the vault ``data`` whose header is ``header``."""
     fields = dict(_fields(data, header.major)[0])
     cipher = _CIPHERS.get(fields.get(_CIPHER_ID, b""))
@@ -87,20 +95,92 @@ def decrypt_vault(data: bytes, header: KdbxHeader, transformed_key: bytes) -> De
     seed = fields[_MASTER_SEED]
     compressed = bool(fields.get(_COMPRESSION, b"\0")[0] & 1)
     master_key = hashlib.sha256(seed + transformed_key).digest()
+    inner: dict[int, Any] = {}
     if header.major >= 4:
-        xml, stream_id, stream_key = _kdbx4_xml(data, header.length, seed, transformed_key, master_key, cipher,
-                                                fields[_IV], compressed)
+        payload = _kdbx4_payload(data, header.length, seed, transformed_key, master_key, cipher, fields[_IV])
+        chunks = _after_inner_header(_inflated(payload, compressed), inner)
     else:
-        xml = _kdbx3_xml(data, header.length, master_key, cipher, fields[_IV], fields[_START_BYTES], compressed)
+        payload = _kdbx3_payload(data, header.length, master_key, cipher, fields[_IV], fields[_START_BYTES])
+        chunks = _inflated(payload, compressed)
         (number,) = struct.unpack("<I", fields[_STREAM_ID])
-        stream_id, stream_key = _STREAMS[number], fields[_STREAM_KEY]
-    tree = etree.parse(io.BytesIO(xml), etree.XMLParser(remove_blank_text=True))  # the parser pykeepass uses
-    del xml
-    if stream_id == "arcfourvariant":
-        raise ValueError("ArcFour inner stream")
-    keystream = _inner_stream(stream_id, stream_key)
-    failed = 0 if keystream is None else _unprotect(tree, keystream)
-    return DecryptedVault(tree, failed)
+        inner = {_INNER_STREAM_ID: number, _INNER_STREAM_KEY: fields[_STREAM_KEY]}
+    parser = etree.XMLPullParser(events=("end",), remove_blank_text=True)  # the parser pykeepass uses
+    pending: list[Any] = []  # protected values not decrypted yet, in document order
+    entries: list[tuple[Any, Any]] | None = [] if read_entry is not None else None
+    keystream: Any = None
+    failed = 0
+    for chunk in chunks:
+        if keystream is None:  # the inner header (KDBX 4) is read before the first XML chunk
+            stream_id = _STREAMS[inner.get(_INNER_STREAM_ID, 0)]
+            if stream_id == "arcfourvariant":
+                raise ValueError("ArcFour inner stream")
+            keystream = _inner_stream(stream_id, inner.get(_INNER_STREAM_KEY, b"")) or _NO_STREAM
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            tag = element.tag
+            if tag == "Value":
+                if keystream is not _NO_STREAM and element.text is not None and element.get("Protected") == "True":
+                    pending.append(element)
+            elif tag == "Entry" and entries is not None and read_entry is not None:
+                group = element.getparent()
+                if group is not None and group.tag == "Group":  # not a history version
+                    failed += _unprotect(pending, keystream)
+                    entries.append((group, read_entry(element)))
+                    group.remove(element)
+    root = parser.close()
+    if pending:
+        failed += _unprotect(pending, keystream)
+    return DecryptedVault(root.getroottree(), failed, entries)
+
+
+_NO_STREAM = object()  # inner stream "none": protected values are stored as they are
+
+
+def _inflated(payload: bytes, compressed: bool, chunk: int = 1 << 18) -> Iterator[bytes]:
+    """The payload in pieces, gunzipped as it goes when it is compressed."""
+    if not compressed:
+        for start in range(0, len(payload), chunk):
+            yield payload[start : start + chunk]
+        return
+    inflater = zlib.decompressobj(16 + 15)
+    for start in range(0, len(payload), chunk):
+        piece = inflater.decompress(payload[start : start + chunk])
+        if piece:
+            yield piece
+    rest = inflater.flush()
+    if not inflater.eof:
+        raise zlib.error("truncated gzip stream")
+    if rest:
+        yield rest
+
+
+def _after_inner_header(pieces: Iterator[bytes], inner: dict[int, Any]) -> Iterator[bytes]:
+    """KDBX 4: read the inner header at the start of the plain payload into ``inner``; yield the XML after it."""
+    buffer = b""
+    pos = 0
+    for piece in pieces:
+        buffer = buffer[pos:] + piece
+        pos = 0
+        while True:
+            if len(buffer) - pos < 5:
+                break
+            kind = buffer[pos]
+            (size,) = struct.unpack_from("<I", buffer, pos + 1)
+            if len(buffer) - pos - 5 < size:
+                break
+            value = buffer[pos + 5 : pos + 5 + size]
+            pos += 5 + size
+            if kind == _INNER_END:
+                yield buffer[pos:]
+                yield from pieces
+                return
+            if kind == _INNER_STREAM_ID:
+                inner[_INNER_STREAM_ID] = struct.unpack("<I", value)[0]
+            elif kind == _INNER_STREAM_KEY:
+                inner[_INNER_STREAM_KEY] = value
+            elif kind != 3:  # 3: an attachment, not needed
+                raise ValueError("unknown inner header field")
+    raise ValueError("truncated inner header")
 
 
 def _decrypt(cipher: str, key: bytes, iv: bytes, data: bytes) -> bytes:
@@ -124,8 +204,8 @@ def _decrypt(cipher: str, key: bytes, iv: bytes, data: bytes) -> bytes:
         return bytes(plain)
 
 
-def _kdbx4_xml(data: bytes, start: int, seed: bytes, transformed_key: bytes, master_key: bytes, cipher: str,
-               iv: bytes, compressed: bool) -> tuple[bytes, str, bytes]:
+def _kdbx4_payload(data: bytes, start: int, seed: bytes, transformed_key: bytes, master_key: bytes, cipher: str,
+                   iv: bytes) -> bytes:
     hmac_base = hashlib.sha512(seed + transformed_key + b"\x01").digest()
 
     def block_key(index: int) -> bytes:
@@ -152,30 +232,10 @@ def _kdbx4_xml(data: bytes, start: int, seed: bytes, transformed_key: bytes, mas
         blocks.append(block)
         pos += 36 + size
         index += 1
-    plain = _decrypt(cipher, master_key, iv, b"".join(blocks))
-    del blocks
-    if compressed:
-        plain = zlib.decompress(plain, 16 + 15)
-    pos, stream_id, stream_key = 0, "none", b""
-    while True:
-        kind = plain[pos]
-        (size,) = struct.unpack_from("<I", plain, pos + 1)
-        value = plain[pos + 5 : pos + 5 + size]
-        if len(value) != size:
-            raise ValueError("truncated inner header")
-        pos += 5 + size
-        if kind == _INNER_END:
-            return plain[pos:], stream_id, stream_key
-        if kind == _INNER_STREAM_ID:
-            stream_id = _STREAMS[struct.unpack("<I", value)[0]]
-        elif kind == _INNER_STREAM_KEY:
-            stream_key = value
-        elif kind != 3:  # 3: an attachment, not needed
-            raise ValueError("unknown inner header field")
+    return _decrypt(cipher, master_key, iv, b"".join(blocks))
 
 
-def _kdbx3_xml(data: bytes, start: int, master_key: bytes, cipher: str, iv: bytes, start_bytes: bytes,
-               compressed: bool) -> bytes:
+def _kdbx3_payload(data: bytes, start: int, master_key: bytes, cipher: str, iv: bytes, start_bytes: bytes) -> bytes:
     plain = _decrypt(cipher, master_key, iv, data[start:])
     if plain[:32] != start_bytes:
         raise CredentialsError
@@ -194,19 +254,17 @@ def _kdbx3_xml(data: bytes, start: int, master_key: bytes, cipher: str, iv: byte
         blocks.append(block)
         pos += 40 + size
         index += 1
-    joined = b"".join(blocks)
-    return zlib.decompress(joined, 16 + 15) if compressed else joined
+    return b"".join(blocks)
 
 
-def _unprotect(tree: Any, keystream: Any) -> int:
-    """Decrypt the protected values in place, in document order; return how many did not decrypt."""
+def _unprotect(elements: list[Any], keystream: Any) -> int:
+    """Decrypt the protected values ``elements`` (in document order, each with text) in place with one keystream
+    call, and empty the list; return how many did not decrypt."""
     failed = 0
-    elements: list[Any] = []
+    decodable: list[Any] = []
     raws: list[bytes] = []
-    for element in _PROTECTED(tree):
+    for element in elements:
         text = element.text
-        if text is None:
-            continue
         if not text.isascii():  # base64.b64decode of a str: non-ASCII is a ValueError, no keystream used
             failed += 1
             continue
@@ -215,10 +273,11 @@ def _unprotect(tree: Any, keystream: Any) -> int:
         except binascii.Error:
             failed += 1
             continue
-        elements.append(element)
+        decodable.append(element)
+    elements.clear()
     stream = memoryview(keystream.decrypt(b"".join(raws)))
     pos = 0
-    for element, raw in zip(elements, raws, strict=True):
+    for element, raw in zip(decodable, raws, strict=True):
         try:
             value = str(stream[pos : pos + len(raw)], "utf-8")
         except UnicodeDecodeError:
