@@ -150,6 +150,8 @@ def test_worker_processes_give_the_same_results_as_one_process(monkeypatch) -> N
     def digest(r):  # type: ignore[no-untyped-def]
         return [(e.credential.uuid, e.findings, e.strength, e.reuse_group, e.variant_group) for e in r.entries]
 
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 400)  # 500 distinct passwords: the pool runs
+    monkeypatch.setattr(workers, "SPAWN_PARALLEL_FROM", 400)
     parallel = run_audit(vault, AuditOptions(exposure=OFFLINE))
     monkeypatch.setattr(workers, "PARALLEL_FROM", 10**9)
     single = run_audit(vault, AuditOptions(exposure=OFFLINE))

@@ -91,6 +91,7 @@ def test_fifty_pool_runs_never_hang_and_leave_no_process() -> None:
             started.append(list(self.pids))
 
         workers.CpuPool.__init__ = recording
+        workers.PARALLEL_FROM = 400  # the pool runs, as it did for the vault that hung
         contents = vault(distinct=400, entries=500, quick=True)  # the shape of the vault that hung
         for run in range(50):
             faulthandler.dump_traceback_later(30, exit=True)
@@ -124,6 +125,8 @@ def test_spawn_gives_the_same_audit_as_one_process(monkeypatch: pytest.MonkeyPat
         original(self, size, start_method)
 
     monkeypatch.setattr(CpuPool, "__init__", recording)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 400)  # 500 distinct passwords: the pool runs
+    monkeypatch.setattr(workers, "SPAWN_PARALLEL_FROM", 400)
     contents = vault(distinct=500, entries=540)
     parallel = run_audit(contents, AuditOptions(exposure=OFFLINE))
     assert methods == ["spawn"]
@@ -259,7 +262,7 @@ def no_fork(method=None):  # as on Windows: there is no fork
 multiprocessing.get_context = no_fork
 import reuse_audit.checks.workers as workers
 
-workers.PARALLEL_FROM = min(workers.PARALLEL_FROM, 400)  # 500 distinct passwords: the pool runs
+workers.PARALLEL_FROM = workers.SPAWN_PARALLEL_FROM = 400  # 500 distinct passwords: the pool runs
 started = []
 original = workers.CpuPool.__init__
 
@@ -296,3 +299,25 @@ def test_the_cli_audits_500_distinct_passwords_with_spawn_when_fork_is_unavailab
     assert "internal error" not in done.stderr
     document = json.loads(done.stdout)
     assert document["vault"]["entries_total"] == len(document["entries"]) == 500
+
+
+@linux_only
+def test_prestarted_workers_become_the_pool_or_are_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    if (os.cpu_count() or 1) < 2 or workers.start_method() != "fork":
+        pytest.skip("needs fork and two cores")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
+    workers.prestart(100)  # a small vault: nothing started early
+    assert workers._prestarted is None
+    workers.prestart(workers.PRESTART_FROM_BYTES)
+    assert workers._prestarted is not None
+    pids = workers._prestarted.pids
+    with cpu_pool(100) as pool:
+        assert pool is not None and pool.pids == pids
+        assert pool.apply_async(abs, (-2,)).get() == 2
+    assert wait_gone(pids)
+    workers.prestart(workers.PRESTART_FROM_BYTES)
+    assert workers._prestarted is not None
+    pids = workers._prestarted.pids
+    with cpu_pool(1) as pool:  # too little work after all: the early workers are stopped
+        assert pool is None
+    assert wait_gone(pids) and workers._prestarted is None

@@ -37,8 +37,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
-#: Below this many distinct passwords, starting worker processes costs more than it saves.
-PARALLEL_FROM = 400
+#: Below this many distinct passwords, starting worker processes costs more than it saves (bench/audit_bench.py
+#: and the measurements in the README: forked workers break even near 1,000 on a busy 2-core machine)...
+PARALLEL_FROM = 1000
+#: ...and spawned ones, which import the checks' modules first, near 2,500.
+SPAWN_PARALLEL_FROM = 2500
 #: Seconds an idle worker gets to exit after its stop message before it is killed.
 _STOP_WAIT = 5.0
 #: How often a worker checks that its parent is still alive.
@@ -295,20 +298,47 @@ def start_method() -> str:
     return "spawn"
 
 
+#: A vault file at least this large gets its workers forked before it is opened (see :func:`prestart`).
+PRESTART_FROM_BYTES = 512 * 1024
+_prestarted: CpuPool | None = None
+
+
+def prestart(vault_bytes: int) -> None:
+    """Fork the workers now, before a large vault is loaded, where they can be forked (Linux, no other thread).
+
+    A forked worker shares every page its parent had at the fork, and they all count in its resident memory;
+    forked while the parent holds only its modules, each worker stays as small as its own work. The next
+    :func:`cpu_pool` takes them, or stops them when there is too little work; the exit hook kills them if the
+    run ends before. Elsewhere (spawn) nothing is started early: spawned workers are fresh anyway.
+    """
+    global _prestarted
+    cores = os.cpu_count() or 1
+    if _prestarted is not None or vault_bytes < PRESTART_FROM_BYTES or cores < 2 or start_method() != "fork":
+        return
+    _prestarted = CpuPool(cores, "fork")
+
+
 @contextlib.contextmanager
 def cpu_pool(work_items: int) -> Iterator[CpuPool | None]:
     """A pool with one worker per core when there is enough work and more than one core, else None.
 
-    Start it before any thread of the caller (then it can fork). Leaving the block normally closes and
-    joins the workers; leaving it by an exception (KeyboardInterrupt and SystemExit included) kills them.
+    Start it before any thread of the caller (then it can fork), or :func:`prestart` it earlier. Leaving the
+    block normally closes and joins the workers; leaving it by an exception (KeyboardInterrupt and SystemExit
+    included) kills them.
     """
+    global _prestarted
+    ready, _prestarted = _prestarted, None
     cores = os.cpu_count() or 1
-    if work_items < PARALLEL_FROM or cores < 2:
+    method = ready.start_method if ready is not None else start_method()
+    if work_items < (PARALLEL_FROM if method == "fork" else max(PARALLEL_FROM, SPAWN_PARALLEL_FROM)) or cores < 2:
+        if ready is not None:
+            ready.close()
         yield None
         return
-    pool: CpuPool | None = None
+    pool: CpuPool | None = ready
     try:
-        pool = CpuPool(cores, start_method())
+        if pool is None:
+            pool = CpuPool(cores, method)
         yield pool
     except BaseException:
         if pool is not None:

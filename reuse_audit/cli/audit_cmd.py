@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,19 @@ def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> A
 
     with progress_bar(quiet, "Have I Been Pwned") as update:
         return run_audit(contents, options, update)
+
+
+def unlock_for_checks(params: dict[str, Any]) -> VaultContents:
+    """Unlock the command's VAULT to run the checks on it; a large vault's workers are forked before it is loaded
+    (:func:`~reuse_audit.checks.workers.prestart`), so that none of them carries its memory."""
+    from reuse_audit.checks.workers import prestart
+    from reuse_audit.cli.build import unlock
+
+    try:
+        prestart(Path(params["vault"]).stat().st_size)
+    except OSError:
+        pass  # unlocking says what is wrong with the path
+    return unlock(params)
 
 
 def incomplete(result: AuditResult) -> bool:
@@ -95,7 +108,7 @@ def audit(
 
     Exit 0 when nothing at --fail-on, 1 findings, 2 bad input, 3 a check could not complete (--strict).
     """
-    from reuse_audit.cli.build import audit_options, language, unlock
+    from reuse_audit.cli.build import audit_options, language
     from reuse_audit.findings import parse_kinds
     from reuse_audit.hygiene.run import HygieneRun
     from reuse_audit.report.audit_formats import summary_line
@@ -105,7 +118,7 @@ def audit(
     options = audit_options(params)
     fail_kinds = parse_kinds(fail_on)
     hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
-    outcome = hygiene.apply(run_checks(unlock(params), options, quiet))
+    outcome = hygiene.apply(run_checks(unlock_for_checks(params), options, quiet))
     emit(outcome.render(chosen_format(ctx, output_format, output), lang_code, text_width()), output)
     trend = outcome.record_history(lang=lang_code)
     if not quiet:
@@ -153,7 +166,7 @@ def baseline_create(
     The baseline holds entry UUIDs, finding kinds, password times and titles (none with --slim),
     never a password or anything derived from one. Exit 0 written, 2 bad input.
     """
-    from reuse_audit.cli.build import audit_options, language, unlock
+    from reuse_audit.cli.build import audit_options, language
     from reuse_audit.hygiene import wording as W
     from reuse_audit.hygiene.baseline import create_baseline, dumps_baseline
     from reuse_audit.hygiene.run import HygieneRun
@@ -164,7 +177,7 @@ def baseline_create(
     t = Translator(lang_code)
     options = audit_options(params)
     run = HygieneRun.prepare(ignore, ignore_group)
-    outcome = run.apply(run_checks(unlock(params), options, quiet))
+    outcome = run.apply(run_checks(unlock_for_checks(params), options, quiet))
     data = create_baseline(outcome.full, slim=slim)
     emit(dumps_baseline(data), output)
     if not quiet:
