@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import locale
+import os
 import shlex
 import subprocess
 import sys
@@ -107,6 +108,15 @@ def password_from_stdin(option: str = "--password-stdin") -> Secret:
     return decode_password(raw, f"{option}: the line on standard input")
 
 
+def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:
+    """The words of a command line: the POSIX shell's rules; on Windows, where a backslash separates folders,
+    its own: spaces separate words, double quotes group them and are removed, backslashes stay
+    (``"C:\\Program Files\\KeePassXC\\keepassxc-cli.exe" show ...``). ValueError for an unclosed quote."""
+    if not windows:
+        return shlex.split(command)
+    return [w[1:-1] if len(w) >= 2 and w[0] == w[-1] == '"' else w for w in shlex.split(command, posix=False)]
+
+
 def password_from_command(command: str, option: str = "--password-command") -> Secret:
     """Run ``command`` (no shell) and return the first line it prints, masked.
 
@@ -114,7 +124,7 @@ def password_from_command(command: str, option: str = "--password-command") -> S
     of the command's stderr (never its stdout, which may hold the password).
     """
     try:
-        argv = shlex.split(command)
+        argv = split_command(command)
     except ValueError as exc:
         raise KeySourceError(f"{option}: cannot parse the command ({exc})") from None
     if not argv:

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
+from reuse_audit.bounces.settings import DEFAULT_IMAP_DEADLINE
 from reuse_audit.deadline import Deadline, SocketWatchdog, Watch
 from reuse_audit.errors import ReuseAuditError
 from reuse_audit.secret import Secret
 
 IMAP_BATCH = 200
 IMAP_TIMEOUT_SECONDS = 30.0  # one network operation (connect, one read)
-#: Seconds a whole IMAP fetch may take (`--imap-deadline`): login, search, headers and bounce bodies.
-DEFAULT_IMAP_DEADLINE = 300.0
 _LOGOUT_SECONDS = 2.0  # a polite LOGOUT may take this long at most
 # A bounce's notification and DSN parts come before the returned original; anything past this many
 # bytes of the body is an attachment of the original and is not fetched.

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from reuse_audit.bounces.sources import DEFAULT_IMAP_DEADLINE
+from reuse_audit.bounces.settings import DEFAULT_IMAP_DEADLINE
 from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL
 from reuse_audit.checks.strength import StrengthPolicy
 from reuse_audit.exposure.settings import DEFAULT_DEADLINE, DEFAULT_HIBP_URL, DEFAULT_WORKERS

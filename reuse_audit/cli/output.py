@@ -21,13 +21,28 @@ def emit(text: str, output: Path | None) -> None:
     from reuse_audit.safe_write import write_private
 
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _to_stdout(text)
         return
     try:
         write_private(output, text)
     except OSError as exc:
         raise InputError(f"{output}: cannot write the report ({exc.strerror or type(exc).__name__})") from None
+
+
+def _to_stdout(text: str) -> None:
+    """A terminal gets text (the console shows Unicode); a file or a pipe gets UTF-8 bytes, as ``-o FILE`` does,
+    whatever the locale: Windows would write its ANSI code page, which cannot hold every name, and add a CR to
+    every line."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or sys.stdout.isatty():
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    errors = getattr(sys.stdout, "errors", None) or "strict"
+    for start in range(0, len(text), 1 << 20):  # a large report is not copied whole once more
+        buffer.write(text[start : start + (1 << 20)].encode("utf-8", errors))
+    buffer.flush()
 
 
 #: Output file extensions and the format each implies (``.txt``: the terminal's table/list).

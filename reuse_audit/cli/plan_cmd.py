@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,16 +11,23 @@ import typer
 from reuse_audit.cli import options as o
 from reuse_audit.cli.output import chosen_format, emit, note, text_width, use_color
 from reuse_audit.errors import ExitCode, InputError
-from reuse_audit.plan.formats import PlanFormat
-from reuse_audit.plan.model import BreachTime, BreachTimeSource
+from reuse_audit.plan.choices import PlanFormat
 
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions
     from reuse_audit.breaches.load import BreachList
     from reuse_audit.credentials import VaultContents
+    from reuse_audit.plan.model import BreachTime
     from reuse_audit.plan.ranking import BreachInput
     from reuse_audit.reasons import Reason
     from reuse_audit.secret import Secret
+
+
+def _no_breach_time() -> BreachTime:
+    """No breach time given (the plan's model is imported when a plan is made, not to declare the options)."""
+    from reuse_audit.plan.model import BreachTime
+
+    return BreachTime()
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class BreachRequest:
     selectors: tuple[str, ...] = ()
     stolen: tuple[Secret, ...] = ()
     evidence: tuple[Reason, ...] = ()
-    time: BreachTime = BreachTime()
+    time: BreachTime = field(default_factory=_no_breach_time)
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
             ) -> BreachInput | None:
     """Resolve the selectors against the vault (exit 2 with near matches when one matches nothing)."""
     from reuse_audit.plan.breach import Selection, SelectorError, select
+    from reuse_audit.plan.model import BreachTime, BreachTimeSource
     from reuse_audit.plan.ranking import BreachInput
 
     if not (request.selectors or request.stolen or request.evidence):
@@ -150,6 +158,7 @@ def breach_time(ctx: typer.Context, evidence: tuple[Reason, ...]) -> BreachTime:
     the bounce burst that made an address compromised."""
     from datetime import datetime
 
+    from reuse_audit.plan.model import BreachTime, BreachTimeSource
     from reuse_audit.reasons import ReasonCode
     from reuse_audit.times import parse_instant
 

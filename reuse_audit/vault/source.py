@@ -35,7 +35,7 @@ def load_vault(path: Path, key: VaultKey, progress: KdfProgress | None = None) -
 
     ``progress(done, total)`` reports the key derivation (for a progress bar on a terminal).
     """
-    vault = unlock(path, key, progress)
+    vault = unlock(path, key, progress, read_entry=_entry_alone)  # entries read as they are parsed, then freed
     return read_contents(vault, path, key.password)
 
 
@@ -67,10 +67,17 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
     recycle_uuid = _text(root.find("Meta/RecycleBinUUID"))
     root_group = root.find("Root/Group")
     raw: list[_RawEntry] = []
+    read: dict[Any, list[_RawEntry]] = {}  # group element -> its entries read while parsing, in document order
+    for group_el, entry in vault.kp.entries or ():
+        read.setdefault(group_el, []).append(entry)
     if root_group is not None:
         for group_el, gpath, in_bin in _walk_groups(root_group, recycle_uuid):
             for e in group_el.findall("Entry"):
                 raw.append(_read_entry(e, gpath, in_bin))
+            for r in read.get(group_el, ()):
+                r.group, r.in_recycle_bin = gpath, in_bin
+                raw.append(r)
+    del read
 
     by_uuid = {r.uuid: r for r in raw}
     live = [r for r in raw if not r.in_recycle_bin]
@@ -171,6 +178,11 @@ def _read_entry(e: Any, gpath: str, in_bin: bool) -> _RawEntry:
         elif tag == "History":
             history = [_history_version(h) for h in child if h.tag == "Entry"]
     return _RawEntry(uuid, strings, gpath, in_bin, times, custom, qc, tags, history)
+
+
+def _entry_alone(e: Any) -> _RawEntry:
+    """An entry read while the vault is parsed; its group and Recycle Bin flag are set once the groups are known."""
+    return _read_entry(e, "", False)
 
 
 def _key_value(el: Any) -> tuple[str, Any]:

@@ -2,9 +2,9 @@
 
 The vault and the key file are each read once (:mod:`reuse_audit.file_access`: pipes work, devices are
 refused), the key derivation runs here (AES-KDF in C chunks, Argon2 off the main thread; both can be
-interrupted and report progress), and pykeepass is handed the bytes and the transformed key, so it
-never opens a path or runs a KDF itself. After it parsed the vault we check what it does not: the
-KDBX 3.1 header hash in the XML, and whether the protected values decrypt (:mod:`.protected`).
+interrupted and report progress), and the body is checked, decrypted and parsed by :mod:`.kdbx` (pykeepass's
+rules, without its parser: pykeepass is imported only for key files and Twofish vaults). Then we check what
+pykeepass does not: the KDBX 3.1 header hash in the XML, and whether every protected value decrypted.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import io
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from reuse_audit.secret import Secret
 from reuse_audit.vault.errors import VaultError
 from reuse_audit.vault.header import DAMAGED, KdbxHeader, parse_header, read_vault_bytes
 from reuse_audit.vault.kdf import KdfProgress, aes_kdf, argon2_kdf
-from reuse_audit.vault.protected import InnerStreamUnchecked, undecryptable_count
+from reuse_audit.vault.protected import InnerStreamUnchecked
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,15 @@ class VaultKey:
 
 @dataclass
 class UnlockedVault:
-    """An opened PyKeePass database plus what we learnt while opening it."""
+    """An opened vault (``kp.tree``: its XML tree, protected values decrypted) plus what we learnt opening it."""
 
-    kp: Any  # pykeepass.PyKeePass (untyped library)
+    kp: Any  # reuse_audit.vault.kdbx.DecryptedVault (pykeepass's ``tree`` attribute, same content)
     version: str
 
 
 def composite_key(key: VaultKey) -> bytes:
     """SHA-256 of the password's and key file's hashes (KeePass's composite key); VaultError on bad input."""
-    from pykeepass.kdbx_parsing.common import compute_key_composite
+    from reuse_audit.vault.kdbx import compute_key_composite
 
     password = None if key.password is None else key.password.reveal()
     if password is not None:
@@ -71,14 +72,15 @@ def transformed_key(header: KdbxHeader, composite: bytes, path: Path, progress: 
     return aes_kdf(header.aes_seed, header.aes_rounds, composite, progress)
 
 
-def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> UnlockedVault:
+def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None,
+           read_entry: Callable[[Any], Any] | None = None) -> UnlockedVault:
     """Open ``path`` read-only with ``key``. Raises VaultError with one clear line on any failure.
 
     ``progress(done, total)`` is called from this thread during the key derivation (see
-    :data:`~reuse_audit.vault.kdf.KdfProgress`).
+    :data:`~reuse_audit.vault.kdf.KdfProgress`). ``read_entry``: each entry is read by it as the vault is
+    parsed and then dropped from the tree (see :func:`~reuse_audit.vault.kdbx.decrypt_vault`).
     """
-    from pykeepass import PyKeePass
-    from pykeepass.exceptions import CredentialsError, HeaderChecksumError, PayloadChecksumError
+    from reuse_audit.vault.kdbx import CredentialsError, HeaderChecksumError, PayloadChecksumError, decrypt_vault
 
     data = read_vault_bytes(path)
     header = parse_header(data, path)
@@ -86,8 +88,7 @@ def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> Un
         raise VaultError("no password and no key file given: nothing to unlock the vault with")
     transformed = transformed_key(header, composite_key(key), path, progress)
     try:
-        kp = PyKeePass(io.BytesIO(data), transformed_key=transformed)
-        kp.tree.getroot()  # pykeepass can return without a parsed body: fail here, not later
+        kp = decrypt_vault(data, header, transformed, read_entry)
     except CredentialsError:
         raise VaultError(
             f"{path}: wrong master password or key file "
@@ -102,7 +103,7 @@ def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> Un
     if header.major < 4:
         _check_kdbx3_header_hash(kp, data[: header.length], path)
     try:
-        failures = undecryptable_count(data, header.length, header.major, kp.kdbx)
+        failures = kp.undecryptable  # counted while decrypting (InnerStreamUnchecked: no longer raised)
     except InnerStreamUnchecked:
         raise VaultError(f"{path}: the protected values could not be checked (the payload did not decrypt "
                          "a second time); please report it") from None
