@@ -104,8 +104,8 @@ def decrypt_vault(data: bytes, header: KdbxHeader, transformed_key: bytes,
         chunks = _inflated(payload, compressed)
         (number,) = struct.unpack("<I", fields[_STREAM_ID])
         inner = {_INNER_STREAM_ID: number, _INNER_STREAM_KEY: fields[_STREAM_KEY]}
-    parser = etree.XMLPullParser(events=("end",), remove_blank_text=True)  # the parser pykeepass uses
-    pending: list[Any] = []  # protected values not decrypted yet, in document order
+    # the parser pykeepass uses; events (made in C) for entries only
+    parser = etree.XMLPullParser(events=("end",), tag="Entry", remove_blank_text=True)
     entries: list[tuple[Any, Any]] | None = [] if read_entry is not None else None
     keystream: Any = None
     failed = 0
@@ -116,21 +116,31 @@ def decrypt_vault(data: bytes, header: KdbxHeader, transformed_key: bytes,
                 raise ValueError("ArcFour inner stream")
             keystream = _inner_stream(stream_id, inner.get(_INNER_STREAM_KEY, b"")) or _NO_STREAM
         parser.feed(chunk)
-        for _event, element in parser.read_events():
-            tag = element.tag
-            if tag == "Value":
-                if keystream is not _NO_STREAM and element.text is not None and element.get("Protected") == "True":
-                    pending.append(element)
-            elif tag == "Entry" and entries is not None and read_entry is not None:
-                group = element.getparent()
-                if group is not None and group.tag == "Group":  # not a history version
-                    failed += _unprotect(pending, keystream)
-                    entries.append((group, read_entry(element)))
-                    group.remove(element)
+        if read_entry is None or entries is None:
+            continue
+        for _event, entry in parser.read_events():
+            group = entry.getparent()
+            if group is None or group.tag != "Group":
+                continue  # a history version: read with its entry
+            if keystream is not _NO_STREAM:
+                failed += _unprotect(_protected(entry), keystream)
+            entries.append((group, read_entry(entry)))
+            group.remove(entry)
     root = parser.close()
-    if pending:
-        failed += _unprotect(pending, keystream)
+    if keystream is not _NO_STREAM:
+        left = _protected(root)
+        if left and entries:
+            # a protected value outside the entries (no client writes one): the keystream's order is the
+            # document's, so read the whole tree instead
+            return decrypt_vault(data, header, transformed_key)
+        failed += _unprotect(left, keystream)
     return DecryptedVault(root.getroottree(), failed, entries)
+
+
+def _protected(element: Any) -> list[Any]:
+    """The protected values with text under ``element`` (pykeepass's ``//Value[@Protected='True']``), in
+    document order."""
+    return [value for value in element.iter("Value") if value.text is not None and value.get("Protected") == "True"]
 
 
 _NO_STREAM = object()  # inner stream "none": protected values are stored as they are

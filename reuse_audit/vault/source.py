@@ -83,6 +83,15 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
     live = [r for r in raw if not r.in_recycle_bin]
     resolver = _Resolver(live, by_uuid)
     hide = _redactor(raw, resolver, master)
+    hidden: dict[str, str] = {}
+
+    def hide_repeated(text: str) -> str:
+        """Group paths and tags repeat across entries: each is looked through once."""
+        shown = hidden.get(text)
+        if shown is None:
+            shown = hidden[text] = hide(text)
+        return shown
+
     creds: list[Credential] = []
     skipped: list[SkippedEntry] = []
     for r in live:
@@ -110,11 +119,12 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
         history = _entry_history(r, resolver, password, created, modified, kdbx4)
         creds.append(Credential(
             uuid=r.uuid, title=title, username=hide(fields.get("UserName", "")), url=hide(fields.get("URL", "")),
-            group=hide(r.group), password=Secret(password), has_otp=has_otp, excluded=excluded, linked_to=linked,
+            group=hide_repeated(r.group), password=Secret(password), has_otp=has_otp, excluded=excluded,
+            linked_to=linked,
             has_passkey=any(k.upper().startswith(_PASSKEY_PREFIX) for k in r.strings),
             expires=expires, created=created, modified=modified, password_since=history.password_since,
-            email=hide(email.strip()), tags=tuple(hide(t) for t in r.tags), history=history.runs,
-            history_reach=history.reach, tags_since=tuple((hide(t), at) for t, at in history.tags_since),
+            email=hide(email.strip()), tags=tuple(hide_repeated(t) for t in r.tags), history=history.runs,
+            history_reach=history.reach, tags_since=tuple((hide_repeated(t), at) for t, at in history.tags_since),
         ))
     return VaultContents(
         path=str(path), kdbx_version=vault.version, entries_total=len(live),
