@@ -25,7 +25,8 @@ import time
 from enum import StrEnum
 from pathlib import Path
 
-from reuse_audit.errors import InputError, ReuseAuditError
+from reuse_audit.errors import InputError, Message, ReuseAuditError, os_reason
+from reuse_audit.i18n import N_
 
 FIFO_WAIT = 5.0  # seconds for a writer to send something into a pipe we read
 IDLE_WAIT = 120.0  # seconds a writer may pause (e.g. `pass` waiting for a pinentry) before we give up
@@ -78,41 +79,84 @@ def path_kind(path: Path) -> PathKind:
         return PathKind.MISSING
 
 
-def _article(noun: str) -> str:
-    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+#: How a message names each :class:`PathKind` (its value, marked for translation).
+_KIND_WORDS: dict[PathKind, str] = {
+    PathKind.MISSING: N_("missing"),
+    PathKind.REGULAR: N_("regular file"),
+    PathKind.DIRECTORY: N_("directory"),
+    PathKind.FIFO: N_("pipe"),
+    PathKind.CHAR_DEVICE: N_("character device"),
+    PathKind.BLOCK_DEVICE: N_("block device"),
+    PathKind.SOCKET: N_("socket"),
+    PathKind.OTHER: N_("special file"),
+}
 
 
-def _not_a(path: Path, kind: PathKind, what: str) -> str:
-    return f"{path}: is {_article(kind.value)}, not {_article(what)}"
+def kind_word(kind: PathKind) -> Message:
+    """What ``kind`` is called in a message ("pipe"), translatable; its English is ``kind.value``."""
+    return Message(_KIND_WORDS[kind])
 
 
-def _os_problem(path: Path, exc: OSError, what: str) -> str:
+def a_noun(noun: str) -> Message:
+    """``noun`` (an ``N_`` msgid such as "key file") with its English article: "a key file", "an HIBP file"."""
+    if noun[:1].lower() in "aeiou":
+        return Message(N_("an {noun}"), noun=Message(noun))
+    return Message(N_("a {noun}"), noun=Message(noun))
+
+
+def _not_a(path: Path, kind: PathKind, what: str) -> Message:
+    return Message(N_("{path}: is {kind}, not {what}"), path=path, kind=a_noun(kind.value), what=a_noun(what))
+
+
+def _os_problem(path: Path, exc: OSError, what: str) -> Message:
     if isinstance(exc, PermissionError):
-        return f"{path}: permission denied (cannot read this {what})"
+        return Message(N_("{path}: permission denied (cannot read this {what})"), path=path, what=Message(what))
     if exc.errno == errno.ELOOP:
-        return f"{path}: is a loop of symbolic links, not {_article(what)}"
-    return f"{path}: cannot read the {what} ({exc.strerror or type(exc).__name__})"
+        return Message(N_("{path}: is a loop of symbolic links, not {what}"), path=path, what=a_noun(what))
+    return Message(N_("{path}: cannot read the {what} ({reason})"), path=path, what=Message(what),
+                   reason=os_reason(exc))
+
+
+def _no_such(path: Path, what: str) -> Message:
+    return Message(N_("{path}: no such {what}"), path=path, what=Message(what))
+
+
+def _too_much(path: Path, limit: int, what: str) -> Message:
+    return Message(N_("{path}: the pipe sent more than {mib} MiB; that is not {what}"), path=path, mib=limit >> 20,
+                   what=a_noun(what))
+
+
+def _nothing_written(path: Path, fifo_wait: float) -> Message:
+    return Message(N_("{path}: is a pipe and nothing was written to it within {seconds:g} s"), path=path,
+                   seconds=fifo_wait)
+
+
+def _writer_idle(path: Path, idle_wait: float) -> Message:
+    return Message(N_("{path}: is a pipe whose writer sent nothing for {seconds:g} s without ending it"), path=path,
+                   seconds=idle_wait)
 
 
 def require_regular_file(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
-                         why: str = "it is read at random, not streamed") -> None:
+                         why: str = N_("it is read at random, not streamed")) -> None:
     """Raise ``error`` (one line) unless ``path`` is a regular file (following symlinks).
 
     For inputs that need random access: a pipe gets "is a pipe; the HIBP file must be a regular file (...)".
+    ``what`` and ``why`` are ``N_`` msgids.
     """
     try:
         kind = path_kind(path)
     except OSError as exc:
         raise error(_os_problem(path, exc, what)) from None
     if kind is PathKind.MISSING:
-        raise error(f"{path}: no such {what}")
+        raise error(_no_such(path, what))
     if kind is not PathKind.REGULAR:
-        raise error(f"{path}: is {_article(kind.value)}; the {what} must be a regular file ({why})")
+        raise error(N_("{path}: is {kind}; the {what} must be a regular file ({why})"), path=path,
+                    kind=a_noun(kind.value), what=Message(what), why=Message(why))
 
 
 def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
                fifo_wait: float = FIFO_WAIT, idle_wait: float = IDLE_WAIT, limit: int = STREAM_LIMIT) -> bytes:
-    """The bytes of the input file ``path``; ``what`` names it in messages ("key file", "config file").
+    """The bytes of the input file ``path``; ``what`` names it in messages (an ``N_`` msgid: "key file").
 
     Regular files are read whole. Pipes are read to their end if a writer sends something within
     ``fifo_wait`` seconds and never pauses ``idle_wait`` seconds (at most ``limit`` bytes). Directories,
@@ -123,7 +167,7 @@ def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputErr
     except OSError as exc:
         raise error(_os_problem(path, exc, what)) from None
     if kind is PathKind.MISSING:
-        raise error(f"{path}: no such {what}")
+        raise error(_no_such(path, what))
     if kind not in (PathKind.REGULAR, PathKind.FIFO):
         raise error(_not_a(path, kind, what))  # refused before opening: a device is never read
     if kind is PathKind.FIFO and not _O_NONBLOCK:
@@ -133,7 +177,7 @@ def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputErr
         fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY | _O_CLOEXEC)
     except OSError as exc:
         if exc.errno == errno.ENOENT:
-            raise error(f"{path}: no such {what}") from None
+            raise error(_no_such(path, what)) from None
         raise error(_os_problem(path, exc, what)) from None
     try:
         kind = kind_of_mode(os.fstat(fd).st_mode)
@@ -155,7 +199,8 @@ def read_text_input(path: Path, what: str, *, error: type[ReuseAuditError] = Inp
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise error(f"{path}: not {_article(what)} (not UTF-8 text: invalid byte at offset {exc.start})") from None
+        raise error(N_("{path}: not {what} (not UTF-8 text: invalid byte at offset {offset})"), path=path,
+                    what=a_noun(what), offset=exc.start) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -190,18 +235,18 @@ def _read_pipe(fd: int, path: Path, what: str, error: type[ReuseAuditError], fif
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
-                raise error(f"{path}: the pipe sent more than {limit >> 20} MiB; that is not {_article(what)}")
+                raise error(_too_much(path, limit, what))
             continue
         if chunk == b"":
             if writer_seen:
                 return b"".join(chunks)
             if now - start >= fifo_wait:
-                raise error(f"{path}: is a pipe and nothing was written to it within {fifo_wait:g} s")
+                raise error(_nothing_written(path, fifo_wait))
             time.sleep(min(0.02, fifo_wait))  # no writer yet: select() would not wake us on Linux
             continue
         writer_seen = True
         if now - last >= idle_wait:
-            raise error(f"{path}: is a pipe whose writer sent nothing for {idle_wait:g} s without ending it")
+            raise error(_writer_idle(path, idle_wait))
         select.select([fd], [], [], min(1.0, idle_wait - (now - last)))
 
 
@@ -248,10 +293,10 @@ def _read_pipe_in_thread(path: Path, what: str, error: type[ReuseAuditError], fi
             if reader.exc is not None:
                 raise error(_os_problem(path, reader.exc, what))
             if reader.size > limit:
-                raise error(f"{path}: the pipe sent more than {limit >> 20} MiB; that is not {_article(what)}")
+                raise error(_too_much(path, limit, what))
             if reader.finished:
                 return b"".join(reader.chunks)
             if reader.last is None and now - start >= fifo_wait:
-                raise error(f"{path}: is a pipe and nothing was written to it within {fifo_wait:g} s")
+                raise error(_nothing_written(path, fifo_wait))
             if reader.last is not None and now - reader.last >= idle_wait:
-                raise error(f"{path}: is a pipe whose writer sent nothing for {idle_wait:g} s without ending it")
+                raise error(_writer_idle(path, idle_wait))

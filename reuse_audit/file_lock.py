@@ -14,6 +14,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from reuse_audit.errors import Message
+from reuse_audit.i18n import N_
+
 LOCK_WAIT = 30.0  # seconds to wait for another run to finish its write
 
 
@@ -77,7 +80,8 @@ def locked(path: Path, wait: float | None = None) -> Iterator[Path]:
         deadline = time.monotonic() + wait
         while not _try_lock(fd):
             if time.monotonic() >= deadline:
-                raise LockTimeout(f"another run held {lock} for more than {wait:g} s")
+                raise LockTimeout(Message(N_("another run held {lock} for more than {seconds:g} s"), lock=lock,
+                                          seconds=wait))
             time.sleep(0.01)
         try:
             yield lock

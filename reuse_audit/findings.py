@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from reuse_audit.errors import InputError
+from reuse_audit.errors import InputError, Message
+from reuse_audit.i18n import N_
 
 
 class FindingKind(StrEnum):
@@ -51,7 +52,8 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def parse_names(enum: type[E], text: str, noun: str) -> frozenset[E]:
-    """Parse a comma-separated list of ``enum`` values (`--fail-on pwned,reused`); InputError names an unknown one."""
+    """Parse a comma-separated list of ``enum`` values (`--fail-on pwned,reused`); InputError names an unknown one
+    (``noun``, an ``N_`` msgid, says what they are)."""
     out: set[E] = set()
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
@@ -60,18 +62,19 @@ def parse_names(enum: type[E], text: str, noun: str) -> frozenset[E]:
             out.add(enum(part))
         except ValueError:
             known = ", ".join(e.value for e in enum)
-            raise InputError(f"unknown {noun} {part!r} (known: {known})") from None
+            raise InputError(N_("unknown {noun} {part!r} (known: {known})"), noun=Message(noun), part=part,
+                             known=known) from None
     return frozenset(out)
 
 
 def parse_checks(text: str) -> frozenset[Check]:
     """Parse `--checks reuse,strength,...`; raise InputError naming an unknown check."""
-    out = parse_names(Check, text, "check")
+    out = parse_names(Check, text, N_("check"))
     if not out:
-        raise InputError("--checks needs at least one check")
+        raise InputError(N_("--checks needs at least one check"))
     return out
 
 
 def parse_kinds(text: str) -> frozenset[FindingKind]:
     """Parse a comma-separated list of finding kinds; raise InputError naming an unknown one."""
-    return parse_names(FindingKind, text, "finding kind")
+    return parse_names(FindingKind, text, N_("finding kind"))

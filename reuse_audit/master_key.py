@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from reuse_audit.errors import ReuseAuditError
+from reuse_audit.errors import Message, ReuseAuditError, os_reason
+from reuse_audit.i18n import N_
 from reuse_audit.secret import Secret
 from reuse_audit.vault.unlock import VaultKey
 
@@ -32,33 +33,35 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
     """Resolve the vault key from the chosen source; never hang on a prompt without a terminal."""
     chosen = sum([src.password_stdin, src.no_password, src.password_command is not None])
     if chosen > 1:
-        raise KeySourceError("choose one of --password-stdin, --no-password and --password-command")
+        raise KeySourceError(N_("choose one of --password-stdin, --no-password and --password-command"))
     if src.no_password:
         if src.keyfile is None:
-            raise KeySourceError("--no-password needs --keyfile (a vault must have some key)")
+            raise KeySourceError(N_("--no-password needs --keyfile (a vault must have some key)"))
         return VaultKey(None, src.keyfile)
     if src.password_stdin:
         return VaultKey(password_from_stdin(), src.keyfile)
     if src.password_command is not None:
         return VaultKey(password_from_command(src.password_command), src.keyfile)
     if not sys.stdin.isatty():
-        raise KeySourceError(
+        raise KeySourceError(N_(
             "no terminal to ask for the master password: use --password-stdin, --password-command CMD, "
             "or --keyfile with --no-password"
-        )
+        ))
     try:
         typed = getpass.getpass(f"Master password for {vault.name}: ")
     except (EOFError, KeyboardInterrupt):
-        raise KeySourceError("no master password entered") from None
+        raise KeySourceError(N_("no master password entered")) from None
     except UnicodeDecodeError:
-        raise KeySourceError(_NOT_TEXT.format(source="the typed master password")) from None
+        raise KeySourceError(_NOT_TEXT, source=Message(_TYPED)) from None
     if not _is_text(typed):
-        raise KeySourceError(_NOT_TEXT.format(source="the typed master password"))
+        raise KeySourceError(_NOT_TEXT, source=Message(_TYPED))
     return VaultKey(Secret(typed), src.keyfile)
 
 
-_NOT_TEXT = ("{source} is not valid text in UTF-8 (or this system's encoding); KeePass master passwords "
-             "are text")
+_NOT_TEXT = N_("{source} is not valid text in UTF-8 (or this system's encoding); KeePass master passwords "
+               "are text")
+_TYPED = N_("the typed master password")
+_STDIN_LINE = N_("{option}: the line on standard input")
 
 
 def _is_text(value: str) -> bool:
@@ -73,7 +76,8 @@ def _is_text(value: str) -> bool:
 def decode_password(raw: bytes, source: str) -> Secret:
     """One line of bytes as a password: UTF-8, else this system's encoding; KeySourceError when neither fits.
 
-    ``source`` names where it came from ("--password-stdin") for the message, which never quotes the bytes.
+    ``source`` names where it came from ("--password-stdin") for the message, which never quotes the bytes;
+    a :class:`~reuse_audit.errors.Message` to be translated.
     """
     line = raw.rstrip(b"\r\n")
     encodings = dict.fromkeys(["utf-8", locale.getpreferredencoding(False) or "utf-8"])
@@ -85,14 +89,14 @@ def decode_password(raw: bytes, source: str) -> Secret:
         if text.startswith("\ufeff"):
             text = text[1:]  # a byte-order mark some Windows tools put first is not part of the password
         return Secret(text)
-    raise KeySourceError(_NOT_TEXT.format(source=source))
+    raise KeySourceError(_NOT_TEXT, source=source)
 
 
 def password_from_stdin(option: str = "--password-stdin") -> Secret:
     """The first line of standard input, read as bytes so that any encoding problem is one clear line."""
     stream = sys.stdin
     if stream is None:
-        raise KeySourceError(f"{option}: there is no standard input")
+        raise KeySourceError(N_("{option}: there is no standard input"), option=option)
     try:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
@@ -100,12 +104,13 @@ def password_from_stdin(option: str = "--password-stdin") -> Secret:
         else:  # a text-only stdin (embedded use): re-encode what it decoded, undecodable bytes included
             raw = stream.readline().encode("utf-8", "surrogateescape")
     except UnicodeDecodeError:
-        raise KeySourceError(_NOT_TEXT.format(source=f"{option}: the line on standard input")) from None
+        raise KeySourceError(_NOT_TEXT, source=Message(_STDIN_LINE, option=option)) from None
     except OSError as exc:
-        raise KeySourceError(f"{option}: cannot read standard input ({exc.strerror})") from None
+        raise KeySourceError(N_("{option}: cannot read standard input ({reason})"), option=option,
+                             reason=os_reason(exc, fallback="None")) from None
     if not raw:
-        raise KeySourceError(f"{option}: nothing on standard input")
-    return decode_password(raw, f"{option}: the line on standard input")
+        raise KeySourceError(N_("{option}: nothing on standard input"), option=option)
+    return decode_password(raw, Message(_STDIN_LINE, option=option))
 
 
 def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:
@@ -126,20 +131,24 @@ def password_from_command(command: str, option: str = "--password-command") -> S
     try:
         argv = split_command(command)
     except ValueError as exc:
-        raise KeySourceError(f"{option}: cannot parse the command ({exc})") from None
+        raise KeySourceError(N_("{option}: cannot parse the command ({reason})"), option=option, reason=str(exc)
+                             ) from None
     if not argv:
-        raise KeySourceError(f"{option} is empty")
+        raise KeySourceError(N_("{option} is empty"), option=option)
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=120, check=False)
     except FileNotFoundError:
-        raise KeySourceError(f"{option}: {argv[0]}: command not found") from None
+        raise KeySourceError(N_("{option}: {command}: command not found"), option=option, command=argv[0]) from None
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise KeySourceError(f"{option}: {argv[0]} failed ({type(exc).__name__})") from None
+        raise KeySourceError(N_("{option}: {command} failed ({name})"), option=option, command=argv[0],
+                             name=type(exc).__name__) from None
     if proc.returncode != 0:
         stderr = proc.stderr.decode(locale.getpreferredencoding(False) or "utf-8", "replace")
-        last = (stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise KeySourceError(f"{option}: {argv[0]} exited {proc.returncode}: {last}")
-    lines = proc.stdout.splitlines()
-    if not lines:
-        raise KeySourceError(f"{option}: {argv[0]} printed nothing")
-    return decode_password(lines[0], f"{option}: what {argv[0]} printed")
+        lines = stderr.strip().splitlines()
+        last = lines[-1] if lines else Message(N_("(no message)"))
+        raise KeySourceError(N_("{option}: {command} exited {code}: {last}"), option=option, command=argv[0],
+                             code=proc.returncode, last=last)
+    printed = proc.stdout.splitlines()
+    if not printed:
+        raise KeySourceError(N_("{option}: {command} printed nothing"), option=option, command=argv[0])
+    return decode_password(printed[0], Message(N_("{option}: what {command} printed"), option=option, command=argv[0]))

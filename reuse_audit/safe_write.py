@@ -32,8 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from reuse_audit.errors import ReuseAuditError
-from reuse_audit.file_access import FIFO_WAIT, IDLE_WAIT, PathKind, kind_of_mode
+from reuse_audit.errors import Message, ReuseAuditError
+from reuse_audit.file_access import FIFO_WAIT, IDLE_WAIT, PathKind, kind_of_mode, kind_word
+from reuse_audit.i18n import N_
 
 _O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
 _O_NOCTTY: int = getattr(os, "O_NOCTTY", 0)
@@ -45,10 +46,14 @@ _MAX_LINKS = 40
 
 
 class OutputError(ReuseAuditError, OSError):
-    """An output that cannot (or must not) be written; ``strerror`` says why, ``str()`` is one line."""
+    """An output that cannot (or must not) be written; ``strerror`` says why, ``str()`` is one line.
 
-    def __init__(self, code: int, reason: str, path: Path | str) -> None:
-        super().__init__(code, reason, str(path))
+    ``reason`` is an ``N_`` template filled with ``values``; ``strerror`` is it as a :class:`Message`."""
+
+    def __init__(self, code: int, reason: str, path: Path | str, /, **values: object) -> None:
+        why = reason if isinstance(reason, Message) and not values else Message(reason, **values)
+        OSError.__init__(self, code, why, str(path))
+        self.message = Message(N_("{path}: {reason}"), path=str(path), reason=why)
 
     def __str__(self) -> str:
         return f"{self.filename}: {self.strerror}"
@@ -77,9 +82,9 @@ def write_output(path: Path, data: bytes, *, reader_wait: float = FIFO_WAIT, idl
     elif kind is PathKind.FIFO:
         _write_through(path, _open_fifo(path, target, reader_wait), data, idle_wait)
     elif kind is PathKind.DIRECTORY:
-        raise OutputError(errno.EISDIR, "is a directory; give a file name", path)
+        raise OutputError(errno.EISDIR, N_("is a directory; give a file name"), path)
     else:
-        raise OutputError(errno.EINVAL, f"is a {kind.value}; refusing to write over it", path)
+        raise OutputError(errno.EINVAL, N_("is a {kind}; refusing to write over it"), path, kind=kind_word(kind))
 
 
 def inherited_fd(path: Path) -> int | None:
@@ -105,18 +110,19 @@ def output_target(path: Path) -> Path:
         _check_link(path, current, st)
         # relative targets are relative to the link's real folder, as the kernel resolves them
         current = Path(os.path.realpath(current.parent)) / os.readlink(current)
-    raise OutputError(errno.ELOOP, "too many levels of symbolic links", path)
+    raise OutputError(errno.ELOOP, N_("too many levels of symbolic links"), path)
 
 
 def _check_link(given: Path, link: Path, st: os.stat_result) -> None:
-    what = "is a symbolic link" if link == Path(given) else f"leads through {link}, a symbolic link"
+    what = Message(N_("is a symbolic link")) if link == Path(given) else \
+        Message(N_("leads through {link}, a symbolic link"), link=link)
     geteuid = getattr(os, "geteuid", None)
     if geteuid is not None and st.st_uid not in (geteuid(), 0):
-        raise OutputError(errno.EPERM, f"{what} owned by another user; not following it", given)
+        raise OutputError(errno.EPERM, N_("{what} owned by another user; not following it"), given, what=what)
     folder = os.stat(link.parent if str(link.parent) else Path("."))
     if folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH:
-        raise OutputError(errno.EPERM, f"{what} in a shared folder (sticky and world-writable, like /tmp); "
-                                       "not following it: give its target instead", given)
+        raise OutputError(errno.EPERM, N_("{what} in a shared folder (sticky and world-writable, like /tmp); "
+                                          "not following it: give its target instead"), given, what=what)
 
 
 def _replace_atomically(target: Path, data: bytes) -> None:
@@ -158,7 +164,7 @@ def _write_inherited(path: Path, fd: int, data: bytes, idle_wait: float) -> None
     try:
         os.fstat(fd)
     except OSError:
-        raise OutputError(errno.EBADF, "names no open file descriptor of this process", path) from None
+        raise OutputError(errno.EBADF, N_("names no open file descriptor of this process"), path) from None
     _write_all(path, fd, data, idle_wait)
 
 
@@ -176,8 +182,8 @@ def _open_fifo(path: Path, target: Path, reader_wait: float) -> int:
             if exc.errno != errno.ENXIO:
                 raise
         if time.monotonic() >= deadline:
-            raise OutputError(errno.ETIMEDOUT, f"is a pipe and no program read from it within {reader_wait:g} s",
-                              path)
+            raise OutputError(errno.ETIMEDOUT, N_("is a pipe and no program read from it within {seconds:g} s"),
+                              path, seconds=reader_wait)
         time.sleep(0.02)
 
 
@@ -197,13 +203,14 @@ def _write_all(path: Path, fd: int, data: bytes, idle_wait: float) -> None:
         except BlockingIOError:
             n = 0
         except BrokenPipeError:
-            raise OutputError(errno.EPIPE, "the program reading it closed it before the end", path) from None
+            raise OutputError(errno.EPIPE, N_("the program reading it closed it before the end"), path) from None
         now = time.monotonic()
         if n:
             view, last = view[n:], now
             continue
         if now - last >= idle_wait:
-            raise OutputError(errno.ETIMEDOUT, f"nothing was read from it for {idle_wait:g} s", path)
+            raise OutputError(errno.ETIMEDOUT, N_("nothing was read from it for {seconds:g} s"), path,
+                              seconds=idle_wait)
         if os.name == "nt":
             time.sleep(0.02)
         else:
@@ -218,7 +225,7 @@ def append_private(target: Path, data: bytes) -> None:
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _O_NOFOLLOW | _O_CLOEXEC | _O_BINARY, 0o600)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OutputError(errno.EINVAL, "is not a regular file; refusing to append to it", target)
+            raise OutputError(errno.EINVAL, N_("is not a regular file; refusing to append to it"), target)
         if hasattr(os, "fchmod"):
             os.fchmod(fd, 0o600)
         else:

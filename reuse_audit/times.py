@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from reuse_audit.errors import InputError
+from reuse_audit.i18n import N_
 
 _AGO = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -20,7 +21,8 @@ def parse_since(value: str, option: str = "--since", now: datetime | None = None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"{option}: expected e.g. 14d, 36h or 2024-05-01, got {value!r}") from None
+        raise InputError(N_("{option}: expected e.g. 14d, 36h or 2024-05-01, got {value!r}"), option=option,
+                         value=value) from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -34,11 +36,11 @@ def parse_instant(value: str, option: str, now: datetime | None = None) -> datet
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{option}: expected an ISO 8601 date or date-time such as 2026-11-29 or "
-                         f"2026-11-29T21:40+09:00, got {value!r}") from None
+        raise InputError(N_("{option}: expected an ISO 8601 date or date-time such as 2026-11-29 or "
+                            "2026-11-29T21:40+09:00, got {value!r}"), option=option, value=value) from None
     if parsed.tzinfo is None:
         parsed = parsed.astimezone()  # local time, as the user's clock shows it
     at = parsed.astimezone(UTC)
     if at > (now or datetime.now(UTC)):
-        raise InputError(f"{option}: {value} is in the future")
+        raise InputError(N_("{option}: {value} is in the future"), option=option, value=value)
     return at

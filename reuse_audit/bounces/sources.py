@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 from reuse_audit.bounces.settings import DEFAULT_IMAP_DEADLINE
 from reuse_audit.deadline import Deadline, SocketWatchdog, Watch
-from reuse_audit.errors import ReuseAuditError
+from reuse_audit.errors import ReuseAuditError, os_reason
+from reuse_audit.i18n import N_
 from reuse_audit.secret import Secret
 
 IMAP_BATCH = 200
@@ -95,7 +96,8 @@ class MboxSource:
             box = mailbox.mbox(self.path, create=False)
             keys = box.keys()
         except (OSError, mailbox.Error) as exc:
-            raise MailSourceError(f"cannot read mbox {self.path}: {exc.__class__.__name__}") from None
+            raise MailSourceError(N_("cannot read mbox {path}: {name}"), path=self.path,
+                                  name=exc.__class__.__name__) from None
         try:
             for key in keys:
                 yield _box_message(box, key, f"{self.path}#{key}")
@@ -114,7 +116,8 @@ class MaildirSource:
             box = mailbox.Maildir(self.path, factory=None, create=False)
             keys = sorted(box.keys())
         except (OSError, mailbox.Error) as exc:
-            raise MailSourceError(f"cannot read Maildir {self.path}: {exc.__class__.__name__}") from None
+            raise MailSourceError(N_("cannot read Maildir {path}: {name}"), path=self.path,
+                                  name=exc.__class__.__name__) from None
         for key in keys:
             try:
                 message = _box_message(box, key, f"{self.path}/{key}")
@@ -168,13 +171,13 @@ class ImapFolder:
         """Read an ``imaps://`` URL; anything else (plain ``imap://`` included) is refused."""
         parts = urlsplit(url)
         if parts.scheme.lower() != "imaps":
-            raise MailSourceError(f"not an imaps:// URL (TLS is required): {url}")
+            raise MailSourceError(N_("not an imaps:// URL (TLS is required): {url}"), url=url)
         try:
             port = parts.port or 993
         except ValueError:
-            raise MailSourceError(f"bad port in IMAP URL: {url}") from None
+            raise MailSourceError(N_("bad port in IMAP URL: {url}"), url=url) from None
         if not parts.hostname:
-            raise MailSourceError(f"no host in IMAP URL: {url}")
+            raise MailSourceError(N_("no host in IMAP URL: {url}"), url=url)
         folder = unquote(parts.path.lstrip("/")) or "INBOX"
         return cls(parts.hostname, port, folder, unquote(parts.username) if parts.username else None)
 
@@ -224,9 +227,8 @@ class ImapSource:
     since: datetime | None
 
     def _deadline_error(self, deadline: Deadline) -> MailSourceError:
-        return MailSourceError(
-            f"IMAP deadline of {deadline.seconds:g} s reached ({self.location.host}/{self.location.folder})"
-        )
+        return MailSourceError(N_("IMAP deadline of {seconds:g} s reached ({host}/{folder})"),
+                               seconds=deadline.seconds, host=self.location.host, folder=self.location.folder)
 
     def _connect(self, deadline: Deadline, watchdog: SocketWatchdog, watch: Watch) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(self.login.ca_file) if self.login.ca_file else None)
@@ -236,14 +238,13 @@ class ImapSource:
                                         timeout=max(0.001, min(IMAP_TIMEOUT_SECONDS, deadline.remaining())),
                                         watchdog=watchdog, watch=watch)
         except ssl.SSLCertVerificationError as exc:
-            raise MailSourceError(f"IMAP server {where}: TLS certificate not trusted ({exc.verify_message})"
-                                  ) from None
+            raise MailSourceError(N_("IMAP server {where}: TLS certificate not trusted ({reason})"), where=where,
+                                  reason=exc.verify_message) from None
         except (OSError, imaplib.IMAP4.error) as exc:
             if deadline.expired():
                 raise self._deadline_error(deadline) from None
-            raise MailSourceError(
-                f"cannot connect to IMAP server {where}: {exc.__class__.__name__}"
-            ) from None
+            raise MailSourceError(N_("cannot connect to IMAP server {where}: {name}"), where=where,
+                                  name=exc.__class__.__name__) from None
         try:
             client.login(self.login.user, self.login.password.reveal())
         except (OSError, imaplib.IMAP4.error) as exc:
@@ -251,13 +252,15 @@ class ImapSource:
             if deadline.expired():
                 raise self._deadline_error(deadline) from None
             if isinstance(exc, imaplib.IMAP4.abort | OSError):
-                raise MailSourceError(f"IMAP error on {where}: {exc.__class__.__name__}") from None
-            raise MailSourceError(f"IMAP login refused for {self.login.user} at {where}") from None
+                raise MailSourceError(N_("IMAP error on {where}: {name}"), where=where,
+                                      name=exc.__class__.__name__) from None
+            raise MailSourceError(N_("IMAP login refused for {user} at {where}"), user=self.login.user,
+                                  where=where) from None
         return client
 
     def messages(self) -> Iterator[RawMessage]:
         if not self.login.deadline > 0:
-            raise MailSourceError("the IMAP deadline must be a positive number of seconds")
+            raise MailSourceError(N_("the IMAP deadline must be a positive number of seconds"))
         deadline = Deadline(self.login.deadline)
         watchdog = SocketWatchdog(name="imap-watchdog")
         watch = watchdog.start(deadline.at)
@@ -270,9 +273,7 @@ class ImapSource:
             except (OSError, imaplib.IMAP4.error) as exc:
                 if deadline.expired():
                     raise self._deadline_error(deadline) from None
-                raise MailSourceError(
-                    f"IMAP error on {self.location.host}/{self.location.folder}: {exc.__class__.__name__}"
-                ) from None
+                raise self._imap_error(exc) from None
             finally:
                 if polite:
                     _logout(client, watchdog)
@@ -284,11 +285,11 @@ class ImapSource:
     def _messages(self, client: imaplib.IMAP4_SSL, deadline: Deadline) -> Iterator[RawMessage]:
         status, _ = client.select(_quote_folder(self.location.folder), readonly=True)
         if status != "OK":
-            raise MailSourceError(f"IMAP folder not found: {self.location.folder}")
+            raise MailSourceError(N_("IMAP folder not found: {folder}"), folder=self.location.folder)
         criteria = f"SINCE {_imap_date(self.since)}" if self.since else "ALL"
         status, data = client.uid("SEARCH", criteria)
         if status != "OK":
-            raise MailSourceError(f"IMAP SEARCH failed on {self.location.folder}")
+            raise MailSourceError(N_("IMAP SEARCH failed on {folder}"), folder=self.location.folder)
         uids = [uid.decode() for uid in (data[0] or b"").split()]
         for start in range(0, len(uids), IMAP_BATCH):
             if deadline.expired():
@@ -296,7 +297,7 @@ class ImapSource:
             batch = uids[start:start + IMAP_BATCH]
             status, data = client.uid("FETCH", ",".join(batch), "(UID BODY.PEEK[HEADER])")
             if status != "OK":
-                raise MailSourceError(f"IMAP FETCH failed on {self.location.folder}")
+                raise MailSourceError(N_("IMAP FETCH failed on {folder}"), folder=self.location.folder)
             for item in data:
                 if not isinstance(item, tuple):
                     continue
@@ -320,9 +321,11 @@ class ImapSource:
         except (OSError, imaplib.IMAP4.error) as exc:
             if deadline.expired():
                 raise self._deadline_error(deadline) from None
-            raise MailSourceError(
-                f"IMAP error on {self.location.host}/{self.location.folder}: {exc.__class__.__name__}"
-            ) from None
+            raise self._imap_error(exc) from None
+
+    def _imap_error(self, exc: BaseException) -> MailSourceError:
+        return MailSourceError(N_("IMAP error on {where}: {name}"),
+                               where=f"{self.location.host}/{self.location.folder}", name=exc.__class__.__name__)
 
     @staticmethod
     def _fetch_body(client: imaplib.IMAP4_SSL, uid: str) -> bytes:
@@ -364,7 +367,7 @@ def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | 
     if is_imap_url(spec):
         location = ImapFolder.parse(spec)
         if login is None:
-            raise MailSourceError(f"no IMAP login for {spec}: give --imap-user")
+            raise MailSourceError(N_("no IMAP login for {spec}: give --imap-user"), spec=spec)
         return ImapSource(location, login, since)
     path = Path(spec).expanduser()
     if path.is_dir():
@@ -372,19 +375,19 @@ def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | 
             return MaildirSource(path)
         files = tuple(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".eml"))
         if not files:
-            raise MailSourceError(f"no Maildir and no .eml files in {path}")
+            raise MailSourceError(N_("no Maildir and no .eml files in {path}"), path=path)
         return EmlFilesSource(files)
     if not path.exists():
-        raise MailSourceError(f"no such mailbox: {path}")
+        raise MailSourceError(N_("no such mailbox: {path}"), path=path)
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
     except OSError as exc:
-        raise MailSourceError(f"cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
+        raise MailSourceError(N_("cannot read {path}: {reason}"), path=path, reason=os_reason(exc)) from None
     if head[:5] in (b"From ", b""):  # an empty file is an empty mbox (a fresh Thunderbird folder)
         return MboxSource(path)
     if not _HEADER_LINE.match(head):
-        raise MailSourceError(f"{path}: not a mailbox (neither an mbox, a Maildir nor a mail message)")
+        raise MailSourceError(N_("{path}: not a mailbox (neither an mbox, a Maildir nor a mail message)"), path=path)
     return EmlFilesSource((path,))
 
 

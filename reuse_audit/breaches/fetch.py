@@ -18,8 +18,10 @@ import requests
 
 from reuse_audit.breaches.model import BreachListError
 from reuse_audit.deadline import Deadline, SocketWatchdog
+from reuse_audit.errors import Message
 from reuse_audit.exposure.model import ExposureServiceError
 from reuse_audit.exposure.session import HttpSession, build_session, checked_base_url
+from reuse_audit.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +55,8 @@ def breaches_url(api_url: str) -> str:
     try:
         return checked_base_url(api_url) + "/breaches"
     except ExposureServiceError:
-        raise BreachListError(f"the HIBP API URL must be https:// (plain http only to localhost): {api_url!r}"
-                              ) from None
+        raise BreachListError(N_("the HIBP API URL must be https:// (plain http only to localhost): {url!r}"),
+                              url=api_url) from None
 
 
 def fetch_breaches(api_url: str, *, etag: str | None = None, last_modified: str | None = None,
@@ -72,7 +74,7 @@ def fetch_breaches(api_url: str, *, etag: str | None = None, last_modified: str 
         http.headers.pop("Add-Padding", None)  # a range-API header; the breach list has no use for it
     until = Deadline(deadline)
     watchdog = SocketWatchdog(name="hibp-breaches-watchdog")
-    last = "no try made"
+    last: str = Message(N_("no try made"))
     try:
         for attempt in range(1, _TRIES + 1):
             try:
@@ -88,7 +90,7 @@ def fetch_breaches(api_url: str, *, etag: str | None = None, last_modified: str 
         if own:
             http.close()
     if until.expired():
-        last = f"{last}; deadline of {deadline:g} s reached"
+        last = Message(N_("{last}; deadline of {seconds:g} s reached"), last=last, seconds=deadline)
     raise BreachListError(last)
 
 
@@ -104,16 +106,16 @@ def _try(http: Any, url: str, headers: dict[str, str], at: float, watchdog: Sock
             if status == 304:
                 return Fetched(None, *validators)
             if status != 200:
-                raise _Failed(f"HTTP {status}", final=not (status >= 500 or status == 429))
+                raise _Failed(Message(N_("HTTP {status}"), status=status), final=not (status >= 500 or status == 429))
             return Fetched(_read_body(response, at), *validators)
         except _Failed:
             raise
         except requests.Timeout:
-            raise _Failed("timed out") from None
+            raise _Failed(Message(N_("timed out"))) from None
         except Exception as exc:  # noqa: BLE001 - a cut socket surfaces as whatever the read raised
             if time.monotonic() >= at:
-                raise _Failed("timed out") from None
-            raise _Failed(f"connection error ({type(exc).__name__})") from None
+                raise _Failed(Message(N_("timed out"))) from None
+            raise _Failed(Message(N_("connection error ({name})"), name=type(exc).__name__)) from None
         finally:
             if response is not None:
                 response.close()
@@ -125,8 +127,8 @@ def _read_body(response: Any, at: float) -> bytes:
     for chunk in response.iter_content(_READ_SIZE):
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise _Failed("response too large", final=True)
+            raise _Failed(Message(N_("response too large")), final=True)
         chunks.append(chunk)
         if time.monotonic() >= at:
-            raise _Failed("timed out")
+            raise _Failed(Message(N_("timed out")))
     return b"".join(chunks)

@@ -25,7 +25,9 @@ from reuse_audit.breaches.fetch import fetch_breaches
 from reuse_audit.breaches.index import BreachIndex
 from reuse_audit.breaches.model import Breach, BreachListError, newest_change, parse_breaches
 from reuse_audit.breaches.settings import BreachSettings
+from reuse_audit.errors import Message
 from reuse_audit.exposure.session import HttpSession
+from reuse_audit.i18n import N_
 from reuse_audit.reasons import Reason
 from reuse_audit.reasons import ReasonCode as R
 
@@ -67,22 +69,23 @@ def parse_document(data: bytes, where: str) -> tuple[Breach, ...]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise BreachListError(f"{where}: not a breach list (not UTF-8 text)") from None
+        raise BreachListError(N_("{where}: not a breach list (not UTF-8 text)"), where=where) from None
     except RecursionError:
-        raise BreachListError(f"{where}: not a breach list (nested too deeply)") from None
-    except json.JSONDecodeError as exc:
-        raise BreachListError(f"{where}: not a breach list (not JSON: {exc.msg} at line {exc.lineno})") from None
+        raise BreachListError(N_("{where}: not a breach list (nested too deeply)"), where=where) from None
+    except json.JSONDecodeError as exc:  # the decoder's own (English) words on what it met
+        raise BreachListError(N_("{where}: not a breach list (not JSON: {reason} at line {line})"), where=where,
+                              reason=exc.msg, line=exc.lineno) from None
     try:
         return parse_breaches(document)
     except BreachListError as exc:
-        raise BreachListError(f"{where}: {exc}") from None
+        raise BreachListError(N_("{where}: {problem}"), where=where, problem=exc.message) from None
 
 
 def read_breaches_file(path: Path, now: datetime | None = None) -> BreachList:
     """``--breaches-file``: a saved copy of the list (a pipe works: it is read once); one-line error else."""
     from reuse_audit.file_access import read_input
 
-    data = read_input(path, "breach list file", error=BreachListError)
+    data = read_input(path, N_("breach list file"), error=BreachListError)
     breaches = parse_document(data, str(path))
     as_of = newest_change(breaches)
     return BreachList(breaches, ListSource.FILE, as_of, (source_note(ListSource.FILE, as_of, now or _now()),))
@@ -102,7 +105,7 @@ def load_breach_list(settings: BreachSettings, *, offline: bool, now: datetime |
     cached = read_cache()
     if offline:
         if cached is None:
-            raise BreachListError("offline and no cached breach list (run once online, or give --breaches-file)")
+            raise BreachListError(N_("offline and no cached breach list (run once online, or give --breaches-file)"))
         return _from_cache(cached, now)
     if cached is not None and cached.api_url != settings.api_url.rstrip("/"):
         cached = None  # a copy from another server (a mirror, a test) neither answers nor revalidates for this one
@@ -115,7 +118,7 @@ def load_breach_list(settings: BreachSettings, *, offline: bool, now: datetime |
             raise
         stale = _from_cache(cached, now)
         return BreachList(stale.breaches, stale.source, stale.as_of,
-                          (Reason.of(R.BREACH_LIST_STALE, why=str(exc)), *stale.notes))
+                          (Reason.of(R.BREACH_LIST_STALE, why=exc.message), *stale.notes))
 
 
 def _from_cache(cached: CachedList, now: datetime) -> BreachList:
@@ -130,11 +133,11 @@ def _refresh(settings: BreachSettings, cached: CachedList | None, now: datetime,
                              timeout=settings.request_timeout, deadline=settings.deadline, session=session)
     if fetched.body is None:
         if cached is None:
-            raise BreachListError("HTTP 304 without a cached copy")
+            raise BreachListError(N_("HTTP 304 without a cached copy"))
         breaches = cached.breaches
         etag, modified = fetched.etag or cached.etag, fetched.last_modified or cached.last_modified
     else:
-        breaches = parse_document(fetched.body, "the breach list")
+        breaches = parse_document(fetched.body, Message(N_("the breach list")))
         etag, modified = fetched.etag, fetched.last_modified
     try:
         write_cache(CachedList(breaches, settings.api_url.rstrip("/"), now, etag, modified))

@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from reuse_audit.errors import ReuseAuditError
+from reuse_audit.errors import Message, ReuseAuditError
+from reuse_audit.i18n import N_
 from reuse_audit.services.domains import normalise_host
 
 #: The credit HIBP's licence asks for wherever its breach data is shown or shipped.
@@ -96,7 +97,7 @@ class Breach:
 def parse_breaches(data: Any) -> tuple[Breach, ...]:
     """The breaches of a decoded breach-list document; :class:`BreachListError` when it is not one."""
     if not isinstance(data, list):
-        raise BreachListError("not a breach list (expected a JSON array of breaches)")
+        raise BreachListError(N_("not a breach list (expected a JSON array of breaches)"))
     return tuple(_breach(record, n) for n, record in enumerate(data, 1))
 
 
@@ -107,18 +108,18 @@ def newest_change(breaches: Iterable[Breach]) -> datetime | None:
 
 def _breach(record: Any, n: int) -> Breach:
     if not isinstance(record, dict):
-        raise BreachListError(f"not a breach list (item {n} is not an object)")
+        raise BreachListError(N_("not a breach list (item {n} is not an object)"), n=n)
     name = record.get("Name")
     if not isinstance(name, str) or not name.strip():
-        raise BreachListError(f"not a breach list (item {n} has no Name)")
-    where = f"breach {name!r}"
+        raise BreachListError(N_("not a breach list (item {n} has no Name)"), n=n)
+    where = Message(N_("breach {name!r}"), name=name)
     domain_text = _text(record, "Domain", where, default="")
     domain = normalise_host(domain_text) if domain_text.strip() else ""
     if domain is None:
-        raise BreachListError(f"{where}: Domain is not a host name")
+        raise BreachListError(N_("{where}: Domain is not a host name"), where=where)
     classes = record.get("DataClasses", [])
     if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
-        raise BreachListError(f"{where}: DataClasses is not a list of strings")
+        raise BreachListError(N_("{where}: DataClasses is not a list of strings"), where=where)
     breached = _date(record, where)
     added = _time(record, "AddedDate", where)
     modified_text = record.get("ModifiedDate")
@@ -136,14 +137,14 @@ def _text(record: dict[str, Any], key: str, where: str, *, default: str) -> str:
     if value is None:
         return default
     if not isinstance(value, str):
-        raise BreachListError(f"{where}: {key} is not text")
+        raise BreachListError(N_("{where}: {key} is not text"), where=where, key=key)
     return value
 
 
 def _flag(record: dict[str, Any], key: str, where: str) -> bool:
     value = record.get(key, False)
     if not isinstance(value, bool):
-        raise BreachListError(f"{where}: {key} is not true or false")
+        raise BreachListError(N_("{where}: {key} is not true or false"), where=where, key=key)
     return value
 
 
@@ -154,7 +155,7 @@ def _date(record: dict[str, Any], where: str) -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise BreachListError(f"{where}: BreachDate is not a YYYY-MM-DD date")
+    raise BreachListError(N_("{where}: BreachDate is not a YYYY-MM-DD date"), where=where)
 
 
 def _time(record: dict[str, Any], key: str, where: str) -> datetime:
@@ -165,7 +166,7 @@ def _time(record: dict[str, Any], key: str, where: str) -> datetime:
             return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except ValueError:
         pass
-    raise BreachListError(f"{where}: {key} is not an ISO date and time")
+    raise BreachListError(N_("{where}: {key} is not an ISO date and time"), where=where, key=key)
 
 
 def _iso(t: datetime) -> str:

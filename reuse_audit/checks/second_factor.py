@@ -82,5 +82,5 @@ class SecondFactorCheck:
                 if found:
                     out[c.uuid] = found
         except CatalogueError as exc:
-            return EntryCheckOutcome.undecided(Reason.of(R.CATALOGUE_UNAVAILABLE, why=str(exc)))
+            return EntryCheckOutcome.undecided(Reason.of(R.CATALOGUE_UNAVAILABLE, why=exc.message))
         return EntryCheckOutcome(out)

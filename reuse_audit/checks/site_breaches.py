@@ -94,5 +94,5 @@ class SiteBreachCheck:
         try:
             breaches = load_breach_list(settings, offline=context.exposure.offline, now=context.now)
         except BreachListError as exc:
-            return EntryCheckOutcome.undecided(Reason.of(R.BREACH_LIST_UNAVAILABLE, why=str(exc)))
+            return EntryCheckOutcome.undecided(Reason.of(R.BREACH_LIST_UNAVAILABLE, why=exc.message))
         return EntryCheckOutcome(site_breach_findings(credentials, breaches.index), True, breaches.notes)

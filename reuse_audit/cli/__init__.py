@@ -1,6 +1,7 @@
 """The command line: thin typer commands, one module per command family, that parse options, call the library
-and print. Errors of every layer (:class:`~reuse_audit.errors.ReuseAuditError`) become one line on stderr and
-their exit code here, in one place; the first SIGINT or SIGTERM ends the run with exit 130 or 143.
+and print. Errors of every layer (:class:`~reuse_audit.errors.ReuseAuditError`) become one line on stderr, in
+the run's language (:mod:`reuse_audit.cli.failure`), and their exit code here, in one place; the first SIGINT
+or SIGTERM ends the run with exit 130 or 143.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import functools
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -29,18 +30,47 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _Run:
+    """The running command's parameters (its ``--lang``), kept for the lines :func:`main` prints after the
+    command has unwound (an interruption)."""
+
+    params: Mapping[str, Any] | None = None
+
+
 def guarded(command: F) -> F:
-    """Wrap a command so that a library error is one line on stderr and its exit code, never a traceback."""
+    """Wrap a command so that a library error is one line on stderr (in the command's ``--lang``) and its exit
+    code, never a traceback."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        # the command's parsed parameters: its typer.Context's, else the keyword arguments typer calls it with
+        ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
+        _Run.params = ctx.params if ctx is not None else kwargs
         try:
             return command(*args, **kwargs)
         except ReuseAuditError as exc:
-            typer.echo(f"reuse-audit: error: {exc}", err=True)
+            typer.echo(_error_line(exc), err=True)
             raise typer.Exit(int(exc.exit_code)) from None
 
     return run  # type: ignore[return-value]
+
+
+def _error_line(exc: ReuseAuditError) -> str:
+    from reuse_audit.cli.failure import error_line, run_lang
+
+    return error_line(exc, run_lang(_Run.params))
+
+
+def _said(kind: str, name: str = "") -> str:
+    """"interrupted" or an internal error's line in the run's language; in English if even that fails."""
+    try:
+        from reuse_audit.cli.failure import internal_error_line, interrupted_line, run_lang
+
+        lang = run_lang(_Run.params)
+        return interrupted_line(lang) if kind == "interrupted" else internal_error_line(name, lang)
+    except Exception:  # noqa: BLE001 - the last words must not fail
+        return "reuse-audit: interrupted" if kind == "interrupted" else \
+            f"reuse-audit: internal error ({name}); please report it"
 
 
 def _version(value: bool) -> None:
@@ -111,20 +141,21 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except _Stop as stop:
-        _leave(128 + stop.signum, "reuse-audit: interrupted", now=True)
+        _leave(128 + stop.signum, _said("interrupted"), now=True)
     except KeyboardInterrupt:
-        _leave(ExitCode.INTERRUPTED, "reuse-audit: interrupted", now=True)
+        _leave(ExitCode.INTERRUPTED, _said("interrupted"), now=True)
     except BrokenPipeError:  # `reuse-audit ... | head`: the reader left; nothing more to say
         _leave(ExitCode.OK, now=True)
     except ReuseAuditError as exc:  # raised outside a command (a callback)
-        _leave(int(exc.exit_code), f"reuse-audit: error: {exc}")
+        _leave(int(exc.exit_code), _error_line(exc))
     except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage and parameter errors
+            # click's own English sentence, so the whole line stays English; folded onto one line
             message = " ".join(str(exc.format_message()).split())
             if message:  # empty when the help was shown instead (no arguments at all)
                 typer.echo(f"reuse-audit: error: {message} (see --help)", err=True)
             _leave(int(exc.exit_code))
         if type(exc).__name__ == "Abort":  # Ctrl-C at a prompt
-            _leave(ExitCode.INTERRUPTED, "reuse-audit: interrupted", now=True)
-        _leave(ExitCode.INPUT, f"reuse-audit: internal error ({type(exc).__name__}); please report it")
+            _leave(ExitCode.INTERRUPTED, _said("interrupted"), now=True)
+        _leave(ExitCode.INPUT, _said("internal", type(exc).__name__))
     _leave(code if isinstance(code, int) else ExitCode.OK)

@@ -12,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from reuse_audit.bounces.report import OutputFormat
-from reuse_audit.bounces.verdict import Thresholds
+from reuse_audit.bounces.settings import OutputFormat, Thresholds
 from reuse_audit.cli import options as o
 from reuse_audit.cli.output import emit, note
 from reuse_audit.errors import ExitCode, InputError
@@ -89,7 +88,7 @@ def bounces(
     from reuse_audit.bounces.sources import ImapFolder, is_imap_url
     from reuse_audit.bounces.wording import SCANNED
     from reuse_audit.cli.build import imap_login, language
-    from reuse_audit.i18n import Translator
+    from reuse_audit.i18n import N_, Translator
     from reuse_audit.times import parse_since
 
     params = ctx.params
@@ -97,7 +96,7 @@ def bounces(
     thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
     since_at = parse_since(since) if since else None
     if password_stdin and imap_password_stdin:
-        raise InputError("only one option may read stdin: --password-stdin or --imap-password-stdin")
+        raise InputError(N_("only one option may read stdin: --password-stdin or --imap-password-stdin"))
     imap_specs = [s for s in [*sources, *(sent or [])] if is_imap_url(s)]
     for spec in imap_specs:
         ImapFolder.parse(spec)  # a bad URL is reported before any password is asked for
@@ -106,10 +105,11 @@ def bounces(
         addresses = vault_logins(params, vault)
     login = imap_login(params, stdin_taken=password_stdin) if imap_specs else None
     show_progress = not quiet and sys.stderr.isatty()
+    t = Translator(lang_code)
 
     def progress(count: int) -> None:
         if show_progress:
-            typer.echo(f"\r{count} messages…", err=True, nl=False)
+            typer.echo("\r" + t.text(N_("{count} messages…"), count=count), err=True, nl=False)
 
     result = find_compromised(sources, me=addresses, sent=sent or [], relays=relay or [], thresholds=thresholds,
                               since=since_at, imap_login=login, progress=progress)
@@ -117,7 +117,7 @@ def bounces(
     if not quiet:
         if show_progress:
             typer.echo("\r", err=True, nl=False)
-        note(Translator(lang_code).text(SCANNED, messages=result.messages, bounces=result.bounces))
+        note(t.text(SCANNED, messages=result.messages, bounces=result.bounces))
     raise typer.Exit(ExitCode.FINDINGS if result.breached else ExitCode.OK)
 
 

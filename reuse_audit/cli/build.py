@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reuse_audit.errors import InputError
+from reuse_audit.i18n import N_
 
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions
@@ -23,7 +24,7 @@ def language(params: Mapping[str, Any]) -> str:
     try:
         return resolve_lang(params.get("lang"))
     except ValueError:
-        raise InputError(f"unknown --lang {params.get('lang')!r} (en or ja)") from None
+        raise InputError(N_("unknown --lang {lang!r} (en or ja)"), lang=params.get("lang")) from None
 
 
 def exposure_settings(params: Mapping[str, Any]) -> ExposureSettings:
@@ -97,17 +98,17 @@ def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
     user, ca_file = params["imap_user"], params["ca_file"]
     from_stdin, command = params["imap_password_stdin"], params["imap_password_command"]
     if not user:
-        raise InputError("an imaps:// source needs --imap-user")
+        raise InputError(N_("an imaps:// source needs --imap-user"))
     if from_stdin and command:
-        raise InputError("give only one of --imap-password-stdin and --imap-password-command")
+        raise InputError(N_("give only one of --imap-password-stdin and --imap-password-command"))
     if ca_file is not None and not ca_file.is_file():
-        raise InputError(f"--ca-file: no such file: {ca_file}")
+        raise InputError(N_("--ca-file: no such file: {path}"), path=ca_file)
     if from_stdin:
         if stdin_taken:
-            raise InputError("only one option may read stdin: --password-stdin or --imap-password-stdin")
+            raise InputError(N_("only one option may read stdin: --password-stdin or --imap-password-stdin"))
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise InputError("--imap-password-stdin: nothing on standard input")
+            raise InputError(N_("--imap-password-stdin: nothing on standard input"))
         password = Secret(line)
     elif command:
         password = password_from_command(command, "--imap-password-command")
@@ -115,6 +116,6 @@ def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
         try:
             password = Secret(getpass.getpass(f"IMAP password for {user}: "))
         except (EOFError, KeyboardInterrupt):
-            raise InputError("no IMAP password given") from None
+            raise InputError(N_("no IMAP password given")) from None
     deadline = params.get("imap_deadline")
     return ImapLogin(user, password, ca_file, deadline=deadline) if deadline else ImapLogin(user, password, ca_file)

@@ -11,7 +11,8 @@ from typing import TypeVar
 
 import typer
 
-from reuse_audit.errors import InputError
+from reuse_audit.errors import InputError, os_reason
+from reuse_audit.i18n import N_
 
 ProgressFn = Callable[[int, int], None]
 
@@ -26,7 +27,7 @@ def emit(text: str, output: Path | None) -> None:
     try:
         write_private(output, text)
     except OSError as exc:
-        raise InputError(f"{output}: cannot write the report ({exc.strerror or type(exc).__name__})") from None
+        raise InputError(N_("{path}: cannot write the report ({reason})"), path=output, reason=os_reason(exc)) from None
 
 
 def _to_stdout(text: str) -> None:
@@ -62,8 +63,8 @@ def chosen_format(ctx: typer.Context, given: F, output: Path | None) -> F:
     source = ctx.get_parameter_source("output_format")
     if getattr(source, "name", "") == "COMMANDLINE":
         if given.value != implied:
-            raise InputError(f"--format {given.value} does not match the file name {output} (a .{implied} "
-                             "file): change one of them")
+            raise InputError(N_("--format {given} does not match the file name {path} (a .{implied} file): change "
+                                "one of them"), given=given.value, path=output, implied=implied)
         return given
     return kind(implied)
 

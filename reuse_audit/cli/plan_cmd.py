@@ -11,6 +11,7 @@ import typer
 from reuse_audit.cli import options as o
 from reuse_audit.cli.output import chosen_format, emit, note, text_width, use_color
 from reuse_audit.errors import ExitCode, InputError
+from reuse_audit.i18n import N_
 from reuse_audit.plan.choices import PlanFormat
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
         selection = select(request.selectors, list(contents.credentials),
                            breach_list.load if breach_list is not None else None)
     except SelectorError as exc:
-        raise SelectorError(hide(str(exc))) from None
+        raise SelectorError(exc.message.redacted(hide)) from None
     selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})
     time = request.time
     if time.at is None and selection.breached_at is not None:  # a breach of the list: its BreachDate
@@ -143,13 +144,13 @@ def _prompt_stolen_password() -> tuple[Secret, ...]:
     from reuse_audit.secret import Secret as Stolen
 
     if not terminal_available():
-        raise InputError("--breached-password-prompt needs a terminal to ask on")
+        raise InputError(N_("--breached-password-prompt needs a terminal to ask on"))
     try:
         value = getpass.getpass("The stolen (breached) password, hidden: ")
     except (EOFError, KeyboardInterrupt):
-        raise InputError("no breached password entered") from None
+        raise InputError(N_("no breached password entered")) from None
     if not value:
-        raise InputError("no breached password entered")
+        raise InputError(N_("no breached password entered"))
     return (Stolen(value),)
 
 
@@ -166,8 +167,8 @@ def breach_time(ctx: typer.Context, evidence: tuple[Reason, ...]) -> BreachTime:
     if text:
         source = getattr(ctx.get_parameter_source("breached_at"), "name", "")
         if source not in ("COMMANDLINE", "ENVIRONMENT"):
-            raise InputError("--breached-at is taken from the command line or REUSE_AUDIT_BREACHED_AT only, "
-                             "never from the config file (an old incident must not apply silently)")
+            raise InputError(N_("--breached-at is taken from the command line or REUSE_AUDIT_BREACHED_AT only, "
+                                "never from the config file (an old incident must not apply silently)"))
         at = parse_instant(text, "--breached-at")
         return BreachTime(at, BreachTimeSource.OPTION if source == "COMMANDLINE" else BreachTimeSource.ENVIRONMENT)
     shows = (ReasonCode.MAILBOX_SHOWS_COMPROMISED, ReasonCode.MAILBOX_SHOWS_UNDETERMINED)
@@ -192,7 +193,7 @@ def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tupl
         login = imap_login(params, stdin_taken=params["password_stdin"]) if any(map(is_imap_url, sources)) else None
         scan = find_compromised(sources, imap_login=login)
     except MailSourceError as exc:
-        raise InputError(f"--breached-from: {exc}") from None
+        raise InputError(N_("--breached-from: {problem}"), problem=exc.message) from None
     if not scan.breached and not quiet:
         note(f"reuse-audit: {Translator(lang).text(NO_COMPROMISED)}")
     return tuple(scan.summaries[a] for a in scan.breached), list(scan.breached)

@@ -95,13 +95,9 @@ class ExposureErrorCode(StrEnum):
 class ExposureServiceError(ReuseAuditError):
     """The one error type of the exposure layer. Its message is one line and holds no secret data."""
 
-    def __init__(self, code: ExposureErrorCode, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: ExposureErrorCode, template: str, /, **values: object) -> None:
+        super().__init__(template, **values)
         self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

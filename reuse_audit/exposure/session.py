@@ -24,6 +24,7 @@ from urllib3.poolmanager import PoolManager
 from reuse_audit import __version__
 from reuse_audit.deadline import attach_current
 from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError
+from reuse_audit.i18n import N_
 
 USER_AGENT = f"reuse-audit/{__version__}"
 
@@ -119,7 +120,7 @@ def checked_base_url(url: str) -> str:
         return url.rstrip("/")
     raise ExposureServiceError(
         ExposureErrorCode.INSECURE_URL,
-        f"HIBP URL must be https:// (plain http only to localhost): {url!r}",
+        N_("HIBP URL must be https:// (plain http only to localhost): {url!r}"), url=url,
     )
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
+from reuse_audit.errors import Message, os_reason
 from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback
+from reuse_audit.i18n import N_
 
 PAGE_SIZE = 4096
 _SAMPLES = 16  # pages checked on open besides the first: evenly spaced, the last one at the end
@@ -28,7 +30,7 @@ _MAX_WEAK_STEPS = 3
 # A count has 1 to 15 digits (MAX_COUNT_DIGITS): a longer one makes the line malformed.
 _LINE = re.compile(rb"([0-9A-Fa-f]{40}):([0-9]{1,15})\r?")
 _BLOCK = re.compile(rb"(?:[0-9A-Fa-f]{40}:[0-9]{1,15}\r?\n)*")
-_NOT_A_LINE = "a line is not HASH:COUNT (40 hex SHA-1 characters, a colon, a count of at most 15 digits)"
+_NOT_A_LINE = N_("a line is not HASH:COUNT (40 hex SHA-1 characters, a colon, a count of at most 15 digits)")
 _RANGE_LINE = re.compile(rb"[0-9A-Fa-f]{35}:[0-9,]+\r?")
 _NTLM_LINE = re.compile(rb"[0-9A-Fa-f]{32}:[0-9]{1,15}\r?")
 _BELOW_ALL = b""
@@ -98,11 +100,11 @@ class SortedHashFile:
         try:
             self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         except FileNotFoundError:
-            raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}") from None
+            raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, N_("HIBP file not found: {path}"),
+                                       path=path) from None
         except OSError as exc:
-            raise ExposureServiceError(
-                ExposureErrorCode.FILE_UNREADABLE, f"cannot open HIBP file {path}: {exc.strerror}"
-            ) from None
+            raise ExposureServiceError(ExposureErrorCode.FILE_UNREADABLE, N_("cannot open HIBP file {path}: {reason}"),
+                                       path=path, reason=os_reason(exc, fallback="None")) from None
         try:
             #: The opened file's identity and version, for the verified-corpus record (see verified.py).
             self.stat = os.fstat(self._fd)
@@ -210,7 +212,7 @@ class SortedHashFile:
     def _scan_between(self, target: bytes, low: _Line, high: _Line) -> int:
         """Read all lines between two known lines (a small span) and look for the target among them."""
         if high.start - low.end > 1 << 20:
-            raise self._not_hibp(low.end, "no line break found where one was expected")
+            raise self._not_hibp(low.end, N_("no line break found where one was expected"))
         block = self._parse(self._read(low.end, high.start), low.end, complete_tail=True)
         self._check_order(block, low, high)
         return block.count_of(target)
@@ -228,7 +230,7 @@ class SortedHashFile:
             newline = data.find(b"\n")
             if newline < 0:
                 if stop - start == PAGE_SIZE:
-                    raise self._not_hibp(start, "no line break within 4 KiB")
+                    raise self._not_hibp(start, N_("no line break within 4 KiB"))
                 return _Block([], start, start, True)
             skip = newline + 1
         block = self._parse(data[skip:], start + skip, complete_tail=stop == high.start)
@@ -263,19 +265,20 @@ class SortedHashFile:
     def _check_sample(self) -> None:
         """On open: the first page must hold HIBP SHA-1 lines; evenly spaced pages must be in order."""
         if self.size == 0:
-            raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE, f"HIBP file is empty: {self.path}")
+            raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE, N_("HIBP file is empty: {path}"),
+                                       path=self.path)
         head = self._read(0, min(self.size, PAGE_SIZE))
         first = head.split(b"\n", 1)[0]
         if _LINE.fullmatch(first) is None:
             if _RANGE_LINE.fullmatch(first) is not None:
-                hint = "it looks like one range file; pass the whole range directory instead"
+                hint = N_("it looks like one range file; pass the whole range directory instead")
             elif _NTLM_LINE.fullmatch(first) is not None:
-                hint = "it looks like the NTLM edition; the SHA-1 edition is needed"
+                hint = N_("it looks like the NTLM edition; the SHA-1 edition is needed")
             else:
-                hint = "line 1 is not HASH:COUNT"
-            raise ExposureServiceError(
-                ExposureErrorCode.NOT_HIBP_FILE, f"not a Pwned Passwords SHA-1 file: {self.path} ({hint})"
-            )
+                hint = N_("line 1 is not HASH:COUNT")
+            raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE,
+                                       N_("not a Pwned Passwords SHA-1 file: {path} ({hint})"), path=self.path,
+                                       hint=Message(hint))
         last_page = (self.size - 1) // PAGE_SIZE
         pages = sorted({0, last_page, *(last_page * i // _SAMPLES for i in range(1, _SAMPLES))})
         low = self._anchor_lines[0]
@@ -295,16 +298,18 @@ class SortedHashFile:
                 self._anchor_lines.insert(at, line)
 
     def _not_hibp(self, offset: int, why: str) -> ExposureServiceError:
+        """``why``: an ``N_`` msgid."""
         return ExposureServiceError(
             ExposureErrorCode.NOT_HIBP_FILE,
-            f"not a Pwned Passwords SHA-1 file: {self.path} ({why}, near byte {offset})",
+            N_("not a Pwned Passwords SHA-1 file: {path} ({why}, near byte {offset})"), path=self.path,
+            why=Message(why), offset=offset,
         )
 
     def _unsorted(self, offset: int) -> ExposureServiceError:
         return ExposureServiceError(
             ExposureErrorCode.UNSORTED_FILE,
-            f"HIBP file is not sorted by hash near byte {offset}: {self.path} "
-            "(download the file ordered by hash, or check it with verify)",
+            N_("HIBP file is not sorted by hash near byte {offset}: {path} "
+               "(download the file ordered by hash, or check it with verify)"), offset=offset, path=self.path,
         )
 
     # -- page I/O -----------------------------------------------------------------------------------

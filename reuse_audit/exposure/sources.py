@@ -26,6 +26,7 @@ from reuse_audit.exposure.range_directory import looks_like_range_directory, loo
 from reuse_audit.exposure.settings import ExposureSettings
 from reuse_audit.exposure.sorted_file import SortedHashFile
 from reuse_audit.exposure.verified import CorpusIdentity, is_verified
+from reuse_audit.i18n import N_
 
 if TYPE_CHECKING:
     from reuse_audit.exposure.online import RetryPolicy
@@ -136,22 +137,23 @@ def open_exposure_source(
     directory without range files. A sorted file is opened (and sampled) when looked up.
     """
     if settings.workers < 1:
-        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, "workers must be at least 1")
+        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, N_("workers must be at least 1"))
     if not (settings.request_timeout > 0 and settings.deadline > 0):
-        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, "timeouts and the deadline must be positive")
+        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT,
+                                   N_("timeouts and the deadline must be positive"))
     if settings.hibp_file is not None:
         path = Path(settings.hibp_file)
         if not path.exists():
-            raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}")
+            raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, N_("HIBP file not found: {path}"), path=path)
         if path.is_file():
             return SortedFileSource(path, settings.deadline)
         if not path.is_dir():  # a FIFO or a device: opening it could block, and it cannot be searched
             raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE,
-                                       f"not a regular file or a range directory: {path}")
+                                       N_("not a regular file or a range directory: {path}"), path=path)
         if not looks_like_range_directory(path):
             raise ExposureServiceError(
                 ExposureErrorCode.NOT_HIBP_FILE,
-                f"not a Pwned Passwords range directory (no XXXXX.txt range files): {path}",
+                N_("not a Pwned Passwords range directory (no XXXXX.txt range files): {path}"), path=path,
             )
         return RangeDirectorySource(path, settings.deadline)
     if settings.offline:

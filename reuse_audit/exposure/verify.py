@@ -21,6 +21,7 @@ from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
+from reuse_audit.errors import os_reason
 from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback, VerifyReport
 from reuse_audit.exposure.range_body import MalformedRangeBody, count_range_lines
 from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME
@@ -47,28 +48,29 @@ def verify_hibp_file(path: Path, progress: ProgressCallback | None = None, *, re
     A directory is checked range by range; ``progress(ranges_done, 1048576)``.
     Raises :class:`ExposureServiceError` only if ``path`` cannot be read at all.
     """
-    from reuse_audit.file_access import PathKind, path_kind
+    from reuse_audit.file_access import PathKind, kind_word, path_kind
+    from reuse_audit.i18n import N_
 
     path = Path(path)
     try:
         kind = path_kind(path)
     except OSError as exc:
-        raise ExposureServiceError(ExposureErrorCode.FILE_UNREADABLE,
-                                   f"cannot read HIBP file {path}: {exc.strerror}") from None
+        raise ExposureServiceError(ExposureErrorCode.FILE_UNREADABLE, N_("cannot read HIBP file {path}: {reason}"),
+                                   path=path, reason=os_reason(exc, fallback="None")) from None
     if kind is PathKind.MISSING:
-        raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, f"HIBP file not found: {path}")
+        raise ExposureServiceError(ExposureErrorCode.FILE_NOT_FOUND, N_("HIBP file not found: {path}"), path=path)
     if kind not in (PathKind.REGULAR, PathKind.DIRECTORY):
         # a pipe or a device would block the open or never end: only files and range directories are corpora
-        raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE, f"{path}: is a {kind.value}; "
-                                   "the HIBP corpus must be a regular file or a directory of range files")
+        raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE, N_(
+            "{path}: is a {kind}; the HIBP corpus must be a regular file or a directory of range files"),
+            path=path, kind=kind_word(kind))
     try:
         if kind is PathKind.DIRECTORY:
             return _verify_directory(path, progress)
         return _verify_file(path, progress, remember)
     except OSError as exc:
-        raise ExposureServiceError(
-            ExposureErrorCode.FILE_UNREADABLE, f"cannot read HIBP file {path}: {exc.strerror}"
-        ) from None
+        raise ExposureServiceError(ExposureErrorCode.FILE_UNREADABLE, N_("cannot read HIBP file {path}: {reason}"),
+                                   path=path, reason=os_reason(exc, fallback="None")) from None
 
 
 def trust_for_this_process(path: Path) -> bool:

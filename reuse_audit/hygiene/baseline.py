@@ -19,6 +19,7 @@ from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.file_access import read_text_input
 from reuse_audit.findings import SEVERITY, FindingKind
 from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.i18n import N_
 from reuse_audit.report.audit_document import iso
 from reuse_audit.vault.source import normalise_uuid
 
@@ -129,14 +130,15 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older baseline document up to BASELINE_VERSION, one version step at a time."""
     version = data.get("baseline_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise HygieneInputError("has no valid baseline_version")
+        raise HygieneInputError(N_("has no valid baseline_version"))
     if version > BASELINE_VERSION:
-        raise HygieneInputError(f"was made by a newer reuse-audit (baseline_version {version}, this one "
-                                f"reads up to {BASELINE_VERSION}); upgrade reuse-audit")
+        raise HygieneInputError(N_("was made by a newer reuse-audit (baseline_version {version}, this one "
+                                   "reads up to {supported}); upgrade reuse-audit"), version=version,
+                                supported=BASELINE_VERSION)
     while version < BASELINE_VERSION:
         step = UPGRADES.get(version)
         if step is None:
-            raise HygieneInputError(f"baseline_version {version} cannot be upgraded")
+            raise HygieneInputError(N_("baseline_version {version} cannot be upgraded"), version=version)
         data = step(data)
         version += 1
         data["baseline_version"] = version
@@ -145,38 +147,38 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 def _finding(item: object) -> BaselineFinding:
     if not isinstance(item, dict):
-        raise HygieneInputError("has a finding that is not an object")
+        raise HygieneInputError(N_("has a finding that is not an object"))
     u = normalise_uuid(str(item.get("uuid", "")))
     if u is None:
-        raise HygieneInputError(f"has a finding with a bad uuid {item.get('uuid')!r}")
+        raise HygieneInputError(N_("has a finding with a bad uuid {uuid!r}"), uuid=item.get("uuid"))
     try:
         kind = FindingKind(str(item.get("kind")))
     except ValueError:
-        raise HygieneInputError(f"has an unknown finding kind {item.get('kind')!r}") from None
+        raise HygieneInputError(N_("has an unknown finding kind {kind!r}"), kind=item.get("kind")) from None
     since = item.get("password_since")
     if since is not None and not isinstance(since, str):
-        raise HygieneInputError("has a finding whose password_since is not a time")
+        raise HygieneInputError(N_("has a finding whose password_since is not a time"))
     title = item.get("title", "")
     return BaselineFinding(u, kind, since, title if isinstance(title, str) else "")
 
 
 def load_baseline(path: Path) -> Baseline:
     """Read and check a baseline file; any problem is one HygieneInputError line naming the file."""
-    text = read_text_input(path, "baseline file", error=HygieneInputError)
+    text = read_text_input(path, N_("baseline file"), error=HygieneInputError)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
-        raise HygieneInputError(f"{path}: not a reuse-audit baseline (not JSON)") from None
+        raise HygieneInputError(N_("{path}: not a reuse-audit baseline (not JSON)"), path=path) from None
     if not isinstance(data, dict) or "baseline_version" not in data:
-        raise HygieneInputError(f"{path}: not a reuse-audit baseline (no baseline_version)")
+        raise HygieneInputError(N_("{path}: not a reuse-audit baseline (no baseline_version)"), path=path)
     try:
         data = upgrade(data)
         items = data.get("findings")
         if not isinstance(items, list):
-            raise HygieneInputError("has no findings list")
+            raise HygieneInputError(N_("has no findings list"))
         findings = tuple(_finding(x) for x in items)
     except HygieneInputError as exc:
-        raise HygieneInputError(f"{path}: baseline {exc}") from None
+        raise HygieneInputError(N_("{path}: baseline {problem}"), path=path, problem=exc.message) from None
     created = data.get("created")
     return Baseline(BASELINE_VERSION, created if isinstance(created, str) else None, findings)
 

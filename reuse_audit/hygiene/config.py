@@ -19,8 +19,10 @@ from typing import Any
 
 import platformdirs
 
+from reuse_audit.errors import Message, os_reason
 from reuse_audit.file_access import PathKind, path_kind, read_text_input
 from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.i18n import N_
 
 CONFIG_NAME = "reuse-audit.toml"
 CONFIG_ENV = "REUSE_AUDIT_CONFIG"
@@ -54,11 +56,11 @@ class ConfigValue:
 
 def read_config(path: Path) -> ConfigFile:
     """Parse a TOML config file; HygieneInputError (one line, no values quoted) when it cannot."""
-    text = read_text_input(path, "config file", error=HygieneInputError)
+    text = read_text_input(path, N_("config file"), error=HygieneInputError)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise HygieneInputError(f"{path}: not valid TOML ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:  # tomllib's own (English) words on where and what
+        raise HygieneInputError(N_("{path}: not valid TOML ({reason})"), path=path, reason=str(exc)) from None
     return ConfigFile(path, data)
 
 
@@ -70,8 +72,10 @@ def find_config(explicit: Path | None) -> ConfigFile | None:
     try:
         kind = path_kind(default)
     except OSError as exc:  # e.g. a config folder this user may not search
-        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
-        raise HygieneInputError(f"{default}: cannot look for the config file ({reason})") from None
+        reason = Message(N_("permission denied")) if isinstance(exc, PermissionError) else \
+            os_reason(exc, fallback="None")
+        raise HygieneInputError(N_("{path}: cannot look for the config file ({reason})"), path=default,
+                                reason=reason) from None
     return None if kind is PathKind.MISSING else read_config(default)
 
 
@@ -112,21 +116,23 @@ def _validate(cfg: ConfigFile, leaves: Mapping[tuple[str, ...], Any]) -> None:
         if path in leaves:
             for key in table:
                 if _param_for(leaves[path], key) is None:
-                    raise HygieneInputError(f"{cfg.path}: unknown setting {key!r} in {where}")
+                    raise HygieneInputError(N_("{path}: unknown setting {key!r} in {where}"), path=cfg.path, key=key,
+                                            where=where)
             return
         for key, value in table.items():
             sub = (*path, key)
             if not isinstance(value, dict) or not any(p[:len(sub)] == sub for p in leaves):
-                raise HygieneInputError(f"{cfg.path}: unknown setting {key!r} in {where}")
+                raise HygieneInputError(N_("{path}: unknown setting {key!r} in {where}"), path=cfg.path, key=key,
+                                        where=where)
             check_table(value, sub)
 
     for key, value in cfg.data.items():
         if isinstance(value, dict):
             if not any(p[:1] == (key,) for p in leaves):
-                raise HygieneInputError(f"{cfg.path}: unknown table [{key}]")
+                raise HygieneInputError(N_("{path}: unknown table [{key}]"), path=cfg.path, key=key)
             check_table(value, (key,))
         elif key.replace("-", "_") not in known_flat:
-            raise HygieneInputError(f"{cfg.path}: unknown setting {key!r}")
+            raise HygieneInputError(N_("{path}: unknown setting {key!r}"), path=cfg.path, key=key)
 
 
 def _table(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
@@ -213,7 +219,8 @@ def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg:
     command = leaves.get(path)
     if command is None:
         known = ", ".join(" ".join(p) for p in leaves)
-        raise HygieneInputError(f"unknown command {' '.join(path)!r} (known: {known})")
+        raise HygieneInputError(N_("unknown command {command!r} (known: {known})"), command=" ".join(path),
+                                known=known)
     from_file = settings_for(cfg, root, path) if cfg is not None else {}
     preset = {RESOLVED: True, **{k: v.value for k, v in from_file.items()}}
     ctx = command.make_context(" ".join(path), list(args), default_map=preset, resilient_parsing=True)

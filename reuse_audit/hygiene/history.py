@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reuse_audit.audit import AuditResult
-from reuse_audit.file_access import PathKind, path_kind, read_text_input
+from reuse_audit.errors import Message, message_of, os_reason
+from reuse_audit.file_access import PathKind, kind_word, path_kind, read_text_input
 from reuse_audit.file_lock import LockTimeout, locked
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.i18n import N_
 from reuse_audit.report.audit_document import iso
 from reuse_audit.safe_write import append_private, output_target, write_private
 
@@ -49,13 +51,14 @@ def _point(line: str, where: str) -> HistoryPoint:
     try:
         data = json.loads(line)
     except json.JSONDecodeError:
-        raise HygieneInputError(f"{where}: not a reuse-audit history line (not JSON)") from None
+        raise HygieneInputError(N_("{where}: not a reuse-audit history line (not JSON)"), where=where) from None
     if not isinstance(data, dict) or not isinstance(data.get("time"), str) or not isinstance(
             data.get("findings"), dict):
-        raise HygieneInputError(f"{where}: not a reuse-audit history line (needs time and findings)")
+        raise HygieneInputError(N_("{where}: not a reuse-audit history line (needs time and findings)"), where=where)
     version = data.get("history_version", 1)
     if not isinstance(version, int) or version > HISTORY_VERSION:
-        raise HygieneInputError(f"{where}: written by a newer reuse-audit (history_version {version})")
+        raise HygieneInputError(N_("{where}: written by a newer reuse-audit (history_version {version})"),
+                                where=where, version=version)
     counts: dict[str, int | None] = {str(k): v for k, v in data["findings"].items()
                                      if v is None or (isinstance(v, int) and not isinstance(v, bool))}
     for kind in LATER_KINDS:
@@ -65,7 +68,7 @@ def _point(line: str, where: str) -> HistoryPoint:
 
 
 def _read_text(path: Path) -> str:
-    return read_text_input(path, "history file", error=HygieneInputError)
+    return read_text_input(path, N_("history file"), error=HygieneInputError)
 
 
 def _parse(text: str, path: Path) -> list[HistoryPoint]:
@@ -98,16 +101,24 @@ def check_history_file(path: Path) -> None:
     try:
         kind = path_kind(path)
     except OSError as exc:
-        raise HygieneInputError(f"{path}: cannot use the history file ({_reason(exc)})") from None
+        raise HygieneInputError(N_("{path}: cannot use the history file ({reason})"), path=path,
+                                reason=_reason(exc)) from None
     if kind is PathKind.MISSING:
         return
     if kind is not PathKind.REGULAR:
-        raise HygieneInputError(f"{path}: is a {kind.value}, not a history file (runs are appended to it)")
+        raise _not_a_history(path, kind)
     read_history(path)
 
 
+def _not_a_history(path: Path, kind: PathKind) -> HygieneInputError:
+    return HygieneInputError(N_("{path}: is a {kind}, not a history file (runs are appended to it)"), path=path,
+                             kind=kind_word(kind))
+
+
 def _reason(exc: OSError) -> str:
-    return "permission denied" if isinstance(exc, PermissionError) else str(exc.strerror or exc)
+    if isinstance(exc, PermissionError):
+        return Message(N_("permission denied"))
+    return os_reason(exc) if exc.strerror else message_of(exc)
 
 
 def append_history(path: Path, result: AuditResult, now: datetime | None = None
@@ -131,7 +142,7 @@ def append_point(path: Path, point: HistoryPoint) -> HistoryPoint | None:
         with locked(target):
             kind = path_kind(target)
             if kind not in (PathKind.MISSING, PathKind.REGULAR):
-                raise HygieneInputError(f"{path}: is a {kind.value}, not a history file (runs are appended to it)")
+                raise _not_a_history(path, kind)
             old = _read_text(target) if kind is PathKind.REGULAR else ""
             previous = _parse(old, path)
             line = json.dumps(point.as_dict(), ensure_ascii=False) + "\n"
@@ -142,9 +153,11 @@ def append_point(path: Path, point: HistoryPoint) -> HistoryPoint | None:
                 separator = "\n" if old and not old.endswith("\n") else ""
                 append_private(target, (separator + line).encode("utf-8"))
     except LockTimeout as exc:
-        raise HygieneInputError(f"{path}: cannot write the history ({exc})") from None
+        raise HygieneInputError(N_("{path}: cannot write the history ({reason})"), path=path,
+                                reason=message_of(exc)) from None
     except OSError as exc:
-        raise HygieneInputError(f"{path}: cannot write the history ({_reason(exc)})") from None
+        raise HygieneInputError(N_("{path}: cannot write the history ({reason})"), path=path,
+                                reason=_reason(exc)) from None
     return previous[-1] if previous else None
 
 
@@ -182,8 +195,8 @@ def render_trend(path: Path, fmt: str = "table", width: int | None = None, lang:
     try:
         chosen = TrendFormat(str(fmt).lower())
     except ValueError:
-        raise HygieneInputError(f"unknown --format {fmt!r} (table, json, html)") from None
+        raise HygieneInputError(N_("unknown --format {fmt!r} (table, json, html)"), fmt=fmt) from None
     points = read_history(path)
     if not points:
-        raise HygieneInputError(f"{path}: the history has no runs yet")
+        raise HygieneInputError(N_("{path}: the history has no runs yet"), path=path)
     return chosen.render(points, width, lang)

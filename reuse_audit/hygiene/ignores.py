@@ -14,6 +14,7 @@ from enum import StrEnum
 from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
 from reuse_audit.hygiene import HygieneInputError
+from reuse_audit.i18n import N_
 from reuse_audit.vault.source import normalise_uuid
 
 IGNORE_TAG = "reuse-audit:ignore"
@@ -44,13 +45,14 @@ class IgnoreRules:
         for text in uuids:
             u = normalise_uuid(text)
             if u is None:
-                raise HygieneInputError(f"--ignore {text!r} is not an entry UUID (32 hex digits, hyphens allowed)")
+                raise HygieneInputError(N_("--ignore {text!r} is not an entry UUID (32 hex digits, hyphens allowed)"),
+                                        text=text)
             canonical.add(u)
         paths: list[str] = []
         for text in groups:
             path = "/".join(part.strip() for part in text.strip().strip("/").split("/"))
             if not path:
-                raise HygieneInputError(f"--ignore-group {text!r} is not a group path (e.g. Mail/PINs)")
+                raise HygieneInputError(N_("--ignore-group {text!r} is not a group path (e.g. Mail/PINs)"), text=text)
             paths.append(path)
         return cls(frozenset(canonical), tuple(dict.fromkeys(paths)), tag)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from reuse_audit.errors import Message
 from reuse_audit.i18n import N_, NP_, Quote, Translator, plain
 from reuse_audit.reasons import Names, Reason, ReasonCode, Subject, SubjectKind
 
@@ -307,6 +308,8 @@ def _value(t: Translator, name: str, value: object, quote: Quote) -> object:
             return t.gettext(BOUNCE_REASONS[str(value)])
         if name == "source" and str(value) in TIME_SOURCES:
             return t.gettext(TIME_SOURCES[str(value)])
+        if isinstance(value, Message):  # an error's sentence (why a check could not run): in t's language
+            return quote(value.render(t))
         return quote(str(value))
     return value
 

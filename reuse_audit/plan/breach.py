@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reuse_audit.credentials import Credential
-from reuse_audit.errors import InputError
+from reuse_audit.errors import InputError, Message
+from reuse_audit.i18n import N_
 from reuse_audit.plan.model import Mailbox
 from reuse_audit.reasons import Names, Reason
 from reuse_audit.reasons import ReasonCode as R
@@ -71,7 +72,7 @@ class _BreachNames:
             try:
                 self.loaded = self.loader()
             except BreachListError as exc:
-                self.unavailable = str(exc)
+                self.unavailable = exc.message
                 return None
         return self.loaded.index.by_name(sel)
 
@@ -124,9 +125,10 @@ def _one(sel: str, creds: Sequence[Credential], names: _BreachNames) -> tuple[li
     hosted = _by_host(sel, creds)
     if hosted:
         return hosted, None, None
-    unavailable = f"; the breach list is not available ({names.unavailable})" if names.unavailable else ""
-    raise SelectorError(f"--breached {sel!r} matches no entry (by uuid, e-mail, title, breach name, host or "
-                        f"domain){unavailable}" + _near(sel, creds))
+    unavailable = Message(N_("; the breach list is not available ({why})"), why=names.unavailable) \
+        if names.unavailable else ""
+    raise SelectorError(N_("--breached {selector!r} matches no entry (by uuid, e-mail, title, breach name, host or "
+                           "domain){unavailable}{near}"), selector=sel, unavailable=unavailable, near=_near(sel, creds))
 
 
 def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[str]:
@@ -135,16 +137,17 @@ def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[st
 
     hosts = breach_hosts(breach)
     if not hosts:
-        raise SelectorError(f"--breached {sel!r}: the breach {breach.name} names no site (no domain in the "
-                            "breach list), so no entry can be matched to it; name the entries instead")
+        raise SelectorError(N_("--breached {selector!r}: the breach {breach} names no site (no domain in the "
+                               "breach list), so no entry can be matched to it; name the entries instead"),
+                            selector=sel, breach=breach.name)
     out = []
     for c in creds:
         h = host_from_url(c.url) if c.url else None
         if h and any(h == x or h.endswith("." + x) for x in hosts):
             out.append(c.uuid)
     if not out:
-        raise SelectorError(f"--breached {sel!r}: no entry is on a site of the breach {breach.name} "
-                            f"({', '.join(hosts)})")
+        raise SelectorError(N_("--breached {selector!r}: no entry is on a site of the breach {breach} ({hosts})"),
+                            selector=sel, breach=breach.name, hosts=", ".join(hosts))
     return out
 
 
@@ -194,8 +197,8 @@ def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mail
     if candidates:
         reasons = [Reason.of(R.MAILBOX_OUTSIDE_VAULT, address=address, count=len(candidates))]
         return [], Mailbox(address, None, tuple(reasons)), address
-    raise SelectorError(f"--breached {address!r}: no entry has this address as its login or e-mail field"
-                        + _near(address, creds))
+    raise SelectorError(N_("--breached {selector!r}: no entry has this address as its login or e-mail field{near}"),
+                        selector=address, near=_near(address, creds))
 
 
 def _by_host(sel: str, creds: Sequence[Credential]) -> list[str]:
@@ -218,4 +221,4 @@ def _near(sel: str, creds: Sequence[Credential]) -> str:
                 names.setdefault(v.casefold(), v)
     close = [c for c in difflib.get_close_matches(sel.casefold(), list(names), n=6, cutoff=0.6)
              if c != sel.casefold()][:5]
-    return f"; near matches: {', '.join(repr(names[x]) for x in close)}" if close else ""
+    return Message(N_("; near matches: {names}"), names=", ".join(repr(names[x]) for x in close)) if close else ""

@@ -46,6 +46,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reuse_audit.errors import ReuseAuditError
+from reuse_audit.i18n import N_
 from reuse_audit.services.domains import (
     is_intranet_host,
     is_ip_address,
@@ -146,7 +147,7 @@ def _read_data(name: str) -> Any:
         text = resources.files("reuse_audit").joinpath("data", name).read_text(encoding="utf-8")
         return json.loads(text)
     except (OSError, ValueError) as exc:
-        raise CatalogueError(f"cannot read packaged {name}: {exc}") from exc
+        raise CatalogueError(N_("cannot read packaged {name}: {reason}"), name=name, reason=str(exc)) from exc
 
 
 def _service(record: dict[str, Any], *, domain: str, tfa_known: bool = True) -> Service:
@@ -213,7 +214,7 @@ def _catalogue() -> Mapping[str, Service]:
         by_host.update(overrides)
         _merge_passkeys(by_host, listed | overrides.keys(), stated, _read_data(PASSKEYS_FILE)["sites"])
     except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise CatalogueError(f"malformed packaged catalogue: {exc!r}") from exc
+        raise CatalogueError(N_("malformed packaged catalogue: {problem!r}"), problem=exc) from exc
     return MappingProxyType(by_host)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reuse_audit.file_access import PathKind, path_kind, read_input
+from reuse_audit.i18n import N_
 from reuse_audit.vault.errors import VaultError
 from reuse_audit.vault.kdf import Argon2Params, aes_kdf_problem, argon2_problem
 
@@ -29,7 +30,7 @@ ARGON2ID_UUID = bytes.fromhex("9e298b1956db4773b23dfc3ec6f0a1e6")
 
 _END, _TRANSFORM_SEED, _TRANSFORM_ROUNDS, _INNER_STREAM_ID, _KDF_PARAMETERS = 0, 5, 6, 10, 11
 _ARCFOUR_STREAM = 1
-DAMAGED = "damaged (header does not match its hash)"
+DAMAGED = N_("{path}: damaged (header does not match its hash)")
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ def read_vault_bytes(path: Path) -> bytes:
     except OSError:
         kind = PathKind.OTHER  # read_input words the problem
     if kind is PathKind.MISSING:
-        raise VaultError(f"{path}: no such file")
+        raise VaultError(N_("{path}: no such file"), path=path)
     if kind is not PathKind.FIFO:
-        return read_input(path, "KeePass file", error=VaultError)
+        return read_input(path, N_("KeePass file"), error=VaultError)
     st = os.stat(path)
     key = (st.st_dev, st.st_ino)
     if key not in _streams:
-        data = read_input(path, "KeePass file", error=VaultError)
+        data = read_input(path, N_("KeePass file"), error=VaultError)
         _streams.clear()
         _streams[key] = data
     return _streams[key]
@@ -81,48 +82,52 @@ def read_header(path: Path) -> KdbxHeader:
 def parse_header(data: bytes, path: Path) -> KdbxHeader:
     """Parse and check the header at the start of ``data`` (the vault file's bytes; ``path`` for messages)."""
     if len(data) < 12:
-        raise VaultError(f"{path}: not a KeePass database (file too short)")
+        raise VaultError(N_("{path}: not a KeePass database (file too short)"), path=path)
     sig1, sig2 = struct.unpack_from("<II", data, 0)
     if sig1 != SIG1:
-        raise VaultError(f"{path}: not a KeePass database")
+        raise VaultError(N_("{path}: not a KeePass database"), path=path)
     if sig2 == SIG2_KDB:
         raise VaultError(
-            f"{path}: KeePass 1.x (.kdb) files are not supported; convert it to KDBX in KeePass/KeePassXC"
+            N_("{path}: KeePass 1.x (.kdb) files are not supported; convert it to KDBX in KeePass/KeePassXC"), path=path
         )
     if sig2 not in (SIG2_KDBX, SIG2_PRE):
-        raise VaultError(f"{path}: not a KeePass database")
+        raise VaultError(N_("{path}: not a KeePass database"), path=path)
     minor, major = struct.unpack_from("<HH", data, 8)
     if major not in SUPPORTED_MAJOR:
         raise VaultError(
-            f"{path}: unsupported KDBX version {major}.{minor} (KDBX 3.1, 4.0 and 4.1 are supported)"
+            N_("{path}: unsupported KDBX version {major}.{minor} (KDBX 3.1, 4.0 and 4.1 are supported)"), path=path,
+            major=major, minor=minor,
         )
     try:
         fields, length = _fields(data, major)
     except (struct.error, IndexError, ValueError):
-        raise VaultError(f"{path}: the KeePass header is truncated or corrupted") from None
+        raise VaultError(N_("{path}: the KeePass header is truncated or corrupted"), path=path) from None
     if major >= 4:  # checked before a single field is believed
         stored = data[length : length + 32]
         if len(stored) < 32:
-            raise VaultError(f"{path}: the KeePass header is truncated or corrupted")
+            raise VaultError(N_("{path}: the KeePass header is truncated or corrupted"), path=path)
         if hashlib.sha256(data[:length]).digest() != stored:
-            raise VaultError(f"{path}: {DAMAGED}")
+            raise VaultError(DAMAGED, path=path)
     try:
         header, stream_id = _interpret(fields, major, minor, length)
     except (struct.error, IndexError, ValueError):
-        raise VaultError(f"{path}: the KeePass header is truncated or corrupted") from None
+        raise VaultError(N_("{path}: the KeePass header is truncated or corrupted"), path=path) from None
     if stream_id == _ARCFOUR_STREAM:
-        raise VaultError(f"{path}: uses the ArcFour inner stream of KeePass 2.0x, which is not supported; "
-                         "save it with a current KeePass or KeePassXC")
+        raise VaultError(N_("{path}: uses the ArcFour inner stream of KeePass 2.0x, which is not supported; "
+                            "save it with a current KeePass or KeePassXC"), path=path)
     if header.kdf == "unknown":
-        raise VaultError(f"{path}: unsupported key derivation function (AES-KDF and Argon2 are supported)")
+        raise VaultError(N_("{path}: unsupported key derivation function (AES-KDF and Argon2 are supported)"),
+                         path=path)
     if header.argon2 is not None:
         problem = argon2_problem(header.argon2)
         if problem is not None:
-            raise VaultError(f"{path}: refusing the vault's Argon2 parameters: {problem}")
+            raise VaultError(N_("{path}: refusing the vault's Argon2 parameters: {problem}"), path=path,
+                             problem=problem)
     if header.aes_rounds is not None:
         problem = aes_kdf_problem(header.aes_rounds)
         if problem is not None:
-            raise VaultError(f"{path}: refusing the vault's AES-KDF parameters: {problem}")
+            raise VaultError(N_("{path}: refusing the vault's AES-KDF parameters: {problem}"), path=path,
+                             problem=problem)
     return header
 
 

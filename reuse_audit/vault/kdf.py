@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 from Cryptodome.Cipher import AES
 
+from reuse_audit.errors import Message
+from reuse_audit.i18n import N_
+
 #: progress(done, total): AES-KDF rounds done of total (both halves); Argon2 reports (0, 1) then (1, 1)
 KdfProgress = Callable[[int, int], None]
 
@@ -104,7 +107,7 @@ def _windows_memory() -> int | None:
 def aes_kdf_problem(rounds: int) -> str | None:
     """Why this AES-KDF round count must not be run (KDBX 3.1 has no header hash to catch a flipped bit)."""
     if rounds > AES_KDF_MAX_ROUNDS:
-        return f"{rounds:,} rounds (more than {AES_KDF_MAX_ROUNDS:,})"
+        return Message(N_("{rounds:,} rounds (more than {limit:,})"), rounds=rounds, limit=AES_KDF_MAX_ROUNDS)
     return None
 
 
@@ -112,19 +115,20 @@ def argon2_problem(p: Argon2Params, ram: int | None = None) -> str | None:
     """Why these Argon2 parameters must not be run (one phrase), or None when they are usable."""
     ram = physical_memory() if ram is None else ram
     if not 1 <= p.parallelism <= 0xFFFFFF:
-        return f"parallelism {p.parallelism} (must be 1 to 16777215)"
+        return Message(N_("parallelism {n} (must be 1 to 16777215)"), n=p.parallelism)
     if not 1 <= p.iterations <= 0xFFFFFFFF:
-        return f"{p.iterations} iterations (must be 1 to 4294967295)"
+        return Message(N_("{n} iterations (must be 1 to 4294967295)"), n=p.iterations)
     if p.version not in _ARGON2_VERSIONS:
-        return f"unknown Argon2 version {p.version:#x}"
+        return Message(N_("unknown Argon2 version {version:#x}"), version=p.version)
     if len(p.salt) < 8:
-        return f"a {len(p.salt)}-byte salt (at least 8 bytes)"
+        return Message(N_("a {n}-byte salt (at least 8 bytes)"), n=len(p.salt))
     if p.memory // 1024 < 8 * p.parallelism:
-        return f"{p.memory // 1024} KiB of memory for {p.parallelism} lanes (at least 8 KiB per lane)"
+        return Message(N_("{kib} KiB of memory for {lanes} lanes (at least 8 KiB per lane)"), kib=p.memory // 1024,
+                       lanes=p.parallelism)
     limit = ARGON2_MAX_MEMORY if ram is None else min(ARGON2_MAX_MEMORY, ram)
     if p.memory > limit:
-        where = "the 4 GiB KeePass allows" if limit == ARGON2_MAX_MEMORY else "this machine's RAM"
-        return f"{p.memory >> 20} MiB of memory, more than {where}"
+        where = N_("the 4 GiB KeePass allows") if limit == ARGON2_MAX_MEMORY else N_("this machine's RAM")
+        return Message(N_("{mib} MiB of memory, more than {where}"), mib=p.memory >> 20, where=Message(where))
     return None
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reuse_audit.errors import Message
 from reuse_audit.file_access import read_input
+from reuse_audit.i18n import N_, NP_
 from reuse_audit.secret import Secret
 from reuse_audit.vault.errors import VaultError
 from reuse_audit.vault.header import DAMAGED, KdbxHeader, parse_header, read_vault_bytes
@@ -52,15 +54,15 @@ def composite_key(key: VaultKey) -> bytes:
         try:
             password.encode("utf-8")
         except UnicodeEncodeError:
-            raise VaultError("the master password is not valid text (it holds bytes that are not UTF-8); "
-                             "KeePass master passwords are UTF-8") from None
+            raise VaultError(N_("the master password is not valid text (it holds bytes that are not UTF-8); "
+                                "KeePass master passwords are UTF-8")) from None
     keyfile = None
     if key.keyfile is not None:
-        keyfile = io.BytesIO(read_input(key.keyfile, "key file", error=VaultError))
+        keyfile = io.BytesIO(read_input(key.keyfile, N_("key file"), error=VaultError))
     try:
         return bytes(compute_key_composite(password=password, keyfile=keyfile))
     except (AssertionError, ValueError, binascii.Error, OSError, AttributeError, TypeError):
-        raise VaultError(f"{key.keyfile}: invalid key file (its format or checksum is wrong)") from None
+        raise VaultError(N_("{path}: invalid key file (its format or checksum is wrong)"), path=key.keyfile) from None
 
 
 def transformed_key(header: KdbxHeader, composite: bytes, path: Path, progress: KdfProgress | None = None) -> bytes:
@@ -68,7 +70,7 @@ def transformed_key(header: KdbxHeader, composite: bytes, path: Path, progress: 
     if header.argon2 is not None:
         return argon2_kdf(header.argon2, composite, progress)
     if header.aes_seed is None or header.aes_rounds is None or len(header.aes_seed) != 32:
-        raise VaultError(f"{path}: the KeePass header is corrupted (bad AES-KDF seed or rounds)")
+        raise VaultError(N_("{path}: the KeePass header is corrupted (bad AES-KDF seed or rounds)"), path=path)
     return aes_kdf(header.aes_seed, header.aes_rounds, composite, progress)
 
 
@@ -85,33 +87,36 @@ def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None,
     data = read_vault_bytes(path)
     header = parse_header(data, path)
     if key.password is None and key.keyfile is None:
-        raise VaultError("no password and no key file given: nothing to unlock the vault with")
+        raise VaultError(N_("no password and no key file given: nothing to unlock the vault with"))
     transformed = transformed_key(header, composite_key(key), path, progress)
     try:
         kp = decrypt_vault(data, header, transformed, read_entry)
     except CredentialsError:
         raise VaultError(
-            f"{path}: wrong master password or key file "
-            "(challenge-response/YubiKey-protected vaults are not supported)"
+            N_("{path}: wrong master password or key file "
+               "(challenge-response/YubiKey-protected vaults are not supported)"), path=path
         ) from None
     except PayloadChecksumError:
-        raise VaultError(f"{path}: the vault's contents are corrupted (checksum mismatch)") from None
+        raise VaultError(N_("{path}: the vault's contents are corrupted (checksum mismatch)"), path=path) from None
     except HeaderChecksumError:
-        raise VaultError(f"{path}: the KeePass header is corrupted or this is not a KeePass database") from None
+        raise VaultError(N_("{path}: the KeePass header is corrupted or this is not a KeePass database"),
+                         path=path) from None
     except (Exception, zlib.error):  # construct, lxml and crypto errors on truncated/corrupted files
-        raise VaultError(f"{path}: the file is truncated or corrupted and cannot be read") from None
+        raise VaultError(N_("{path}: the file is truncated or corrupted and cannot be read"), path=path) from None
     if header.major < 4:
         _check_kdbx3_header_hash(kp, data[: header.length], path)
     try:
         failures = kp.undecryptable  # counted while decrypting (InnerStreamUnchecked: no longer raised)
     except InnerStreamUnchecked:
-        raise VaultError(f"{path}: the protected values could not be checked (the payload did not decrypt "
-                         "a second time); please report it") from None
+        raise VaultError(N_("{path}: the protected values could not be checked (the payload did not decrypt "
+                            "a second time); please report it"), path=path) from None
     if failures:
         # pykeepass would hand back their ciphertext as the passwords: refuse the vault rather than audit it
-        raise VaultError(f"{path}: damaged: {failures} protected value{'s' if failures != 1 else ''} could not "
-                         "be decrypted (the inner stream does not match); open and save it in KeePass or "
-                         "KeePassXC, or restore a backup")
+        raise VaultError(Message.counted(NP_(
+            "{path}: damaged: {n} protected value could not be decrypted (the inner stream does not match); open "
+            "and save it in KeePass or KeePassXC, or restore a backup",
+            "{path}: damaged: {n} protected values could not be decrypted (the inner stream does not match); open "
+            "and save it in KeePass or KeePassXC, or restore a backup"), failures, path=path))
     return UnlockedVault(kp=kp, version=header.version)
 
 
@@ -123,6 +128,6 @@ def _check_kdbx3_header_hash(kp: Any, header_bytes: bytes, path: Path) -> None:
     try:
         stored = base64.b64decode(element.text, validate=True)
     except (binascii.Error, ValueError):
-        raise VaultError(f"{path}: {DAMAGED}") from None
+        raise VaultError(DAMAGED, path=path) from None
     if stored != hashlib.sha256(header_bytes).digest():
-        raise VaultError(f"{path}: {DAMAGED}")
+        raise VaultError(DAMAGED, path=path)
