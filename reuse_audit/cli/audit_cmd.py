@@ -71,29 +71,14 @@ def exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned
     return ExitCode.OK
 
 
+@o.with_options(before=o.VAULT + o.UNLOCK, after=o.CHECKS)
 def audit(
     ctx: typer.Context,
-    vault: o.VaultArg,
-    keyfile: o.KeyfileOpt = None,
-    password_stdin: o.PasswordStdinOpt = False,
-    no_password: o.NoPasswordOpt = False,
-    password_command: o.PasswordCommandOpt = None,
-    checks: o.ChecksOpt = o.ALL_CHECKS_TEXT,
     output_format: Annotated[AuditFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
                                                        case_sensitive=False, help="Report format.")
                              ] = AuditFormat.TABLE,
     output: o.OutputOpt = None,
     lang: o.LangOpt = None,
-    offline: o.OfflineOpt = False,
-    hibp_url: o.HibpUrlOpt = o.HIBP_URL,
-    hibp_file: o.HibpFileOpt = None,
-    hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
-    hibp_deadline: o.HibpDeadlineOpt = o.HIBP_DEADLINE,
-    hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
-    breaches_file: o.BreachesFileOpt = None,
-    min_length: o.MinLengthOpt = o.MIN_LENGTH,
-    require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
-    include_excluded: o.IncludeExcludedOpt = False,
     fail_on: o.FailOnOpt = o.FAIL_ON_TEXT,
     min_pwned_count: o.MinPwnedOpt = 1,
     strict: o.StrictOpt = False,
@@ -132,29 +117,14 @@ def audit(
     raise typer.Exit(exit_code(outcome.result, fail_kinds, min_pwned_count, strict))
 
 
+@o.with_options(before=o.VAULT + o.UNLOCK, after=o.CHECKS)
 def baseline_create(
     ctx: typer.Context,
-    vault: o.VaultArg,
-    keyfile: o.KeyfileOpt = None,
-    password_stdin: o.PasswordStdinOpt = False,
-    no_password: o.NoPasswordOpt = False,
-    password_command: o.PasswordCommandOpt = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", envvar=o.env("OUTPUT"),
         help="Write the baseline to FILE (mode 0600) instead of stdout.")] = None,
     slim: Annotated[bool, typer.Option("--slim", envvar=o.env("SLIM"),
                                        help="Leave entry titles out of the baseline.")] = False,
-    checks: o.ChecksOpt = o.ALL_CHECKS_TEXT,
-    offline: o.OfflineOpt = False,
-    hibp_url: o.HibpUrlOpt = o.HIBP_URL,
-    hibp_file: o.HibpFileOpt = None,
-    hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
-    hibp_deadline: o.HibpDeadlineOpt = o.HIBP_DEADLINE,
-    hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
-    breaches_file: o.BreachesFileOpt = None,
-    min_length: o.MinLengthOpt = o.MIN_LENGTH,
-    require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
-    include_excluded: o.IncludeExcludedOpt = False,
     ignore: o.IgnoreOpt = None,
     ignore_group: o.IgnoreGroupOpt = None,
     lang: o.LangOpt = None,

@@ -32,6 +32,7 @@ def vault_logins(params: dict[str, object], vault: Path) -> list[str]:
     return list(seen)
 
 
+@o.with_options(after=o.UNLOCK + o.IMAP)
 def bounces(
     ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(
@@ -49,18 +50,9 @@ def bounces(
     vault: Annotated[Path | None, typer.Option(
         "--vault", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
         envvar=o.env("VAULT"))] = None,
-    keyfile: o.KeyfileOpt = None,
-    password_stdin: o.PasswordStdinOpt = False,
-    no_password: o.NoPasswordOpt = False,
-    password_command: o.PasswordCommandOpt = None,
     since: Annotated[str | None, typer.Option(
         "--since", help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
         envvar=o.env("SINCE"))] = None,
-    imap_user: o.ImapUserOpt = None,
-    imap_password_stdin: o.ImapPasswordStdinOpt = False,
-    imap_password_command: o.ImapPasswordCommandOpt = None,
-    ca_file: o.CaFileOpt = None,
-    imap_deadline: o.ImapDeadlineOpt = o.IMAP_DEADLINE,
     window_minutes: Annotated[int, typer.Option(
         "--window-minutes", min=1, help="Length of the sliding window.",
         envvar=o.env("WINDOW_MINUTES"))] = Thresholds.window_minutes,
@@ -95,7 +87,7 @@ def bounces(
     lang_code = language(params)
     thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
     since_at = parse_since(since) if since else None
-    if password_stdin and imap_password_stdin:
+    if params["password_stdin"] and params["imap_password_stdin"]:
         raise InputError(N_("only one option may read stdin: --password-stdin or --imap-password-stdin"))
     imap_specs = [s for s in [*sources, *(sent or [])] if is_imap_url(s)]
     for spec in imap_specs:
@@ -103,7 +95,7 @@ def bounces(
     addresses = list(me or [])
     if not addresses and vault is not None:
         addresses = vault_logins(params, vault)
-    login = imap_login(params, stdin_taken=password_stdin) if imap_specs else None
+    login = imap_login(params, stdin_taken=bool(params["password_stdin"])) if imap_specs else None
     show_progress = not quiet and sys.stderr.isatty()
     t = Translator(lang_code)
 

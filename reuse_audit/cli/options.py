@@ -7,8 +7,11 @@ Defaults come from the options dataclasses of the layers (``AuditOptions``, ``St
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -17,6 +20,8 @@ from reuse_audit.breaches.settings import DEFAULT_HIBP_API_URL
 from reuse_audit.checks.strength import StrengthPolicy
 from reuse_audit.exposure.settings import DEFAULT_DEADLINE, DEFAULT_HIBP_URL, DEFAULT_WORKERS
 from reuse_audit.findings import DEFAULT_FAIL_ON, Check, FindingKind
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Module-level constants are what the signatures use as defaults (typer reads them from the signature).
 ALL_CHECKS_TEXT = ",".join(Check)
@@ -150,3 +155,69 @@ ImapDeadlineOpt = Annotated[float, typer.Option(
     help="Time limit of the whole IMAP fetch (exit 2 when it is reached).")]
 CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"),
                                                 help="CA certificate(s) to trust for IMAP TLS (private CA).")]
+
+
+# ---- groups of options several commands share, declared once -------------------------------------------------
+
+def _option(name: str, annotation: object, default: object = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+
+
+#: The vault to unlock, as the command's first argument.
+VAULT = (_option("vault", VaultArg),)
+#: How to unlock it.
+UNLOCK = (
+    _option("keyfile", KeyfileOpt, None),
+    _option("password_stdin", PasswordStdinOpt, False),
+    _option("no_password", NoPasswordOpt, False),
+    _option("password_command", PasswordCommandOpt, None),
+)
+#: Which checks run, where exposure and the breach list come from, and the strength policy
+#: (``cli.build.audit_options`` reads them from the parsed parameters).
+CHECKS = (
+    _option("checks", ChecksOpt, ALL_CHECKS_TEXT),
+    _option("offline", OfflineOpt, False),
+    _option("hibp_url", HibpUrlOpt, HIBP_URL),
+    _option("hibp_file", HibpFileOpt, None),
+    _option("hibp_workers", HibpWorkersOpt, HIBP_WORKERS),
+    _option("hibp_deadline", HibpDeadlineOpt, HIBP_DEADLINE),
+    _option("hibp_api_url", HibpApiUrlOpt, HIBP_API_URL),
+    _option("breaches_file", BreachesFileOpt, None),
+    _option("min_length", MinLengthOpt, MIN_LENGTH),
+    _option("require_symbol", RequireSymbolOpt, REQUIRE_SYMBOL),
+    _option("include_excluded", IncludeExcludedOpt, False),
+)
+#: Reading mail over IMAP (``cli.build.imap_login`` reads them from the parsed parameters).
+IMAP = (
+    _option("imap_user", ImapUserOpt, None),
+    _option("imap_password_stdin", ImapPasswordStdinOpt, False),
+    _option("imap_password_command", ImapPasswordCommandOpt, None),
+    _option("ca_file", CaFileOpt, None),
+    _option("imap_deadline", ImapDeadlineOpt, IMAP_DEADLINE),
+)
+
+
+def with_options(*, before: tuple[inspect.Parameter, ...] = (),
+                 after: tuple[inspect.Parameter, ...] = ()) -> Callable[[F], F]:
+    """Give a command the shared option groups ``before`` and ``after`` its own parameters (its
+    ``typer.Context`` stays first). typer reads the command's signature, so the groups appear in ``--help``
+    and are parsed like the command's own options; the command itself is called with its own parameters only
+    and reads the shared ones from ``ctx.params``."""
+
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        own = list(signature.parameters.values())
+        head = [p for p in own if p.annotation is typer.Context]
+        rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p not in head]
+        parameters = [*head, *before, *rest, *after]
+        names = set(signature.parameters)
+
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return command(*args, **{k: v for k, v in kwargs.items() if k in names})
+
+        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run  # type: ignore[return-value]
+
+    return decorate

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from reuse_audit.secret import Secret
 
 
+PlanFormatOpt = Annotated[PlanFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"), case_sensitive=False,
+                                                   help="Plan format.")]
+
 def _no_breach_time() -> BreachTime:
     """No breach time given (the plan's model is imported when a plan is made, not to declare the options)."""
     from reuse_audit.plan.model import BreachTime
@@ -199,9 +202,9 @@ def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tupl
     return tuple(scan.summaries[a] for a in scan.breached), list(scan.breached)
 
 
+@o.with_options(before=o.VAULT, after=o.IMAP + o.UNLOCK + o.CHECKS)
 def plan(
     ctx: typer.Context,
-    vault: o.VaultArg,
     breached: Annotated[list[str] | None, typer.Option(
         "--breached", envvar=o.env("BREACHED"),
         help="What was breached: entry UUID, e-mail address, title, a breach's Name in Have I Been Pwned's "
@@ -219,32 +222,10 @@ def plan(
         "--breached-password-prompt", envvar=o.env("BREACHED_PASSWORD_PROMPT"),
         help="Ask (hidden) for the stolen password, to find sharers and variants of a mailbox kept "
              "outside the vault.")] = False,
-    imap_user: o.ImapUserOpt = None,
-    imap_password_stdin: o.ImapPasswordStdinOpt = False,
-    imap_password_command: o.ImapPasswordCommandOpt = None,
-    ca_file: o.CaFileOpt = None,
-    imap_deadline: o.ImapDeadlineOpt = o.IMAP_DEADLINE,
-    keyfile: o.KeyfileOpt = None,
-    password_stdin: o.PasswordStdinOpt = False,
-    no_password: o.NoPasswordOpt = False,
-    password_command: o.PasswordCommandOpt = None,
-    checks: o.ChecksOpt = o.ALL_CHECKS_TEXT,
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
-                                                      case_sensitive=False, help="Plan format.")
-                             ] = PlanFormat.TABLE,
+    output_format: PlanFormatOpt = PlanFormat.TABLE,
     output: o.OutputOpt = None,
     show_all: o.ShowAllOpt = False,
     lang: o.LangOpt = None,
-    offline: o.OfflineOpt = False,
-    hibp_url: o.HibpUrlOpt = o.HIBP_URL,
-    hibp_file: o.HibpFileOpt = None,
-    hibp_workers: o.HibpWorkersOpt = o.HIBP_WORKERS,
-    hibp_deadline: o.HibpDeadlineOpt = o.HIBP_DEADLINE,
-    hibp_api_url: o.HibpApiUrlOpt = o.HIBP_API_URL,
-    breaches_file: o.BreachesFileOpt = None,
-    min_length: o.MinLengthOpt = o.MIN_LENGTH,
-    require_symbol: o.RequireSymbolOpt = o.REQUIRE_SYMBOL,
-    include_excluded: o.IncludeExcludedOpt = False,
     strict: o.StrictOpt = False,
     config: o.ConfigOpt = None,
     quiet: o.QuietOpt = False,
@@ -264,14 +245,12 @@ def plan(
     stolen = _prompt_stolen_password() if breached_password_prompt else ()
     request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time)
     how = PlanOutput(chosen_format(ctx, output_format, output), lang_code, show_all, output, quiet, strict)
-    make_plan(unlock(params), options, request, how, include_excluded=include_excluded)
+    make_plan(unlock(params), options, request, how, include_excluded=bool(params["include_excluded"]))
 
 
 def demo(
     ctx: typer.Context,
-    output_format: Annotated[PlanFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
-                                                      case_sensitive=False, help="Plan format.")
-                             ] = PlanFormat.TABLE,
+    output_format: PlanFormatOpt = PlanFormat.TABLE,
     output: o.OutputOpt = None,
     lang: o.LangOpt = None,
     show_all: o.ShowAllOpt = False,
