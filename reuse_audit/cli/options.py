@@ -211,9 +211,13 @@ def with_options(*, before: tuple[inspect.Parameter, ...] = (),
         rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p not in head]
         parameters = [*head, *before, *rest, *after]
         names = set(signature.parameters)
+        contexts = {p.name for p in head}
 
         @functools.wraps(command)
         def run(*args: Any, **kwargs: Any) -> Any:
+            for ctx in [*args[:len(head)], *(kwargs[p.name] for p in head if p.name in kwargs)]:
+                # the values as typer converted them (a Path, not its text)
+                ctx.params.update((k, v) for k, v in kwargs.items() if k not in contexts)
             return command(*args, **{k: v for k, v in kwargs.items() if k in names})
 
         run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]

@@ -142,9 +142,16 @@ def _table(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
+def _is_path(param: Any) -> bool:
+    """A path option: typer >= 0.29 says so in its type descriptor; before, its type is a ``click.Path``
+    (named "path")."""
+    return bool(getattr(getattr(param, "type_descriptor", None), "is_path", False)
+                or getattr(getattr(param, "type", None), "name", None) == "path")
+
+
 def _convert(param: Any, value: Any, base: Path) -> Any:
     def one(v: Any) -> Any:
-        if getattr(getattr(param, "type_descriptor", None), "is_path", False) and isinstance(v, str):
+        if _is_path(param) and isinstance(v, str):
             p = Path(v).expanduser()
             return str(p if p.is_absolute() else base / p)
         return v
