@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from reuse_audit.breaches.model import BreachListError
 from reuse_audit.deadline import Deadline, SocketWatchdog
 from reuse_audit.errors import Message
+from reuse_audit.exposure.endpoint import checked_base_url
 from reuse_audit.exposure.model import ExposureServiceError
-from reuse_audit.exposure.session import HttpSession, build_session, checked_base_url
 from reuse_audit.i18n import N_
+
+if TYPE_CHECKING:  # the HTTP stack is imported when the list is fetched, never to check a URL
+    from reuse_audit.exposure.session import HttpSession
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ def breaches_url(api_url: str) -> str:
 def fetch_breaches(api_url: str, *, etag: str | None = None, last_modified: str | None = None,
                    timeout: float, deadline: float, session: HttpSession | None = None) -> Fetched:
     """Fetch the list (or learn it is unchanged); :class:`BreachListError` with a few words when it fails."""
+    from reuse_audit.exposure.session import build_session
+
     url = breaches_url(api_url)
     headers = {"Accept": "application/json"}
     if etag:
@@ -95,6 +98,8 @@ def fetch_breaches(api_url: str, *, etag: str | None = None, last_modified: str 
 
 
 def _try(http: Any, url: str, headers: dict[str, str], at: float, watchdog: SocketWatchdog) -> Fetched:
+    import requests
+
     remaining = max(0.001, at - time.monotonic())
     with watchdog.watch(at):
         response = None

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reuse_audit.breaches.cache import CachedList, read_cache, write_cache
 from reuse_audit.breaches.fetch import fetch_breaches
@@ -26,10 +27,12 @@ from reuse_audit.breaches.index import BreachIndex
 from reuse_audit.breaches.model import Breach, BreachListError, newest_change, parse_breaches
 from reuse_audit.breaches.settings import BreachSettings
 from reuse_audit.errors import Message
-from reuse_audit.exposure.session import HttpSession
 from reuse_audit.i18n import N_
 from reuse_audit.reasons import Reason
 from reuse_audit.reasons import ReasonCode as R
+
+if TYPE_CHECKING:  # the HTTP stack comes with fetching, not with reading a saved list
+    from reuse_audit.exposure.session import HttpSession
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,10 @@ would name the request path (and with it the hash prefix), are redacted.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -23,8 +21,6 @@ from urllib3.poolmanager import PoolManager
 
 from reuse_audit import __version__
 from reuse_audit.deadline import attach_current
-from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError
-from reuse_audit.i18n import N_
 
 USER_AGENT = f"reuse-audit/{__version__}"
 
@@ -109,28 +105,6 @@ def build_session(workers: int) -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
-
-
-def checked_base_url(url: str) -> str:
-    """The HIBP base URL without a trailing slash; plain HTTP is refused except to a loopback host."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return url.rstrip("/")
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
-        return url.rstrip("/")
-    raise ExposureServiceError(
-        ExposureErrorCode.INSECURE_URL,
-        N_("HIBP URL must be https:// (plain http only to localhost): {url!r}"), url=url,
-    )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 _RANGE_PATH = re.compile(r"/range/[0-9A-Fa-f]{5}")

@@ -159,8 +159,8 @@ def open_exposure_source(
     if settings.offline:
         return SkippedSource()
     # requests is imported only when the network is really used: offline runs start faster
+    from reuse_audit.exposure.endpoint import checked_base_url
     from reuse_audit.exposure.online import RangeApiSource, RetryPolicy
-    from reuse_audit.exposure.session import checked_base_url
 
     return RangeApiSource(
         checked_base_url(settings.hibp_url),
