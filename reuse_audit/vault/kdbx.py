@@ -194,14 +194,14 @@ def _after_inner_header(pieces: Iterator[bytes], inner: dict[int, Any]) -> Itera
 
 
 def _decrypt(cipher: str, key: bytes, iv: bytes, data: bytes) -> bytes:
-    from Cryptodome.Util.Padding import unpad
+    from reuse_audit.vault.ciphers import unpad
 
     if cipher == "chacha20":
-        from Cryptodome.Cipher import ChaCha20
+        from reuse_audit.vault.ciphers import ChaCha20
 
         return bytes(ChaCha20.new(key=key, nonce=iv).decrypt(data))
     if cipher == "aes256":
-        from Cryptodome.Cipher import AES
+        from reuse_audit.vault.ciphers import AES
 
         plain = AES.new(key, AES.MODE_CBC, iv).decrypt(data)
     else:

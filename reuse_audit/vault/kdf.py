@@ -21,10 +21,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from Cryptodome.Cipher import AES
-
 from reuse_audit.errors import Message
 from reuse_audit.i18n import N_
+from reuse_audit.vault.ciphers import AES
 
 #: progress(done, total): AES-KDF rounds done of total (both halves); Argon2 reports (0, 1) then (1, 1)
 KdfProgress = Callable[[int, int], None]

@@ -64,7 +64,7 @@ def undecryptable_count(data: bytes, header_length: int, major: int, kdbx: Any) 
 
 
 def _inner_stream(stream_id: str, key: bytes) -> Any:
-    from Cryptodome.Cipher import ChaCha20, Salsa20
+    from reuse_audit.vault.ciphers import ChaCha20, Salsa20
 
     if stream_id == "salsa20":
         return Salsa20.new(key=hashlib.sha256(key).digest(), nonce=_SALSA20_NONCE)
@@ -77,8 +77,7 @@ def _inner_stream(stream_id: str, key: bytes) -> Any:
 
 
 def _decrypt(cipher_id: str, key: bytes, iv: bytes, data: bytes) -> bytes:
-    from Cryptodome.Cipher import AES, ChaCha20
-    from Cryptodome.Util.Padding import unpad
+    from reuse_audit.vault.ciphers import AES, ChaCha20, unpad
 
     if cipher_id == "aes256":
         return unpad(AES.new(key, AES.MODE_CBC, iv).decrypt(data), 16)
