@@ -37,9 +37,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
-#: Below this many distinct passwords, starting worker processes costs more than it saves (bench/audit_bench.py
-#: and the measurements in the README: forked workers break even near 1,000 on a busy 2-core machine)...
-PARALLEL_FROM = 1000
+#: Below this many distinct passwords, starting worker processes costs more than it saves (bench/audit_bench.py):
+#: a fork costs a few milliseconds, so on an idle 2-core machine forked workers pay from about 250 (500 entries,
+#: 300 distinct passwords: 0.83 -> 0.73 s); on a busy one they cost about 5% more CPU than they save...
+PARALLEL_FROM = 250
 #: ...and spawned ones, which import the checks' modules first, near 2,500.
 SPAWN_PARALLEL_FROM = 2500
 #: Seconds an idle worker gets to exit after its stop message before it is killed.
