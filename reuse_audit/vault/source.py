@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import struct
+import sys
 import uuid as uuidlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ _OTP_FIELDS = ("otp", "totp", "timeotp-secret", "timeotp-secret-base32", "timeot
                "timeotp-secret-base64", "hmacotp-secret", "hmacotp-secret-base32", "hmacotp-secret-hex",
                "hmacotp-secret-base64", "totp seed")
 _PASSKEY_PREFIX = "KPEX_PASSKEY_"  # KeePassXC's passkey attributes (credential id, key, relying party, ...)
+_TIMES_READ = frozenset({"CreationTime", "LastModificationTime", "ExpiryTime", "Expires"})  # of an entry's Times
 _EMAIL_FIELDS = ("email", "e-mail", "mail", "email address", "メール", "メールアドレス")
 
 
@@ -172,11 +174,11 @@ def _read_entry(e: Any, gpath: str, in_bin: bool) -> _RawEntry:
         tag = child.tag
         if tag == "String":
             k, v = _key_value(child)
-            strings[k] = _text(v)
+            strings[sys.intern(k)] = _text(v)  # keys repeat in every entry: one string each
         elif tag == "UUID":
             uuid = _uuid(_text(child))
         elif tag == "Times":
-            times = {c.tag: _text(c) for c in child}
+            times = {sys.intern(c.tag): _text(c) for c in child if c.tag in _TIMES_READ}
         elif tag == "CustomData":
             for item in child:
                 ck, cv = _key_value(item)
