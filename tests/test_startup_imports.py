@@ -1,0 +1,48 @@
+"""An offline audit starts without the modules it does not need (issue 16: a command imports only what it uses):
+no HTTP stack, no pydantic (typer 0.29 would bring it), no pycparser (pycryptodomex's cffi back-end would parse
+its C declarations with it). Checked in a real process, on the demo vault."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from reuse_audit.services.domains import is_intranet_host, is_public_suffix, registrable_domain
+from tests.conftest import REPO
+
+_CHILD = """
+import atexit, json, sys
+heavy = ("requests", "urllib3", "pydantic", "pycparser")
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + json.dumps([m for m in heavy if m in sys.modules]) + "\\n"))
+sys.argv = ["reuse-audit", *sys.argv[1:]]
+from reuse_audit.cli import main
+main()
+"""
+
+
+def test_an_offline_audit_imports_no_http_stack_no_pydantic_no_pycparser() -> None:
+    vault = REPO / "reuse_audit" / "data" / "demo.kdbx"
+    proc = subprocess.run([sys.executable, "-c", _CHILD, "audit", str(vault), "--password-stdin", "--offline",
+                           "--format", "json", "--quiet"],
+                          input="aaa-demo-2026\n", capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["entries"]
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES "))
+    assert json.loads(line.removeprefix("MODULES ")) == []
+
+
+@pytest.mark.parametrize(("host", "domain", "suffix"), [
+    ("www.xn--bcher-kva.de", "xn--bcher-kva.de", False),  # an IDN host spelled in punycode stays punycode
+    ("www.bücher.de", "bücher.de", False),
+    ("foo.xn--p1ai", "foo.xn--p1ai", False),  # .рф
+    ("xn--p1ai", "xn--p1ai", True),
+    ("a.b.xn--90a3ac", "b.xn--90a3ac", False),  # .срб
+    ("mail.aaa.co.jp", "aaa.co.jp", False),
+])
+def test_punycode_and_unicode_hosts_get_the_same_suffix_answers(host: str, domain: str, suffix: bool) -> None:
+    assert registrable_domain(host) == domain
+    assert is_public_suffix(host) is suffix
+    assert is_intranet_host(host) is ("." not in host)  # a single label is an intranet name
