@@ -22,7 +22,6 @@ standard library raises (``ValueError``, ``struct.error``, ``zlib.error``, lxml'
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 import hmac
 import re
@@ -35,7 +34,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from reuse_audit.vault.header import KdbxHeader, _fields
-from reuse_audit.vault.protected import _inner_stream
+from reuse_audit.vault.protected import _inner_stream, decrypt_protected
 
 _CIPHERS = {
     bytes.fromhex("31c1f2e6bf714350be5805216afc5aff"): "aes256",
@@ -271,28 +270,10 @@ def _unprotect(elements: list[Any], keystream: Any) -> int:
     """Decrypt the protected values ``elements`` (in document order, each with text) in place with one keystream
     call, and empty the list; return how many did not decrypt."""
     failed = 0
-    decodable: list[Any] = []
-    raws: list[bytes] = []
-    for element in elements:
-        text = element.text
-        if not text.isascii():  # base64.b64decode of a str: non-ASCII is a ValueError, no keystream used
-            failed += 1
-            continue
-        try:
-            raws.append(binascii.a2b_base64(text))
-        except binascii.Error:
-            failed += 1
-            continue
-        decodable.append(element)
-    elements.clear()
-    stream = memoryview(keystream.decrypt(b"".join(raws)))
-    pos = 0
-    for element, raw in zip(decodable, raws, strict=True):
-        try:
-            value = str(stream[pos : pos + len(raw)], "utf-8")
-        except UnicodeDecodeError:
+    for element, value in zip(elements, decrypt_protected([e.text for e in elements], keystream), strict=True):
+        if value is None:
             failed += 1
         else:
             element.text = _NOT_XML.sub("", value)
-        pos += len(raw)
+    elements.clear()
     return failed

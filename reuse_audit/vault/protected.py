@@ -19,6 +19,7 @@ import hashlib
 import re
 import struct
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -140,25 +141,32 @@ def protected_texts(xml: bytes) -> list[bytes]:
 
 
 def _count_failures(texts: list[bytes], keystream: Any) -> int:
-    """pykeepass's test, value by value: text that is not base64 (base64.b64decode of a str: non-ASCII or bad
-    padding) uses no keystream; a decrypted value that is not UTF-8 does. One keystream call over all
-    values equals one call per value."""
-    failed = 0
+    """How many of the protected values ``texts`` do not decrypt."""
+    return sum(value is None for value in decrypt_protected(texts, keystream))
+
+
+def decrypt_protected(texts: Sequence[str | bytes], keystream: Any) -> list[str | None]:
+    """Each protected value's plain text, in document order, or None where it does not decrypt. pykeepass's test,
+    value by value: text that is not base64 (base64.b64decode of a str: non-ASCII or bad padding) uses no
+    keystream; a decrypted value that is not UTF-8 does. One keystream call over all values equals one call
+    per value."""
+    out: list[str | None] = [None] * len(texts)
     raws: list[bytes] = []
-    for text in texts:
+    at: list[int] = []
+    for i, text in enumerate(texts):
         if not text.isascii():
-            failed += 1
             continue
         try:
             raws.append(binascii.a2b_base64(text))
         except binascii.Error:
-            failed += 1
+            continue
+        at.append(i)
     stream = memoryview(keystream.decrypt(b"".join(raws)))
     pos = 0
-    for raw in raws:
+    for i, raw in zip(at, raws, strict=True):
         try:
-            str(stream[pos : pos + len(raw)], "utf-8")
+            out[i] = str(stream[pos : pos + len(raw)], "utf-8")
         except UnicodeDecodeError:
-            failed += 1
+            pass
         pos += len(raw)
-    return failed
+    return out
