@@ -319,6 +319,8 @@ _ENDLESS = {
 def test_a_signal_stops_a_long_key_derivation(kdf: str, signum: int, expected: bytes) -> None:
     code = ("import signal, sys\n"
             "signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))\n"
+            # as the CLI does: Ctrl-C is handled even when the process was started with SIGINT ignored (`cmd &`)
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "from reuse_audit.vault.kdf import Argon2Params, aes_kdf, argon2_kdf\n"
             "print('started', flush=True)\n" + _ENDLESS[kdf] + "\n")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -25,6 +25,7 @@ SCRIPT = """
     from tests.test_workers import vault
 
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # as the CLI does
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as the CLI does, even when started with it ignored
     from reuse_audit.breaches import BreachSettings
 
     settings = ExposureSettings(hibp_url=sys.argv[1], deadline=120, request_timeout=60)
