@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.serving import serving
+
 SNAPSHOT = Path(__file__).resolve().parents[2] / "shared" / "hibp-breaches" / "breaches.json"
 ETAG = '"list-v1"'
 LAST_MODIFIED = "Mon, 03 Mar 2025 10:00:00 GMT"
@@ -94,11 +96,5 @@ def breach_api(api: FakeBreachApi | None = None) -> Iterator[FakeBreachApi]:
     api = api or FakeBreachApi()
     server = _Server(api)
     api.url = f"http://127.0.0.1:{server.server_address[1]}/api/v3"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield api
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -20,6 +20,7 @@ from reuse_audit.secret import Secret
 from reuse_audit.vault.source import load_vault
 from reuse_audit.vault.unlock import VaultKey
 from tests.conftest import MASTER, E
+from tests.test_variants import pairwise_clusters
 
 GMAIL = ("gmail", "google", "mail")
 TWITTER = ("twitter", "x", "tw")
@@ -125,23 +126,8 @@ def test_blocked_site_name_search_matches_an_exhaustive_pairwise_check() -> None
         pool.setdefault(candidate, names)
     passwords = list(pool)
     site_names = [pool[p] for p in passwords]
-    parent = list(range(len(passwords)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
-    for i in range(len(passwords)):
-        for j in range(i + 1, len(passwords)):
-            if variant_kind(passwords[i], passwords[j], names_a=site_names[i], names_b=site_names[j]):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(passwords)):
-        groups.setdefault(root(i), []).append(i)
-    expected = {tuple(g) for g in groups.values() if len(g) >= 2}
     found = find_variant_groups(passwords, site_names)
-    assert {c.members for c in found} == expected
+    assert {c.members for c in found} == pairwise_clusters(passwords, site_names)
     assert any(SITE_NAME in c.kinds for c in found)
 
 

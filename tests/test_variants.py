@@ -29,8 +29,11 @@ def _pseudo_word(rng: random.Random) -> str:
     return "".join(rng.choice("bcdfghjkmnprstvwz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
 
 
-def _components(passwords: list[str]) -> set[tuple[int, ...]]:
-    """Clusters by checking every pair with variant_kind: the definition find_variant_groups must match."""
+def pairwise_clusters(passwords: list[str], site_names: list[tuple[str, ...]] | None = None
+                      ) -> set[tuple[int, ...]]:
+    """Clusters by checking every pair with variant_kind (with each password's site names when given): the
+    definition find_variant_groups must match."""
+    names = site_names or [()] * len(passwords)
     parent = list(range(len(passwords)))
 
     def root(i: int) -> int:
@@ -40,7 +43,7 @@ def _components(passwords: list[str]) -> set[tuple[int, ...]]:
 
     for i in range(len(passwords)):
         for j in range(i + 1, len(passwords)):
-            if variant_kind(passwords[i], passwords[j]) is not None:
+            if variant_kind(passwords[i], passwords[j], names_a=names[i], names_b=names[j]) is not None:
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(passwords)):
@@ -244,7 +247,7 @@ def test_clusters_match_an_exhaustive_pairwise_check() -> None:
             pool.add(base[: rng.randint(3, len(base))] + rng.choice(["1", "x", "!", "2024"]))
     passwords = sorted(pool)
     found = {cluster.members for cluster in find_variant_groups(passwords)}
-    assert found == _components(passwords)
+    assert found == pairwise_clusters(passwords)
     assert found  # the pool is built to contain variants
 
 

@@ -21,6 +21,7 @@ import pytest
 from reuse_audit.bounces.sources import ImapFolder, ImapLogin, ImapSource, MailSourceError, RawMessage
 from reuse_audit.errors import ExitCode
 from reuse_audit.secret import Secret
+from tests.serving import serving
 
 OPENSSL = shutil.which("openssl")
 pytestmark = pytest.mark.skipif(OPENSSL is None, reason="openssl CLI not installed")
@@ -120,15 +121,8 @@ def imap_server(mode: str, certificate: tuple[Path, Path]) -> Iterator[DripImap]
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(*certificate)
     server = DripImap(mode, context)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, server.stop):
         yield server
-    finally:
-        server.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def source(server: DripImap, certificate: tuple[Path, Path], deadline: float) -> ImapSource:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from reuse_audit.exposure import RetryPolicy
 from reuse_audit.exposure import verified as verified_module
 from tests.exposure.hibp_fakes import FakeHibp, Handler, Server
+from tests.serving import serving
 
 
 @pytest.fixture(autouse=True)
@@ -29,14 +29,8 @@ def hibp() -> Iterator[FakeHibp]:
     server = Server(("127.0.0.1", 0), Handler)
     server.fake = fake
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, fake.stop):
         yield fake
-    finally:
-        fake.stop.set()
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

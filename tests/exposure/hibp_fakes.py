@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.serving import serving
+
 
 def sha1(password: str) -> str:
     return hashlib.sha1(password.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
@@ -255,12 +257,5 @@ class _DripHandler(socketserver.BaseRequestHandler):
 def drip_server(mode: str, **kwargs: float) -> Iterator[DripServer]:
     """A running :class:`DripServer`, shut down (and its drips stopped) afterwards."""
     server = DripServer(mode, **kwargs)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(server, server.stop):
         yield server
-    finally:
-        server.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
