@@ -121,13 +121,6 @@ def _fill(text: str, template: str, values: Mapping[str, object], t: Gettext) ->
         return template.format(**{k: str(v) if isinstance(v, Message) else v for k, v in values.items()})
 
 
-def render(text: object, t: Gettext) -> str:
-    """``text`` in ``t``'s language when it is a :class:`Message` (or an error carrying one), else as it is."""
-    if isinstance(text, ReuseAuditError):
-        return text.render(t)
-    return text.render(t) if isinstance(text, Message) else str(text)
-
-
 def message_of(exc: BaseException) -> str:
     """What ``exc`` says, as a :class:`Message` when it carries one (so it can be translated), else ``str(exc)``."""
     if isinstance(exc, ReuseAuditError):

@@ -38,16 +38,16 @@ _O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
 
 
 class PathKind(StrEnum):
-    """What a path is (after following symlinks); the value is how a message names it."""
+    """What a path is (after following symlinks); the value is how a message names it (marked for translation)."""
 
-    MISSING = "missing"
-    REGULAR = "regular file"
-    DIRECTORY = "directory"
-    FIFO = "pipe"
-    CHAR_DEVICE = "character device"
-    BLOCK_DEVICE = "block device"
-    SOCKET = "socket"
-    OTHER = "special file"
+    MISSING = N_("missing")
+    REGULAR = N_("regular file")
+    DIRECTORY = N_("directory")
+    FIFO = N_("pipe")
+    CHAR_DEVICE = N_("character device")
+    BLOCK_DEVICE = N_("block device")
+    SOCKET = N_("socket")
+    OTHER = N_("special file")
 
 
 def kind_of_mode(mode: int) -> PathKind:
@@ -79,22 +79,9 @@ def path_kind(path: Path) -> PathKind:
         return PathKind.MISSING
 
 
-#: How a message names each :class:`PathKind` (its value, marked for translation).
-_KIND_WORDS: dict[PathKind, str] = {
-    PathKind.MISSING: N_("missing"),
-    PathKind.REGULAR: N_("regular file"),
-    PathKind.DIRECTORY: N_("directory"),
-    PathKind.FIFO: N_("pipe"),
-    PathKind.CHAR_DEVICE: N_("character device"),
-    PathKind.BLOCK_DEVICE: N_("block device"),
-    PathKind.SOCKET: N_("socket"),
-    PathKind.OTHER: N_("special file"),
-}
-
-
 def kind_word(kind: PathKind) -> Message:
     """What ``kind`` is called in a message ("pipe"), translatable; its English is ``kind.value``."""
-    return Message(_KIND_WORDS[kind])
+    return Message(kind.value)
 
 
 def a_noun(noun: str) -> Message:

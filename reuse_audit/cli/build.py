@@ -28,12 +28,11 @@ def language(params: Mapping[str, Any]) -> str:
 
 
 def exposure_settings(params: Mapping[str, Any]) -> ExposureSettings:
-    """``--offline``, ``--hibp-url``, ``--hibp-file``, ``--hibp-workers``."""
+    """``--offline``, ``--hibp-url``, ``--hibp-file``, ``--hibp-workers``, ``--hibp-deadline``."""
     from reuse_audit.exposure.settings import ExposureSettings
 
     return ExposureSettings(offline=params["offline"], hibp_url=params["hibp_url"], hibp_file=params["hibp_file"],
-                            workers=params["hibp_workers"],
-                            deadline=params.get("hibp_deadline") or ExposureSettings.deadline)
+                            workers=params["hibp_workers"], deadline=params["hibp_deadline"])
 
 
 def audit_options(params: Mapping[str, Any], *, include_excluded: bool | None = None) -> AuditOptions:
@@ -117,5 +116,4 @@ def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
             password = Secret(getpass.getpass(f"IMAP password for {user}: "))
         except (EOFError, KeyboardInterrupt):
             raise InputError(N_("no IMAP password given")) from None
-    deadline = params.get("imap_deadline")
-    return ImapLogin(user, password, ca_file, deadline=deadline) if deadline else ImapLogin(user, password, ca_file)
+    return ImapLogin(user, password, ca_file, deadline=params["imap_deadline"])

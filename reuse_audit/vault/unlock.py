@@ -26,7 +26,6 @@ from reuse_audit.secret import Secret
 from reuse_audit.vault.errors import VaultError
 from reuse_audit.vault.header import DAMAGED, KdbxHeader, parse_header, read_vault_bytes
 from reuse_audit.vault.kdf import KdfProgress, aes_kdf, argon2_kdf
-from reuse_audit.vault.protected import InnerStreamUnchecked
 
 
 @dataclass(frozen=True)
@@ -105,11 +104,7 @@ def unlock(path: Path, key: VaultKey, progress: KdfProgress | None = None,
         raise VaultError(N_("{path}: the file is truncated or corrupted and cannot be read"), path=path) from None
     if header.major < 4:
         _check_kdbx3_header_hash(kp, data[: header.length], path)
-    try:
-        failures = kp.undecryptable  # counted while decrypting (InnerStreamUnchecked: no longer raised)
-    except InnerStreamUnchecked:
-        raise VaultError(N_("{path}: the protected values could not be checked (the payload did not decrypt "
-                            "a second time); please report it"), path=path) from None
+    failures = kp.undecryptable  # counted while decrypting
     if failures:
         # pykeepass would hand back their ciphertext as the passwords: refuse the vault rather than audit it
         raise VaultError(Message.counted(NP_(
