@@ -132,6 +132,11 @@ class AuditResult:
         return {k.value: None if k in unchecked else self.count(k) for k in FindingKind}
 
     @property
+    def check_notes(self) -> tuple[Reason, ...]:
+        """What the per-entry checks want said about the run (the breach list's source, age and credit)."""
+        return tuple(n for outcome in self.entry_checks.values() for n in outcome.notes)
+
+    @property
     def unknown_exposure(self) -> int:
         return sum(1 for e in self.entries if e.exposure is not None and e.exposure.status == ExposureStatus.UNKNOWN)
 

@@ -50,9 +50,8 @@ def incomplete(result: AuditResult) -> bool:
 def check_notes(result: AuditResult, lang: str = "en") -> list[str]:
     """The per-entry checks' notes about the run, for stderr (the breach list's source, age and credit)."""
     from reuse_audit.i18n import Translator
-    from reuse_audit.report.audit_document import check_notes as notes_of
 
-    return Translator(lang).reasons(notes_of(result))
+    return Translator(lang).reasons(result.check_notes)
 
 
 def exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned: int, strict: bool) -> int:

@@ -168,23 +168,22 @@ def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→",
 
     t = Translator(lang)
     if prev is None:
-        seen = [f"{k.value}: {_shown(cur.findings.get(k.value, 0), t)}" for k in FindingKind
+        seen = [f"{k.value}: {shown_count(cur.findings.get(k.value, 0), t)}" for k in FindingKind
                 if cur.findings.get(k.value, 0) != 0]
         return t.text(W.TREND_FIRST, parts=t.join(seen)) if seen else t.text(W.TREND_FIRST_EMPTY)
     parts = []
     for k in FindingKind:
         a, b = prev.findings.get(k.value, 0), cur.findings.get(k.value, 0)
         if a != 0 or b != 0:
-            parts.append(f"{k.value}: {_shown(a, t)} {arrow} {_shown(b, t)}")
+            parts.append(f"{k.value}: {shown_count(a, t)} {arrow} {shown_count(b, t)}")
     return t.text(W.TREND, parts=t.join(parts)) if parts else t.text(W.TREND_SAME)
 
 
-def _shown(count: int | None, t: Translator | None = None) -> str:
-    if count is not None:
-        return str(count)
+def shown_count(count: int | None, t: Translator) -> str:
+    """A count of a history run, or "not checked" in ``t``'s language when the run could not decide it."""
     from reuse_audit.hygiene import wording as W
 
-    return t.gettext(W.NOT_CHECKED) if t is not None else W.NOT_CHECKED
+    return t.gettext(W.NOT_CHECKED) if count is None else str(count)
 
 
 def render_trend(path: Path, fmt: str = "table", width: int | None = None, lang: str = "en") -> str:

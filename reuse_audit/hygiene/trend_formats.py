@@ -13,17 +13,13 @@ from datetime import datetime
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import wording as W
 from reuse_audit.hygiene.choices import TrendFormat as TrendFormat
-from reuse_audit.hygiene.history import HistoryPoint
+from reuse_audit.hygiene.history import HistoryPoint, shown_count
 from reuse_audit.i18n import Translator
 from reuse_audit.report.escape import html_text, json_text
 
 
 def _kinds(points: Sequence[HistoryPoint]) -> list[str]:
     return [k.value for k in FindingKind if any(p.findings.get(k.value) for p in points)]
-
-
-def _shown(count: int | None, t: Translator) -> str:
-    return t.gettext(W.NOT_CHECKED) if count is None else str(count)
 
 
 def local_time(iso: str) -> str:
@@ -45,7 +41,8 @@ def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translato
     for kind in kinds:
         table.add_column(kind, justify="right")
     for p in points:
-        table.add_row(local_time(p.time), str(p.entries_audited), *(_shown(p.findings.get(k, 0), t) for k in kinds))
+        table.add_row(local_time(p.time), str(p.entries_audited),
+                      *(shown_count(p.findings.get(k, 0), t) for k in kinds))
     buf = io.StringIO()
     Console(file=buf, width=width or 100, color_system=None, force_terminal=False).print(table)
     return buf.getvalue()
@@ -111,7 +108,7 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
                    "</polyline>")
         svg += [_marker(j, cx, cy, colour) for cx, cy in coords]
         last = points[-1].findings.get(k, 0)
-        labels.append((coords[-1][1], colour, f"{k} ({_shown(last, t)})"))
+        labels.append((coords[-1][1], colour, f"{k} ({shown_count(last, t)})"))
     placed: list[float] = []
     for ly, colour, text in sorted(labels):
         at = max([ly] + [p + 13 for p in placed])  # keep labels apart where lines end close together
@@ -122,7 +119,7 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
     head = "".join(f"<th>{html_text(c)}</th>"
                    for c in (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *kinds))
     rows = "".join("<tr><td>" + html_text(local_time(p.time)) + "</td><td>" + str(p.entries_audited) + "</td>"
-                   + "".join(f"<td>{html_text(_shown(p.findings.get(k, 0), t))}</td>" for k in kinds) + "</tr>"
+                   + "".join(f"<td>{html_text(shown_count(p.findings.get(k, 0), t))}</td>" for k in kinds) + "</tr>"
                    for p in points)
     title = html_text(t.gettext(W.TREND_TITLE))
     return (

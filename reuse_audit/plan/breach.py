@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 #: Gives the breach list for selectors that name a breach (loaded only when a selector gets that far).
 BreachListLoader = Callable[[], "BreachList"]
-BREACH_LIST_SOURCE = "breach_list"
 
 
 class SelectorError(InputError):
@@ -48,10 +47,8 @@ class Selection:
     how: dict[str, str]  # uuid -> the selector that breached it
     # When a selector named a breach of Have I Been Pwned's list: the last instant it may have happened (its
     # BreachDate to the end of that day, or of the month or year when HIBP knows no more; the latest of several
-    # named breaches), its source ("breach_list"), and the breaches' Names.
+    # named breaches).
     breached_at: datetime | None = None
-    breached_at_source: str | None = None
-    breaches: tuple[str, ...] = field(default=())
 
 
 @dataclass
@@ -102,8 +99,7 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
             addresses.append(login)
     when = max((b.happened_by for b in names.named), default=None)
     return Selection(tuple(sorted(matched, key=order.__getitem__)), tuple(mailboxes), tuple(addresses), matched,
-                     breached_at=when, breached_at_source=BREACH_LIST_SOURCE if when is not None else None,
-                     breaches=tuple(dict.fromkeys(b.name for b in names.named)))
+                     breached_at=when)
 
 
 def _one(sel: str, creds: Sequence[Credential], names: _BreachNames) -> tuple[list[str], Mailbox | None, str | None]:

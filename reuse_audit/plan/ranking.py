@@ -61,8 +61,7 @@ RECENT = timedelta(days=90)
 #: ``reuse-audit:done:remove_forwarding``).
 DONE_TAG = "reuse-audit:done"
 #: Findings about the password itself: only these put a step in general hygiene and call for a new password.
-PASSWORD_KINDS = frozenset({K.MASTER_PASSWORD, K.PWNED, K.SITE_BREACHED, K.REUSED, K.VARIANT, K.WEAK, K.POLICY,
-                            K.EXPIRED, K.OLD})
+PASSWORD_KINDS = frozenset(_HYGIENE_ORDER)
 
 
 @dataclass(frozen=True)
@@ -211,7 +210,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     steps.sort(key=lambda t: t[0])
     ordered = tuple(replace(s, step=n) for n, (_k, s) in enumerate(steps, 1))
     context = None
-    notes = tuple(n for outcome in audit.entry_checks.values() for n in outcome.notes)
+    notes = audit.check_notes
     if breach:
         context = BreachContext(
             selectors=breach.selectors, matched=breach.selection.matched, mailboxes=breach.selection.mailboxes,

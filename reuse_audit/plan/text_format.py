@@ -129,14 +129,17 @@ def _cells(s: RotationStep, view: PlanView) -> list[str]:
         "\n".join(([status] if status else []) + reasons + checklist), where)]
 
 
+_COLUMNS = ("col_step", "col_tier", "col_action", "col_title", "col_username", "col_reasons", "col_where")
+
+
 def _table(view: PlanView, width: int) -> Table | None:
     """The steps as one table, or None when a word or a URL would have to be cut to fit ``width``."""
     t = view.t
     table = Table(show_lines=True, width=None)
-    for key in ("col_step", "col_tier", "col_action", "col_title", "col_username", "col_reasons", "col_where"):
-        table.add_column(rich_escape(heading(t, key)), overflow="fold")
-    longest = [cell_len(rich_escape(heading(t, key))) for key in (
-        "col_step", "col_tier", "col_action", "col_title", "col_username", "col_reasons", "col_where")]
+    headers = [rich_escape(heading(t, key)) for key in _COLUMNS]
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    longest = [cell_len(header) for header in headers]
     for s in view.steps:
         cells = _cells(s, view)
         table.add_row(*(rich_escape(c) for c in cells), style=TIER_STYLES[s.tier])

@@ -11,7 +11,6 @@ from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.exposure import ExposureResult
 from reuse_audit.exposure.model import ExposureStatus, failure_counts
 from reuse_audit.i18n import Translator
-from reuse_audit.reasons import Reason
 
 SCHEMA_VERSION = 1
 
@@ -64,11 +63,6 @@ def entry_dict(e: EntryReport, t: Translator) -> dict[str, Any]:
     }
 
 
-def check_notes(result: AuditResult) -> tuple[Reason, ...]:
-    """What the per-entry checks want said about the run (the breach list's source, age and credit)."""
-    return tuple(n for outcome in result.entry_checks.values() for n in outcome.notes)
-
-
 def audit_document(result: AuditResult, lang: str = "en") -> dict[str, Any]:
     """Build the versioned JSON document of an audit; ``reasons`` are sentences in ``lang``."""
     t = Translator(lang)
@@ -95,7 +89,7 @@ def audit_document(result: AuditResult, lang: str = "en") -> dict[str, Any]:
             "exposure_unknown": result.unknown_exposure,
             "exposure_failures": failure_counts(e.exposure for e in result.entries if e.exposure is not None),
             "exposure_note": t.reason(result.exposure_note) if result.exposure_note else None,
-            "notes": t.reasons(check_notes(result)),
+            "notes": t.reasons(result.check_notes),
         },
         "reuse_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries)} for g in result.reuse_groups],
         "variant_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries), "kinds": list(g.kinds)}

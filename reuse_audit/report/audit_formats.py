@@ -10,7 +10,7 @@ from reuse_audit.audit import AuditResult
 from reuse_audit.i18n import Translator
 from reuse_audit.report import escape
 from reuse_audit.report import wording as W
-from reuse_audit.report.audit_document import audit_document, check_notes
+from reuse_audit.report.audit_document import audit_document
 from reuse_audit.report.choices import AuditFormat as AuditFormat
 
 
@@ -91,8 +91,8 @@ def render_markdown(result: AuditResult, how: AuditRender) -> str:
     head = [t.gettext(W.COLUMNS[k]) for k in _MD_KEYS]
     lines = [f"# {t.gettext(W.TITLE)} ({t.text(W.AUDITED, n=len(result.entries))})", "",
              escape.markdown(summary_line(result, t.lang)), ""]
-    lines += [f"- {escape.markdown(note)}" for note in t.reasons(check_notes(result))]
-    lines += [""] if check_notes(result) else []
+    lines += [f"- {escape.markdown(note)}" for note in t.reasons(result.check_notes)]
+    lines += [""] if result.check_notes else []
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows(result, t, how.document):
         lines.append("| " + " | ".join(escape.markdown(c) for c in _human_cells(r, t, _MD_KEYS)) + " |")
@@ -112,7 +112,7 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}</style></head><body>"
         f"<h1>{title}</h1><p>{escape.html_text(summary_line(result, t.lang))}</p>"
-        + "".join(f"<p>{escape.html_text(note)}</p>" for note in t.reasons(check_notes(result))) +
+        + "".join(f"<p>{escape.html_text(note)}</p>" for note in t.reasons(result.check_notes)) +
         f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></body></html>\n"
     )
 
@@ -136,7 +136,7 @@ def render_table(result: AuditResult, how: AuditRender) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=how.width or 160, color_system=None, force_terminal=False)
     console.print(table)
-    for note in t.reasons(check_notes(result)):
+    for note in t.reasons(result.check_notes):
         console.print(escape.rich_text(note))
     return buf.getvalue()
 
