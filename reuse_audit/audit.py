@@ -275,14 +275,11 @@ def _variant_groups(creds: list[Credential], of_cred: list[int], clusters: list[
 
 def _exposure(passwords: list[str], settings: ExposureSettings, progress: ProgressFn | None
               ) -> tuple[dict[int, ExposureResult], Reason | None]:
-    from reuse_audit.exposure import check_exposure
+    from reuse_audit.exposure.hashing import HashKey
+    from reuse_audit.exposure.sources import open_exposure_source
     from reuse_audit.secret import Secret
 
-    results = check_exposure(
-        [Secret(p) for p in passwords], hibp_url=settings.hibp_url, hibp_file=settings.hibp_file,
-        offline=settings.offline, workers=settings.workers, progress=progress,
-        timeout=settings.request_timeout, deadline=settings.deadline,
-    )
+    results = open_exposure_source(settings).lookup([HashKey.of(Secret(p)) for p in passwords], progress)
     return dict(enumerate(results)), exposure_note(results, settings)
 
 

@@ -87,6 +87,11 @@ class Credential:
                 out.append(run.password)
         return tuple(dict.fromkeys(out)) or (self.password,)
 
+    def has_tag(self, tag: str) -> bool:
+        """Whether the entry carries ``tag``, in any case."""
+        want = tag.casefold()
+        return any(t.casefold() == want for t in self.tags)
+
     def tag_since(self, tag: str) -> datetime | None:
         """Since when the entry carries ``tag`` (any case) without interruption; None if it does not."""
         want = tag.casefold()

@@ -34,12 +34,6 @@ TWO_FACTOR_ELSEWHERE_TAG = "reuse-audit:2fa-elsewhere"
 PASSKEY_ELSEWHERE_TAG = "reuse-audit:passkey-elsewhere"
 
 
-def has_tag(c: Credential, tag: str) -> bool:
-    """Whether the entry carries ``tag``, in any case."""
-    want = tag.casefold()
-    return any(t.casefold() == want for t in c.tags)
-
-
 def service_of(c: Credential) -> Service | None:
     """The catalogued service behind the entry's URL, if any (raises CatalogueError if it cannot load)."""
     host = host_from_url(c.url) if c.url else None
@@ -52,7 +46,7 @@ def second_factor_findings(c: Credential, service: Service | None) -> tuple[Entr
         return ()
     found: list[EntryFinding] = []
     name = service.name
-    silenced = has_tag(c, TWO_FACTOR_ELSEWHERE_TAG) or (c.has_passkey and service.passkey_mfa)
+    silenced = c.has_tag(TWO_FACTOR_ELSEWHERE_TAG) or (c.has_passkey and service.passkey_mfa)
     if service.offers_strong_2fa and not c.has_otp and not silenced:
         url = service.tfa_url or (service.passkey_url if service.passkey_mfa else None)
         how = {"url": url} if url else {}
@@ -60,7 +54,7 @@ def second_factor_findings(c: Credential, service: Service | None) -> tuple[Entr
     weak = service.weak_2fa_only
     if weak and service.high_value and not c.has_otp:
         found.append(EntryFinding(FindingKind.WEAK_2FA, Reason.of(R.WEAK_2FA, service=name, methods=weak)))
-    if service.passwordless and not c.has_passkey and not has_tag(c, PASSKEY_ELSEWHERE_TAG):
+    if service.passwordless and not c.has_passkey and not c.has_tag(PASSKEY_ELSEWHERE_TAG):
         how = {"url": service.passkey_url} if service.passkey_url else {}
         found.append(EntryFinding(FindingKind.PASSKEY_AVAILABLE, Reason.of(R.PASSKEY_AVAILABLE, service=name,
                                                                            **how)))

@@ -56,23 +56,13 @@ GENERIC = frozenset({
 })  # fmt: skip
 _WORD = re.compile(r"[^\W_]+")
 _IP_LIKE = re.compile(r"^[0-9.]+$|:")
-_SIMPLE_URL = re.compile(r"\s*https?://([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)\.?(?=[/:?#]|\s*$)", re.IGNORECASE)
 MAX_TITLE_WORDS = 4  # the title's words joined ("yahoojapan") only for short titles
 
 
 def entry_site_names(c: Credential) -> frozenset[str]:
     """The site names of one entry (case-folded), from its title, URL host and catalogued service."""
-    host = _host(c.url) if c.url else None
+    host = host_from_url(c.url) if c.url else None
     return _title_names(c.title) | (_host_site_names(host) if host else frozenset())
-
-
-def _host(url: str) -> str | None:
-    # The audit asks for every entry of the vault: a plain http(s) URL is read by one regex, anything else
-    # (user info, IDN, other schemes, placeholders) by host_from_url. Both give the same host.
-    simple = _SIMPLE_URL.match(url)
-    if simple is not None and "xn--" not in simple.group(1).lower():
-        return simple.group(1).lower()
-    return host_from_url(url)
 
 
 @lru_cache(maxsize=1 << 14)

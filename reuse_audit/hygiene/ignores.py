@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from reuse_audit.audit import AuditResult, EntryReport
-from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
+from reuse_audit.credentials import SkippedEntry, SkipReason, VaultContents
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.i18n import N_
 from reuse_audit.vault.source import normalise_uuid
@@ -80,11 +80,6 @@ def _in_group(group: str, path: str) -> bool:
     return g == p or g.startswith(p + "/")
 
 
-def _has_tag(c: Credential, tag: str) -> bool:
-    want = tag.casefold()
-    return any(t.casefold() == want for t in c.tags)
-
-
 def find_ignored(vault: VaultContents, rules: IgnoreRules) -> IgnoreOutcome:
     """Match the rules against the vault's credentials (group paths and tags case-insensitively)."""
     matches: dict[str, IgnoreMatch] = {}
@@ -94,7 +89,7 @@ def find_ignored(vault: VaultContents, rules: IgnoreRules) -> IgnoreOutcome:
         group = next((p for p in rules.groups if _in_group(c.group, p)), None)
         if group is not None:
             used_groups.add(group)
-        if _has_tag(c, rules.tag):
+        if c.has_tag(rules.tag):
             matches[c.uuid] = IgnoreMatch(c.uuid, c.title, IgnoreReason.TAG, rules.tag)
         elif c.uuid in rules.uuids:
             matches[c.uuid] = IgnoreMatch(c.uuid, c.title, IgnoreReason.UUID)

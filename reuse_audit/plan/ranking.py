@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from reuse_audit.audit import AuditResult, EntryReport
-from reuse_audit.checks.second_factor import TWO_FACTOR_ELSEWHERE_TAG, has_tag
+from reuse_audit.checks.second_factor import TWO_FACTOR_ELSEWHERE_TAG
 from reuse_audit.checks.site_names import entry_site_names
 from reuse_audit.checks.variants import variant_kind
 from reuse_audit.credentials import Credential, HeldAt
@@ -426,7 +426,7 @@ def _action(tier: Tier, r: EntryReport, svc: Service | None, c: Credential, chec
 
 
 def _tagged_2fa_elsewhere(c: Credential) -> bool:
-    return has_tag(c, TWO_FACTOR_ELSEWHERE_TAG)
+    return c.has_tag(TWO_FACTOR_ELSEWHERE_TAG)
 
 
 def _wants_2fa(r: EntryReport, svc: Service, c: Credential, checks: frozenset[Check]) -> bool:
