@@ -436,18 +436,20 @@ def read_bounce(raw: bytes, headers: Message | None = None) -> Bounce | None:
     return found if isinstance(found, Bounce) else None
 
 
-def read_message(raw: bytes, headers: Message | None = None) -> Bounce | NotBounce | None:
+def read_message(raw: bytes, headers: Message | None = None, screened: Screen | None = None
+                 ) -> Bounce | NotBounce | None:
     """Parse one message in full: a :class:`Bounce`, a :class:`NotBounce`, or ``None`` (ordinary mail).
 
     A bounce is recognised when flufl.bounce, the RFC 3464 report, an SES notification or the notice's
     text names failed recipients, or when the headers show a DSN report, a MAILER-DAEMON sender, a
     carrier's or list server's notice, or a bounce subject (a postmaster sender alone needs a failure).
-    Never raises: a message the email package cannot make sense of is simply not a bounce.
+    Never raises: a message the email package cannot make sense of is simply not a bounce. ``screened``: what
+    :func:`screen` said of ``headers`` already (a scan screens every message before reading any in full).
     """
     try:
         if headers is None:
             headers = parse_headers(split_headers(raw))
-        found = screen(headers)
+        found = screened if screened is not None else screen(headers)
         if found.kind is not None:
             return NotBounce(found.kind, message_date(headers))
         if not found.signals:

@@ -89,10 +89,6 @@ class Fields:
         value = self.values.get(name.lower())
         return "" if value is None else str(value)
 
-    def has(self, name: str) -> bool:
-        """Whether the field is present with a value."""
-        return bool(self.get(name).strip())
-
     def has_any(self, names: frozenset[str]) -> bool:
         """Whether any of the fields (lower-case names) is present with a value."""
         return any(self.get(n).strip() for n in names.intersection(self.values))

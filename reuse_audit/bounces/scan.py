@@ -105,7 +105,7 @@ def read_mail(
                 continue
             if not found.candidate:
                 continue
-            result = read_message(message.full(), headers)
+            result = read_message(message.full(), headers, found)
             if isinstance(result, Bounce):
                 read.bounces.append(result)
             elif isinstance(result, NotBounce):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from reuse_audit.audit import AuditResult, EntryReport
-from reuse_audit.checks.second_factor import TWO_FACTOR_ELSEWHERE_TAG
+from reuse_audit.checks.second_factor import TWO_FACTOR_ELSEWHERE_TAG, service_of
 from reuse_audit.checks.site_names import entry_site_names
 from reuse_audit.checks.variants import variant_kind
 from reuse_audit.credentials import Credential, HeldAt
@@ -45,7 +45,6 @@ from reuse_audit.services.catalogue import (
     change_password_url,
     is_public_mail_domain,
     looks_like_mail_host,
-    lookup_service,
 )
 from reuse_audit.services.domains import email_domain, host_from_url, registrable_domain
 
@@ -137,14 +136,13 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     breached_sites = _breached_sites(audit)
     own_domains = _own_domains(addresses)
     mailbox_uuids = {m.uuid for m in breach.selection.mailboxes if m.uuid} if breach else set()
-    hosts_of_own_mail = [lookup_service(host_from_url(c.url)) for c in creds if c.url]
-    mail_hosts = [svc for svc in hosts_of_own_mail if svc is not None and svc.role is ServiceRole.HOSTING]
-    for c in creds:
+    services = [service_of(c) for c in creds]
+    mail_hosts = [svc for svc in services if svc is not None and svc.role is ServiceRole.HOSTING]
+    for c, svc in zip(creds, services, strict=True):
         r = reports[c.uuid]
         e = _relate(c, r, at, breached)
         if e.held == HeldAt.UNKNOWN:
             unknown_at_breach += 1
-        svc = lookup_service(host_from_url(c.url)) if c.url else None
         reasons: list[Reason] = []
         sub = SubOrder.SAME_DOMAIN_MAILBOX
         registered = _registered_to(c, addresses) if addresses else None
