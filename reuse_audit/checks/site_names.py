@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from reuse_audit.checks.variant_sites import KANJI, script_of
 from reuse_audit.credentials import Credential
-from reuse_audit.services.catalogue import CatalogueError, lookup_host_labels
+from reuse_audit.services.catalogue import CatalogueError, lookup_service
 from reuse_audit.services.domains import host_from_url, is_ip_address
 
 #: Groups of names for one service: any one of them among an entry's names brings in the others.
@@ -77,7 +77,7 @@ def _host_site_names(host: str) -> frozenset[str]:
         return frozenset()
     names = _host_names(host)
     try:
-        service = lookup_host_labels(host)
+        service = lookup_service(host)
     except CatalogueError:
         service = None  # the catalogue's name is one source among several; the rest still count
     if service is not None:

@@ -266,14 +266,23 @@ def lookup_service(host: str | None) -> Service | None:
 
     The most specific entry wins: the full host first, then each parent down to the registrable domain
     (``x.mail.google.com`` → ``mail.google.com`` (Gmail) → ``google.com`` (Google Account)).
-    IP addresses and intranet hosts never match.
+    IP addresses and intranet hosts never match. The host and each parent are looked up by their labels, a
+    dictionary lookup each: the Public Suffix List is read only for a parent that matches (a parent that is a
+    public suffix, ``carrd.co`` for ``me.carrd.co``, is not the site), so it suits every entry of a large vault.
     """
     if not host:
         return None
     normalised = normalise_host(host)
     if normalised is None or is_intranet_host(normalised):
         return None
-    return _resolve(_catalogue(), normalised)
+    by_host = _catalogue()
+    labels = normalised.split(".")
+    for i in range(len(labels) - 1):
+        candidate = ".".join(labels[i:])
+        service = by_host.get(candidate)
+        if service is not None and not (i and is_public_suffix(candidate)):
+            return service
+    return None
 
 
 @cache
@@ -296,24 +305,6 @@ def same_service_hosts(host: str) -> tuple[str, ...]:
         return ()
     service = _catalogue().get(normalised)
     return _hosts_by_service().get(service, ()) if service is not None else ()
-
-
-def lookup_host_labels(host: str) -> Service | None:
-    """:func:`lookup_service` for a host :func:`~reuse_audit.services.domains.host_from_url` already gave.
-
-    The host and each parent by its labels, a dictionary lookup each: the Public Suffix List is read only
-    for a parent that matches (a parent that is a public suffix, ``carrd.co`` for ``me.carrd.co``, is not
-    the site), so it suits code that looks up every entry of a large vault. Same answers otherwise: no
-    catalogue key is an IP address or an intranet name.
-    """
-    by_host = _catalogue()
-    labels = host.split(".")
-    for i in range(len(labels) - 1):
-        candidate = ".".join(labels[i:])
-        service = by_host.get(candidate)
-        if service is not None and not (i and is_public_suffix(candidate)):
-            return service
-    return None
 
 
 def change_password_url(host: str) -> str:
