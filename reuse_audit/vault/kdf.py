@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,26 +134,14 @@ def argon2_kdf(p: Argon2Params, composite_key: bytes, progress: KdfProgress | No
     """Argon2 as pykeepass would compute it, in a daemon thread so that signals stop the wait."""
     from argon2.low_level import Type, hash_secret_raw
 
-    result: list[bytes] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(hash_secret_raw(
-                secret=composite_key, salt=p.salt, time_cost=p.iterations, memory_cost=p.memory // 1024,
-                parallelism=p.parallelism, hash_len=32, type=Type.ID if p.variant == "argon2id" else Type.D,
-                version=p.version))
-        except Exception as exc:  # noqa: BLE001 - handed to the waiting thread
-            failure.append(exc)
+    from reuse_audit.background import Background
 
     if progress is not None:
         progress(0, 1)
-    worker = threading.Thread(target=run, name="reuse-audit-argon2", daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.05)  # short waits: KeyboardInterrupt / SystemExit are raised here promptly
-    if failure:
-        raise failure[0]
+    key = Background(lambda: hash_secret_raw(
+        secret=composite_key, salt=p.salt, time_cost=p.iterations, memory_cost=p.memory // 1024,
+        parallelism=p.parallelism, hash_len=32, type=Type.ID if p.variant == "argon2id" else Type.D,
+        version=p.version), name="reuse-audit-argon2").result()  # interruptible wait: signals stop it
     if progress is not None:
         progress(1, 1)
-    return result[0]
+    return key
