@@ -11,7 +11,7 @@ import bisect
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -139,14 +139,18 @@ class SortedHashFile:
             os.close(self._fd)
             self._fd = -1
 
-    def lookup_many(self, digests: Iterable[str], progress: ProgressCallback | None = None) -> dict[str, int]:
+    def lookup_many(self, digests: Iterable[str], progress: ProgressCallback | None = None,
+                    stop: Callable[[], bool] | None = None) -> dict[str, int]:
         """Breach count (0 when absent) of each uppercase SHA-1 hex digest, looked up in sorted order.
 
-        ``progress(done, total)`` is called after each distinct digest.
+        ``progress(done, total)`` is called after each distinct digest. When ``stop()`` says so (a deadline),
+        the digests not looked up yet are left out.
         """
         ordered = sorted(set(digests))
         counts: dict[str, int] = {}
         for done, digest in enumerate(ordered, start=1):
+            if stop is not None and stop():
+                break
             counts[digest] = self.lookup(digest)
             if progress is not None:
                 progress(done, len(ordered))

@@ -71,16 +71,9 @@ class SortedFileSource:
 
     def lookup(self, keys: Sequence[HashKey], progress: ProgressCallback | None = None) -> list[ExposureResult]:
         clock = Deadline(self.deadline)
-        ordered = sorted({key.digest for key in keys})
-        counts: dict[str, int] = {}
         with SortedHashFile(self.path) as hashes:
             verified = is_verified(CorpusIdentity.of(hashes.stat))
-            for done, digest in enumerate(ordered, start=1):
-                if clock.expired():
-                    break
-                counts[digest] = hashes.lookup(digest)
-                if progress is not None:
-                    progress(done, len(ordered))
+            counts = hashes.lookup_many((key.digest for key in keys), progress, stop=clock.expired)
         late = ExposureResult.unknown(ExposureFailure.DEADLINE, _deadline_reason(self.deadline))
         unverified = ExposureResult.unknown(ExposureFailure.UNVERIFIED_CORPUS, UNVERIFIED_CORPUS_REASON)
         results: list[ExposureResult] = []
