@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from reuse_audit.bounces.hops import is_internal_ip
-from reuse_audit.services.domains import registrable_domain
+from reuse_audit.services.domains import host_within, registrable_domain
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class Provider:
         """A DKIM signature that the owner's side makes: their own domain, or one their provider signs with."""
         domain = dkim_domain.lower().rstrip(".")
         return (domain in self.dkim_domains or site(domain) == self.own_site
-                or any(domain == d or domain.endswith("." + d) for d in self.dkim_domains))
+                or any(host_within(domain, d) for d in self.dkim_domains))
 
     def with_hosts(self, hosts: Iterable[str], source: str) -> Provider:
         """This knowledge with more server names (and their sites) added."""

@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from reuse_audit.bounces.fields import Fields
+from reuse_audit.services.domains import host_within
 
 _ADDR = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
 # "Where the failure is" lines of MTAs that write no machine-readable report.
@@ -45,7 +46,7 @@ def carrier_notice(fields: Fields) -> bool:
     local, _, domain = fields.sender.rpartition("@")
     if local not in _CARRIER_LOCALPARTS:
         return False
-    if not any(domain == s or domain.endswith("." + s) for s in _CARRIER_SITES):
+    if not any(host_within(domain, s) for s in _CARRIER_SITES):
         return False
     return fields.subject.strip().lower() in ("mail", "") or local != "no-reply"
 

@@ -19,7 +19,7 @@ from reuse_audit.credentials import Credential
 from reuse_audit.findings import Check, FindingKind
 from reuse_audit.reasons import Reason
 from reuse_audit.reasons import ReasonCode as R
-from reuse_audit.services.domains import host_from_url, is_intranet_host
+from reuse_audit.services.domains import host_from_url, host_within, is_intranet_host
 
 INSECURE_SCHEMES = frozenset({"http", "ftp"})
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*)://")
@@ -32,7 +32,7 @@ def is_public_host(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        if any(host == name or host.endswith("." + name) for name in _LOCAL_NAMES):
+        if any(host_within(host, name) for name in _LOCAL_NAMES):
             return False
         return not is_intranet_host(host)
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

@@ -19,6 +19,7 @@ from reuse_audit.services.catalogue import looks_like_mail_host, mailbox_provide
 from reuse_audit.services.domains import (
     email_domain,
     host_from_url,
+    host_within,
     is_email,
     is_public_suffix,
     registrable_domain,
@@ -139,7 +140,7 @@ def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[st
     out = []
     for c in creds:
         h = host_from_url(c.url) if c.url else None
-        if h and any(h == x or h.endswith("." + x) for x in hosts):
+        if h and any(host_within(h, x) for x in hosts):
             out.append(c.uuid)
     if not out:
         raise SelectorError(N_("--breached {selector!r}: no entry is on a site of the breach {breach} ({hosts})"),
@@ -204,7 +205,7 @@ def _by_host(sel: str, creds: Sequence[Credential]) -> list[str]:
     out = []
     for c in creds:
         h = host_from_url(c.url) if c.url else None
-        if h and (h == host or h.endswith("." + host) or registrable_domain(h) == host):
+        if h and (host_within(h, host) or registrable_domain(h) == host):
             out.append(c.uuid)
     return out
 

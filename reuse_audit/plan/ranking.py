@@ -46,7 +46,7 @@ from reuse_audit.services.catalogue import (
     is_public_mail_domain,
     looks_like_mail_host,
 )
-from reuse_audit.services.domains import email_domain, host_from_url, registrable_domain
+from reuse_audit.services.domains import email_domain, host_from_url, host_within, registrable_domain
 
 #: Same-domain mailboxes attackers try next, in this order.
 ROLE_ORDER = ("admin", "info", "support", "contact", "sales", "webmaster", "office", "mail", "postmaster")
@@ -483,7 +483,7 @@ def _domain_key(c: Credential, svc: Service | None, own_domains: list[str]) -> t
     host = host_from_url(c.url) if c.url else None
     if host and not looks_like_mail_host(host):
         for domain in own_domains:
-            if host == domain or host.endswith("." + domain):
+            if host_within(host, domain):
                 return domain, "host"
     return None
 

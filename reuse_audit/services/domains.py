@@ -182,6 +182,11 @@ def is_public_suffix(host: str) -> bool:
 
 
 @lru_cache(maxsize=_HOSTS_CACHED)
+def host_within(host: str, domain: str) -> bool:
+    """``host`` is ``domain`` or a host under it (``mail.aaa.jp`` within ``aaa.jp``; ``evilaaa.jp`` is not)."""
+    return host == domain or host.endswith("." + domain)
+
+
 def parent_hosts(host: str) -> tuple[str, ...]:
     """``host`` and each parent down to its registrable domain, most specific first.
 
