@@ -114,6 +114,7 @@ class _Entry:
     kind_then: str | None = None
     same_now: bool = False
     kind_now: str | None = None
+    names: frozenset[str] = frozenset()  # the entry's site names
 
 
 def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_excluded: bool = False,
@@ -179,7 +180,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         # In tiers 1-3 the breach reason says it all; group membership would only repeat it.
         repeated = (R.REUSED, R.VARIANT) if tier <= Tier.VARIANT else ()
         reasons += [x for x in r.reasons if x.code not in repeated]
-        reasons += _site_exposure(c, breached_sites)
+        reasons += _site_exposure(e, breached_sites)
         action = _action(tier, r, svc, c, audit.options.checks)
         reasons += _second_factor_reasons(tier, action, r, svc, c, addresses)
         status, why = _status(e, tier, action, at)
@@ -220,31 +221,31 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
                 unknown_at_breach=unknown_at_breach if at is not None else 0, vault_id=audit.vault.root_uuid)
 
 
-def _breached_sites(audit: AuditResult) -> list[tuple[Credential, Reason]]:
-    """Every entry whose site was breached after its password was set, with that reason: its password is
-    exposed, so its sharers and variants are too."""
+def _breached_sites(audit: AuditResult) -> list[tuple[Credential, Reason, _Breached]]:
+    """Every entry whose site was breached after its password was set, with that reason and its password as a
+    breached secret: its password is exposed, so its sharers and variants are too."""
     out = []
     for e in audit.entries:
         reason = next((x for x in e.reasons if x.code == R.SITE_BREACHED), None)
         if reason is not None:
-            out.append((e.credential, reason))
+            c = e.credential
+            out.append((c, reason, _Breached([(c.password.reveal(), entry_site_names(c))])))
     return out
 
 
-def _site_exposure(c: Credential, sites: list[tuple[Credential, Reason]]) -> list[Reason]:
-    """Why ``c``'s password is exposed by another entry's breached site: the same password, or a variant
+def _site_exposure(e: _Entry, sites: list[tuple[Credential, Reason, _Breached]]) -> list[Reason]:
+    """Why the entry's password is exposed by another entry's breached site: the same password, or a variant
     (plaintext compared in memory only)."""
     out: list[Reason] = []
-    password = c.password.reveal()
-    for breached, reason in sites:
+    c = e.credential
+    for breached, reason, leaked in sites:
         if breached.uuid == c.uuid:
             continue
         params = {k: v for k, v in reason.params if k in ("breach", "title", "breached", "precision")}
-        leaked = breached.password.reveal()
-        if leaked == password:
+        same, kind = leaked.relation(c.password.reveal(), e.names)
+        if same:
             out.append(Reason.of(R.SAME_PASSWORD_AS_BREACHED_SITE, entry=breached.title, **params))
-        elif (kind := variant_kind(leaked, password, names_a=entry_site_names(breached),
-                                   names_b=entry_site_names(c))) is not None:
+        elif kind is not None:
             out.append(Reason.of(R.VARIANT_OF_BREACHED_SITE, entry=breached.title, kinds=(kind,), **params))
     return out[:2]
 
@@ -277,7 +278,7 @@ def _breached_secrets(breach: BreachInput | None, creds: list[Credential], at: d
 def _relate(c: Credential, r: EntryReport, at: datetime | None, breached: _Breached) -> _Entry:
     held, then = (None, None) if at is None else c.password_at(at)
     e = _Entry(c, r, held, then.reveal() if then is not None else None)
-    names = entry_site_names(c)
+    e.names = names = entry_site_names(c)
     e.same_now, e.kind_now = breached.relation(c.password.reveal(), names)
     e.same_then, e.kind_then = breached.relation(e.then, names)
     return e
