@@ -100,6 +100,8 @@ def fetch_breaches(api_url: str, *, etag: str | None = None, last_modified: str 
 def _try(http: Any, url: str, headers: dict[str, str], at: float, watchdog: SocketWatchdog) -> Fetched:
     import requests
 
+    from reuse_audit.exposure.session import BodyTooLarge, read_body
+
     remaining = max(0.001, at - time.monotonic())
     with watchdog.watch(at):
         response = None
@@ -112,9 +114,11 @@ def _try(http: Any, url: str, headers: dict[str, str], at: float, watchdog: Sock
                 return Fetched(None, *validators)
             if status != 200:
                 raise _Failed(Message(N_("HTTP {status}"), status=status), final=not (status >= 500 or status == 429))
-            return Fetched(_read_body(response, at), *validators)
+            return Fetched(read_body(response, at, MAX_BODY_BYTES, _READ_SIZE), *validators)
         except _Failed:
             raise
+        except BodyTooLarge:
+            raise _Failed(Message(N_("response too large")), final=True) from None
         except requests.Timeout:
             raise _Failed(Message(N_("timed out"))) from None
         except Exception as exc:  # noqa: BLE001 - a cut socket surfaces as whatever the read raised
@@ -124,16 +128,3 @@ def _try(http: Any, url: str, headers: dict[str, str], at: float, watchdog: Sock
         finally:
             if response is not None:
                 response.close()
-
-
-def _read_body(response: Any, at: float) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(_READ_SIZE):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _Failed(Message(N_("response too large")), final=True)
-        chunks.append(chunk)
-        if time.monotonic() >= at:
-            raise _Failed(Message(N_("timed out")))
-    return b"".join(chunks)

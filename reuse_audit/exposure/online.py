@@ -31,7 +31,14 @@ from reuse_audit.deadline import Deadline, SocketWatchdog
 from reuse_audit.exposure.hashing import HashKey, suffixes_by_prefix
 from reuse_audit.exposure.model import ExposureFailure, ExposureResult, ProgressCallback
 from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts, results_by_key
-from reuse_audit.exposure.session import HttpResponse, HttpSession, build_session
+from reuse_audit.exposure.session import (
+    BodyTimeUp,
+    BodyTooLarge,
+    HttpResponse,
+    HttpSession,
+    build_session,
+    read_body,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +64,6 @@ class RetryPolicy:
         """Exponential backoff with full jitter in [50%, 100%] of the nominal delay."""
         nominal: float = min(self.backoff_cap, self.backoff_base * 2.0 ** (failed_tries - 1))
         return nominal * random.uniform(0.5, 1.0)
-
-
-class _TimeUp(Exception):
-    """A request's own time limit passed while its body was still arriving."""
-
-
-class _TooLarge(Exception):
-    """A body far larger than any range response."""
 
 
 @dataclass(frozen=True)
@@ -176,11 +175,11 @@ class RangeClient:
                 return self._answer(response, at)
             except requests.Timeout:
                 return self._timed_out(answered=response is not None)
-            except _TooLarge:
+            except BodyTooLarge:
                 return _Attempt(None, ExposureFailure.MALFORMED_RESPONSE, "response too large", True)
             except Exception as exc:  # noqa: BLE001 - any failure of one try is that try's failure
                 # A socket cut by the watchdog surfaces as whatever error the read in progress raises.
-                if isinstance(exc, _TimeUp) or time.monotonic() >= at:
+                if isinstance(exc, BodyTimeUp) or time.monotonic() >= at:
                     return self._timed_out(answered=response is not None)
                 log.debug("HIBP range request: connection error (%s)", type(exc).__name__)
                 return _Attempt(None, ExposureFailure.CONNECTION_ERROR, "connection error", response is not None)
@@ -191,7 +190,7 @@ class RangeClient:
     def _answer(self, response: HttpResponse, at: float) -> _Attempt:
         status = response.status_code
         if status == 200:
-            return _Attempt(_read_body(response, at), None, "HTTP 200", True)
+            return _Attempt(read_body(response, at, MAX_BODY_BYTES, _READ_SIZE), None, "HTTP 200", True)
         if status == 429:
             wait = _retry_after_seconds(response.headers.get("Retry-After"), self._policy)
             return _Attempt(None, ExposureFailure.RATE_LIMITED, "rate limited, HTTP 429", True, wait)
@@ -200,20 +199,6 @@ class RangeClient:
     @staticmethod
     def _timed_out(*, answered: bool) -> _Attempt:
         return _Attempt(None, ExposureFailure.TIMEOUT, "timed out", answered)
-
-
-def _read_body(response: HttpResponse, at: float) -> bytes:
-    """The whole body, read in small pieces; raises :class:`_TimeUp` past ``at`` and :class:`_TooLarge`."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(_READ_SIZE):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _TooLarge
-        chunks.append(chunk)
-        if time.monotonic() >= at:
-            raise _TimeUp
-    return b"".join(chunks)
 
 
 class RangeApiSource:

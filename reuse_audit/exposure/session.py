@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
@@ -108,6 +109,29 @@ def build_session(workers: int) -> requests.Session:
 
 
 _RANGE_PATH = re.compile(r"/range/[0-9A-Fa-f]{5}")
+
+
+class BodyTimeUp(Exception):
+    """A request's own time limit passed while its body was still arriving."""
+
+
+class BodyTooLarge(Exception):
+    """A body larger than the caller allows."""
+
+
+def read_body(response: HttpResponse, at: float, max_bytes: int, piece: int) -> bytes:
+    """A streamed response's whole body, read ``piece`` bytes at a time with a look at the clock between reads:
+    :class:`BodyTimeUp` past ``at`` (``time.monotonic()``), :class:`BodyTooLarge` beyond ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(piece):
+        size += len(chunk)
+        if size > max_bytes:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if time.monotonic() >= at:
+            raise BodyTimeUp
+    return b"".join(chunks)
 
 
 class _RedactRangePaths(logging.Filter):
