@@ -124,7 +124,7 @@ class AuditResult:
     def notes(self) -> tuple[Reason, ...]:
         """What the run wants said once: the exposure note, then each per-entry check's notes."""
         own = (self.exposure_note,) if self.exposure_note is not None else ()
-        return own + tuple(n for o in self.entry_checks.values() for n in o.notes)
+        return own + self.check_notes
 
     def counts(self) -> dict[str, int | None]:
         """Entries per finding kind; None for a kind this run could not decide for every entry."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Protocol
 
 from reuse_audit.credentials import Credential
@@ -60,8 +61,9 @@ class EntryCheck(Protocol):
         ...
 
 
+@cache
 def registered_checks() -> tuple[EntryCheck, ...]:
-    """Every per-entry check, in the order their findings are listed."""
+    """Every per-entry check, in the order their findings are listed (stateless: made once)."""
     from reuse_audit.checks.second_factor import SecondFactorCheck
     from reuse_audit.checks.site_breaches import SiteBreachCheck
     from reuse_audit.checks.urls import InsecureUrlCheck
