@@ -7,8 +7,9 @@ the command line's options) does not load the mail parsers.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reuse_audit.lazy import lazy_names
 
 if TYPE_CHECKING:
     from reuse_audit.bounces.scan import BounceScan, find_compromised
@@ -22,8 +23,4 @@ _HOME = {"BounceScan": "scan", "find_compromised": "scan", "ImapLogin": "sources
          "Thresholds": "settings", "AccountVerdict": "verdict", "Verdict": "verdict"}
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_names(__name__, _HOME)

@@ -9,8 +9,9 @@ the HTTP stack: import it where it is used), ``settings`` says from where. The p
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reuse_audit.lazy import lazy_names
 
 if TYPE_CHECKING:  # loaded on first use: the command line's options import only the settings
     from reuse_audit.breaches.model import ATTRIBUTION, Breach, BreachListError, Precision, parse_breaches
@@ -22,8 +23,4 @@ _HOME = {"ATTRIBUTION": "model", "Breach": "model", "BreachListError": "model", 
          "parse_breaches": "model", "DEFAULT_HIBP_API_URL": "settings", "BreachSettings": "settings"}
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_names(__name__, _HOME)

@@ -8,9 +8,8 @@ no reason, message or log line names a hash or a prefix. A password that could n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reuse_audit.exposure.settings import (
     DEFAULT_DEADLINE,
@@ -19,6 +18,7 @@ from reuse_audit.exposure.settings import (
     DEFAULT_WORKERS,
     ExposureSettings,
 )
+from reuse_audit.lazy import lazy_names
 from reuse_audit.secret import Secret
 
 if TYPE_CHECKING:  # loaded on first use: the command line's options import only the settings
@@ -103,8 +103,4 @@ _HOME = {"UNVERIFIED_CORPUS_REASON": "model", "ExposureErrorCode": "model", "Exp
          "verify_hibp_file": "verify"}
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(name)
-    return getattr(import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_names(__name__, _HOME)
