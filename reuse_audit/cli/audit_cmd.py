@@ -47,13 +47,6 @@ def incomplete(result: AuditResult) -> bool:
     return not result.options.exposure.offline and any(not o.decided for o in result.entry_checks.values())
 
 
-def check_notes(result: AuditResult, lang: str = "en") -> list[str]:
-    """The per-entry checks' notes about the run, for stderr (the breach list's source, age and credit)."""
-    from reuse_audit.i18n import Translator
-
-    return Translator(lang).reasons(result.check_notes)
-
-
 def exit_code(result: AuditResult, fail_kinds: frozenset[FindingKind], min_pwned: int, strict: bool) -> int:
     """1 when an entry has a finding of a ``--fail-on`` kind; 3 under ``--strict`` when a check was unknown."""
     from reuse_audit.findings import FindingKind
@@ -107,8 +100,6 @@ def audit(
     trend = outcome.record_history(lang=lang_code)
     if not quiet:
         note(summary_line(outcome.full, lang_code))
-        for line in check_notes(outcome.full, lang_code):
-            note(line)
         for line in outcome.notes(lang_code):
             note(line)
         if trend:
@@ -153,8 +144,6 @@ def baseline_create(
         entries = len({f["uuid"] for f in data["findings"]})
         line = t.text(W.BASELINE_CREATED, findings=len(data["findings"]), entries=entries)
         note(line if output is None else f"{line} {t.text(W.BASELINE_WRITTEN, path=output)}")
-        for line in check_notes(outcome.full, lang_code):
-            note(line)
         for line in outcome.notes(lang_code):
             note(line)
         if outcome.full.unknown_exposure:

@@ -78,12 +78,13 @@ class HygieneOutcome:
         return render_audit(self.result, fmt, AuditRender(lang, width, self.document(lang)))
 
     def notes(self, lang: str = "en") -> list[str]:
-        """Lines for stderr after the summary: what was ignored and why, stale rules, the baseline diff."""
+        """Lines for stderr after the summary: the per-entry checks' notes (the breach list's source, age and
+        credit), what was ignored and why, stale rules, the baseline diff."""
         from reuse_audit.hygiene import wording as W
         from reuse_audit.i18n import Translator
 
         t = Translator(lang)
-        lines = []
+        lines = t.reasons(self.full.check_notes)
         summary = ignore_summary(self.ignored, self.full.skipped, lang)
         if summary:
             lines.append(summary)
