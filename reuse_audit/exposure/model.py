@@ -75,6 +75,11 @@ class ExposureResult:
         return cls(ExposureStatus.SKIPPED, None, reason)
 
 
+def deadline_reason(seconds: float) -> str:
+    """Why a check was left unknown when its time limit ran out."""
+    return f"deadline of {seconds:g} s reached"
+
+
 def failure_counts(results: Iterable[ExposureResult]) -> dict[str, int]:
     """How many results failed for each kind (only kinds that occurred), in the enum's order: for JSON."""
     seen = Counter(r.failure for r in results if r.failure is not None)

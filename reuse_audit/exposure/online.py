@@ -29,7 +29,7 @@ import requests
 
 from reuse_audit.deadline import Deadline, SocketWatchdog
 from reuse_audit.exposure.hashing import HashKey, suffixes_by_prefix
-from reuse_audit.exposure.model import ExposureFailure, ExposureResult, ProgressCallback
+from reuse_audit.exposure.model import ExposureFailure, ExposureResult, ProgressCallback, deadline_reason
 from reuse_audit.exposure.range_body import MalformedRangeBody, RangeOutcome, find_counts, results_by_key
 from reuse_audit.exposure.session import (
     BodyTimeUp,
@@ -155,7 +155,7 @@ class RangeClient:
                 return self._deadline_passed(prefix, last, tries), answered
 
     def _deadline_passed(self, prefix: str, last: _Attempt | None, tries: int) -> RangeOutcome:
-        limit = f"deadline of {self._deadline.seconds:g} s reached"
+        limit = deadline_reason(self._deadline.seconds)
         why = f"{last.words} after {_tries(tries)}; {limit}" if last else limit
         return RangeOutcome.failed(prefix, ExposureFailure.DEADLINE, why)
 
@@ -263,11 +263,7 @@ class RangeApiSource:
             watchdog.close()
             if self._session is None:
                 session.close()
-        late = RangeOutcome.failed("", ExposureFailure.DEADLINE,
-                                   f"deadline of {self.deadline:g} s reached")
-        for prefix in by_prefix:
-            outcomes.setdefault(prefix, late)
-        return results_by_key(keys, outcomes)
+        return results_by_key(keys, outcomes, deadline=self.deadline)
 
 
 def _work(client: RangeClient, todo: queue.SimpleQueue[str], wanted: dict[str, set[str]],

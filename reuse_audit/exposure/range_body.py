@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reuse_audit.exposure.hashing import HashKey
-from reuse_audit.exposure.model import ExposureFailure, ExposureResult
+from reuse_audit.exposure.model import ExposureFailure, ExposureResult, deadline_reason
 
 #: Breach counts have at most this many digits; a longer one makes its line malformed (Python's int()
 #: refuses more than 4,300 digits, and no password was seen 10^15 times).
@@ -42,12 +42,18 @@ class RangeOutcome:
         return cls(prefix, None, failure, reason)
 
 
-def results_by_key(keys: Sequence[HashKey], outcomes: Mapping[str, RangeOutcome]) -> list[ExposureResult]:
-    """One result per key from the outcome of its prefix; ``UNKNOWN`` with the failure when the range failed."""
+def results_by_key(keys: Sequence[HashKey], outcomes: Mapping[str, RangeOutcome], *, deadline: float | None = None
+                   ) -> list[ExposureResult]:
+    """One result per key from the outcome of its prefix; ``UNKNOWN`` with the failure when the range failed.
+    With ``deadline`` (seconds), a key whose range was not reached in time is ``UNKNOWN`` (deadline)."""
     results: list[ExposureResult] = []
     for key in keys:
-        outcome = outcomes[key.prefix]
-        if outcome.counts is None:
+        outcome = outcomes.get(key.prefix)
+        if outcome is None:
+            if deadline is None:
+                raise KeyError(key.prefix)
+            results.append(ExposureResult.unknown(ExposureFailure.DEADLINE, deadline_reason(deadline)))
+        elif outcome.counts is None:
             failure = outcome.failure or ExposureFailure.INTERNAL_ERROR
             results.append(ExposureResult.unknown(failure, outcome.reason or "unavailable"))
         else:

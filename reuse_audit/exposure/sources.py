@@ -20,6 +20,7 @@ from reuse_audit.exposure.model import (
     ExposureResult,
     ExposureServiceError,
     ProgressCallback,
+    deadline_reason,
 )
 from reuse_audit.exposure.range_body import RangeOutcome, results_by_key
 from reuse_audit.exposure.range_directory import looks_like_range_directory, lookup_ranges
@@ -41,10 +42,6 @@ class ExposureSource(Protocol):
     def lookup(self, keys: Sequence[HashKey], progress: ProgressCallback | None = None) -> list[ExposureResult]:
         """One result per key, in order. ``progress(done, total)`` as ranges or hashes complete."""
         ...
-
-
-def _deadline_reason(seconds: float) -> str:
-    return f"deadline of {seconds:g} s reached"
 
 
 class SkippedSource:
@@ -74,7 +71,7 @@ class SortedFileSource:
         with SortedHashFile(self.path) as hashes:
             verified = is_verified(CorpusIdentity.of(hashes.stat))
             counts = hashes.lookup_many((key.digest for key in keys), progress, stop=clock.expired)
-        late = ExposureResult.unknown(ExposureFailure.DEADLINE, _deadline_reason(self.deadline))
+        late = ExposureResult.unknown(ExposureFailure.DEADLINE, deadline_reason(self.deadline))
         unverified = ExposureResult.unknown(ExposureFailure.UNVERIFIED_CORPUS, UNVERIFIED_CORPUS_REASON)
         results: list[ExposureResult] = []
         for key in keys:
@@ -107,10 +104,7 @@ class RangeDirectorySource:
             outcomes[outcome.prefix] = outcome
             if progress is not None:
                 progress(len(outcomes), len(prefixes))
-        late = RangeOutcome.failed("", ExposureFailure.DEADLINE, _deadline_reason(self.deadline))
-        for prefix in prefixes:
-            outcomes.setdefault(prefix, late)
-        return results_by_key(keys, outcomes)
+        return results_by_key(keys, outcomes, deadline=self.deadline)
 
 
 def open_exposure_source(
