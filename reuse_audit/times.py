@@ -1,12 +1,32 @@
-"""Times the user types: `--since 14d`, `--breached-at 2026-11-29T21:40+09:00`."""
+"""Times the user types (`--since 14d`, `--breached-at 2026-11-29T21:40+09:00`), and how every file and report
+writes one (ISO 8601 in UTC with a Z)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from reuse_audit.errors import InputError
 from reuse_audit.i18n import N_
+
+
+@overload
+def iso(t: datetime) -> str: ...
+
+
+@overload
+def iso(t: None) -> None: ...
+
+
+def iso(t: datetime | None) -> str | None:
+    """ISO-8601 UTC with a Z (a naive time is taken as UTC), or None."""
+    if t is None:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 _AGO = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

@@ -18,8 +18,8 @@ from reuse_audit.bounces.scan import BounceScan
 from reuse_audit.bounces.settings import OutputFormat as OutputFormat
 from reuse_audit.bounces.verdict import FACT_CODES, AccountVerdict, Burst, Verdict
 from reuse_audit.i18n import Translator
-from reuse_audit.report.audit_document import iso
 from reuse_audit.report.escape import json_text, rich_text, visible_controls
+from reuse_audit.times import iso
 
 SCHEMA_VERSION = 1
 _VERDICT_STYLE = {Verdict.COMPROMISED: "bold red", Verdict.UNDETERMINED: "bold yellow", Verdict.SPOOFED: "yellow",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reuse_audit.breaches.model import ATTRIBUTION, Breach, BreachListError, parse_breaches
+from reuse_audit.times import iso
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def write_cache(cached: CachedList, path: Path | None = None) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     document: dict[str, Any] = {
         "version": _VERSION, "attribution": ATTRIBUTION, "api_url": cached.api_url,
-        "fetched_at": cached.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "fetched_at": iso(cached.fetched_at),
         "etag": cached.etag, "last_modified": cached.last_modified,
         "breaches": [b.as_record() for b in cached.breaches],
     }

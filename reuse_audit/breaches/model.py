@@ -21,6 +21,7 @@ from typing import Any
 from reuse_audit.errors import Message, ReuseAuditError
 from reuse_audit.i18n import N_
 from reuse_audit.services.domains import normalise_host
+from reuse_audit.times import iso
 
 #: The credit HIBP's licence asks for wherever its breach data is shown or shipped.
 ATTRIBUTION = "Have I Been Pwned (haveibeenpwned.com), CC BY 4.0"
@@ -88,8 +89,8 @@ class Breach:
         """The breach in HIBP's own field names (what the cache stores; read back by :func:`parse_breaches`)."""
         return {
             "Name": self.name, "Title": self.title, "Domain": self.domain,
-            "BreachDate": self.breach_date.isoformat(), "AddedDate": _iso(self.added),
-            "ModifiedDate": _iso(self.modified), "DataClasses": list(self.data_classes),
+            "BreachDate": self.breach_date.isoformat(), "AddedDate": iso(self.added),
+            "ModifiedDate": iso(self.modified), "DataClasses": list(self.data_classes),
             "IsFabricated": self.fabricated, "IsSpamList": self.spam_list, "IsRetired": self.retired,
         }
 
@@ -169,5 +170,3 @@ def _time(record: dict[str, Any], key: str, where: str) -> datetime:
     raise BreachListError(N_("{where}: {key} is not an ISO date and time"), where=where, key=key)
 
 
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reuse_audit.times import iso
+
 RECORD_NAME = "verified-corpora.json"
 _VERSION = 1
 _MAX_RECORDS = 32  # a handful of downloads at most; the oldest records go first
@@ -87,7 +89,7 @@ def remember(identity: CorpusIdentity, lines: int) -> Path:
     path = record_path()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     kept = [entry for entry in _load(path) if not _same_file(entry, identity)]
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = iso(datetime.now(UTC))
     kept.append({**asdict(identity), "lines": lines, "verified_at": stamp})
     document = {"version": _VERSION, "files": kept[-_MAX_RECORDS:]}
     write_output(path, (json.dumps(document, indent=1) + "\n").encode("ascii"))

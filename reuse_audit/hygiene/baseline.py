@@ -20,7 +20,7 @@ from reuse_audit.file_access import read_text_input
 from reuse_audit.findings import SEVERITY, FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.i18n import N_
-from reuse_audit.report.audit_document import iso
+from reuse_audit.times import iso
 from reuse_audit.vault.source import normalise_uuid
 
 BASELINE_VERSION = 1

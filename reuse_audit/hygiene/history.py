@@ -16,8 +16,8 @@ from reuse_audit.file_lock import LockTimeout, locked
 from reuse_audit.findings import FindingKind
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.i18n import N_
-from reuse_audit.report.audit_document import iso
 from reuse_audit.safe_write import append_private, output_target, write_private
+from reuse_audit.times import iso
 
 if TYPE_CHECKING:
     from reuse_audit.i18n import Translator

@@ -9,7 +9,7 @@ from reuse_audit.i18n import Translator
 from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, RotationStep, Tier
 from reuse_audit.plan.view import action_text, checklist_text
 from reuse_audit.report import escape
-from reuse_audit.report.audit_document import iso
+from reuse_audit.times import iso
 
 SCHEMA_VERSION = 1
 _ENGLISH = Translator("en")

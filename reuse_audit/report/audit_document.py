@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from reuse_audit import __version__
@@ -11,17 +10,9 @@ from reuse_audit.audit import AuditResult, EntryReport
 from reuse_audit.exposure import ExposureResult
 from reuse_audit.exposure.model import ExposureStatus, failure_counts
 from reuse_audit.i18n import Translator
+from reuse_audit.times import iso
 
 SCHEMA_VERSION = 1
-
-
-def iso(t: datetime | None) -> str | None:
-    """ISO-8601 UTC with a Z, or None."""
-    if t is None:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def exposure_dict(r: ExposureResult | None) -> dict[str, Any]:
