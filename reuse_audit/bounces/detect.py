@@ -22,7 +22,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from flufl.bounce import all_failures
 
 from reuse_audit.bounces import vendors
-from reuse_audit.bounces.fields import Fields, decode_text
+from reuse_audit.bounces.fields import Fields, decode_text, dkim_domains
 from reuse_audit.bounces.notbounce import (
     NotBounceKind,
     has_link,
@@ -342,11 +342,7 @@ def _original_from_headers(headers: Message) -> ReturnedOriginal | None:
                                         headers.get_all("Cc", [])])
         if "@" in address
     )
-    dkim_domains: list[str] = []
-    for signature in headers.get_all("DKIM-Signature", []):
-        match = re.search(r"(?:^|;)\s*d=([^;\s]+)", str(signature))
-        if match:
-            dkim_domains.append(match.group(1).lower())
+    signed_by = dkim_domains(headers)
     message_id = str(headers.get("Message-ID", "")).strip() or None
     return ReturnedOriginal(
         sender=sender.lower() if sender and "@" in sender else None,
@@ -354,7 +350,7 @@ def _original_from_headers(headers: Message) -> ReturnedOriginal | None:
         date=message_date(headers),
         message_id=message_id,
         received=tuple(" ".join(str(v).split()) for v in headers.get_all("Received", [])),
-        dkim_domains=tuple(dkim_domains),
+        dkim_domains=tuple(signed_by),
         subject=" ".join(decode_text(headers.get("Subject")).split()),
     )
 

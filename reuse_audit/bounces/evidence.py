@@ -20,14 +20,13 @@ from email.utils import getaddresses, parseaddr
 from enum import StrEnum
 
 from reuse_audit.bounces.detect import Bounce
-from reuse_audit.bounces.fields import decode_text
+from reuse_audit.bounces.fields import decode_text, dkim_domains
 from reuse_audit.bounces.hops import ChainHop, chain, is_internal_ip, parse_hop
 from reuse_audit.bounces.provider import Provider, SentKnowledge, domain_of, site
 
 _ADDRESS_IN_BRACKETS = re.compile(
     r"<?\"?[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]*\"?@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?>?"
 )
-_DKIM_DOMAIN = re.compile(r"(?:^|;)\s*d=([^;\s]+)")
 # Reverse-DNS names of end-user connections (home, mobile, cloud default names), never of a mail server.
 _END_HOST_WORDS = re.compile(
     r"(?:^|[.-])(?:dyn|dynamic|dhcp|[axv]?dsl|pool|pppoe?|cable|broadband|bb|cust|customer|clients?|home|res|"
@@ -78,10 +77,7 @@ class SentFolder:
             known = per.setdefault(sender, {"relays": set(), "dkim": set(), "ids": set()})
             counts[sender] = counts.get(sender, 0) + 1
             known["relays"].update(received_by_hosts(str(v) for v in msg.get_all("Received", [])))
-            for signature in msg.get_all("DKIM-Signature", []):
-                match = _DKIM_DOMAIN.search(" ".join(str(signature).split()))
-                if match:
-                    known["dkim"].add(match.group(1).lower())
+            known["dkim"].update(dkim_domains(msg))
             if "@" in message_id:
                 known["ids"].add(message_id.strip("<>").rpartition("@")[2].lower())
         by_address = {

@@ -16,6 +16,14 @@ from email.utils import parseaddr
 
 _ANGLE = re.compile(r"<([^<>\s]*)>\s*$")
 _PLAIN_ADDRESS = re.compile(r"^[^\s\"(),;:<>]+@[^\s\"(),;:<>]+$")
+_DKIM_DOMAIN = re.compile(r"(?:^|;)\s*d=([^;\s]+)")
+
+
+def dkim_domains(headers: Message) -> list[str]:
+    """The signing domains (``d=``) of a message's DKIM-Signature fields, lower-case, in order."""
+    signatures = headers.get_all("DKIM-Signature", [])
+    found = (_DKIM_DOMAIN.search(" ".join(str(signature).split())) for signature in signatures)
+    return [match.group(1).lower() for match in found if match]
 
 
 def decode_text(value: object) -> str:
