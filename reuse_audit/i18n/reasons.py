@@ -379,8 +379,13 @@ def breach_when(t: Translator, breached: object, precision: object) -> str:
     return t.text(BREACH_WHEN["day"], date=breached.isoformat())
 
 
+def _values(t: Translator, r: Reason, quote: Quote, leave_out: tuple[str, ...] = ()) -> dict[str, object]:
+    """The reason's parameters as its template shows them (quoted, worded in ``t``'s language)."""
+    return {k: _value(t, k, v, quote) for k, v in r.params if k not in leave_out}
+
+
 def _breach_values(t: Translator, r: Reason, quote: Quote) -> dict[str, object]:
-    values = {k: _value(t, k, v, quote) for k, v in r.params if k not in ("breached", "precision")}
+    values = _values(t, r, quote, ("breached", "precision"))
     return {**values, "when": breach_when(t, r.get("breached"), r.get("precision"))}
 
 
@@ -412,7 +417,7 @@ def _with_how_to(plain_template: str, how_template: str) -> Callable[[Translator
     """A reason whose ``url`` parameter is optional: one sentence with the link, one without."""
 
     def render(t: Translator, r: Reason, quote: Quote) -> str:
-        values = {k: _value(t, k, v, quote) for k, v in r.params}
+        values = _values(t, r, quote)
         return t.text(how_template if "url" in values else plain_template, **values)
 
     return render
@@ -441,7 +446,7 @@ def reason_text(t: Translator, reason: Reason, quote: Quote = plain) -> str:
     special = _SPECIAL.get(reason.code)
     if special is not None:
         return special(t, reason, quote)
-    values = {k: _value(t, k, v, quote) for k, v in reason.params}
+    values = _values(t, reason, quote)
     plural = PLURAL_TEMPLATES.get(reason.code)
     if plural is not None:
         count = reason.get("count")

@@ -347,7 +347,8 @@ def _rule_notes(breach: BreachInput, creds: list[Credential], vault: str, now: d
             notes.append(Reason.of(R.UNKNOWN_AT_BREACH_COUNT, count=unknown_at_breach))
         return tuple(notes)
     notes = [Reason.of(R.RULE_RECENT, days=RECENT.days)]
-    matched = [c for c in creds if c.uuid in set(breach.selection.matched)]
+    breached = set(breach.selection.matched)
+    matched = [c for c in creds if c.uuid in breached]
     changes = [(c, when) for c in matched if (when := _last_change(c)) is not None]
     for c, when in changes:
         if len(c.history) < 2 and when > now - RECENT and not breach.passwords:

@@ -71,9 +71,10 @@ def render_text(plan: Plan, view: PlanView, width: int, color: bool) -> str:
         para(tier_why(t, tier), "italic", indent="   ")
         for s in run:
             _step_lines(s, view, width, out)
-    if view.hidden():
+    hidden = view.hidden()
+    if hidden:
         out.append(("", None))
-        for line in view.hidden():
+        for line in hidden:
             para(line)
     return "\n".join(_styled(out, color)) + "\n"
 
