@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reuse_audit.file_access import PathKind, path_kind, read_input
@@ -44,6 +44,8 @@ class KdbxHeader:
     aes_rounds: int | None = None
     argon2: Argon2Params | None = None
     length: int = 0  # bytes of the header itself (signature to end field), what its hash covers
+    # every field by id, for the body reader (cipher, seeds, IV, stream key: never shown)
+    fields: dict[int, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -175,7 +177,9 @@ def _interpret(fields: list[tuple[int, bytes]], major: int, minor: int, length: 
                 kdf = "argon2d" if uuid == ARGON2D_UUID else "argon2id"
                 argon2 = _argon2(kdf, params)
     aes = kdf == "aes-kdf"
-    return KdbxHeader(major, minor, kdf, seed if aes else None, rounds if aes else None, argon2, length), stream_id
+    header = KdbxHeader(major, minor, kdf, seed if aes else None, rounds if aes else None, argon2, length,
+                        dict(fields))
+    return header, stream_id
 
 
 def _argon2(kdf: str, params: dict[str, bytes | int | bool | str]) -> Argon2Params:

@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
-from reuse_audit.vault.header import KdbxHeader, _fields
+from reuse_audit.vault.header import KdbxHeader
 from reuse_audit.vault.protected import _inner_stream, decrypt_protected
 
 _CIPHERS = {
@@ -87,7 +87,7 @@ def compute_key_composite(password: str | None = None, keyfile: BinaryIO | None 
 def decrypt_vault(data: bytes, header: KdbxHeader, transformed_key: bytes,
                   read_entry: Callable[[Any], Any] | None = None) -> DecryptedVault:
     """Check, decrypt and parse the body of the vault ``data`` whose header is ``header``."""
-    fields = dict(_fields(data, header.major)[0])
+    fields = header.fields
     cipher = _CIPHERS.get(fields.get(_CIPHER_ID, b""))
     if cipher is None:
         raise ValueError("unknown cipher")
