@@ -56,6 +56,12 @@ class Watch:
         self.sockets: list[socket.socket] = []
         self.expired = False
 
+    def expire(self) -> None:
+        """Its deadline has passed (or everything is being cut): cut its sockets, and any attached later."""
+        self.expired = True
+        for sock in self.sockets:
+            cut(sock)
+
 
 _current = threading.local()
 
@@ -121,9 +127,7 @@ class SocketWatchdog:
         """Cut every watched socket now and expire every current watch."""
         with self._cond:
             for item in self._active.values():
-                item.expired = True
-                for sock in item.sockets:
-                    cut(sock)
+                item.expire()
 
     def close(self) -> None:
         """Cut everything and stop the thread; later attachments are cut at once."""
@@ -145,9 +149,7 @@ class SocketWatchdog:
                     _, ident = heapq.heappop(self._due)
                     item = self._active.get(ident)
                     if item is not None:
-                        item.expired = True
-                        for sock in item.sockets:
-                            cut(sock)
+                        item.expire()
                 self._cond.wait(self._due[0][0] - now if self._due else None)
 
 

@@ -77,6 +77,11 @@ class Message(str):
         self.template, self.plural = forms[0], (forms[1], n)
         return self
 
+    @classmethod
+    def of(cls, template: str, /, **values: object) -> Message:
+        """``template`` as a Message: itself when it is one already and no values are given."""
+        return template if isinstance(template, Message) and not values else cls(template, **values)
+
     def redacted(self, hide: Callable[[str], str]) -> Message:
         """This sentence with ``hide`` applied to its whole text, in English and in every language it is
         rendered in (for sentences that quote vault text, which might be a password)."""
@@ -173,7 +178,7 @@ class ReuseAuditError(Exception):
     message: Message
 
     def __init__(self, template: str = "", /, **values: object) -> None:
-        self.message = template if isinstance(template, Message) and not values else Message(template, **values)
+        self.message = Message.of(template, **values)
         super().__init__(self.message)
 
     def render(self, t: Gettext) -> str:

@@ -51,7 +51,7 @@ class OutputError(ReuseAuditError, OSError):
     ``reason`` is an ``N_`` template filled with ``values``; ``strerror`` is it as a :class:`Message`."""
 
     def __init__(self, code: int, reason: str, path: Path | str, /, **values: object) -> None:
-        why = reason if isinstance(reason, Message) and not values else Message(reason, **values)
+        why = Message.of(reason, **values)
         OSError.__init__(self, code, why, str(path))
         self.message = Message(N_("{path}: {reason}"), path=str(path), reason=why)
 
