@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from reuse_audit.checks.entry import CheckContext, EntryCheckOutcome, EntryFinding, registered_checks
 from reuse_audit.checks.reuse import ReuseGroup, find_reuse_groups, secret_index
-from reuse_audit.checks.strength import StrengthPolicy, StrengthResult, start_scoring
+from reuse_audit.checks.strength import EarlyScoring, StrengthPolicy, StrengthResult, start_scoring
 from reuse_audit.checks.variants import VariantCluster, find_variant_groups
 from reuse_audit.checks.workers import cpu_pool
 from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
@@ -144,9 +144,12 @@ class AuditResult:
 ProgressFn = Callable[[int, int], None]
 
 
-def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: ProgressFn | None = None
-              ) -> AuditResult:
-    """Run the selected checks. Credentials excluded from reports still count for others' reuse."""
+def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: ProgressFn | None = None,
+              early: EarlyScoring | None = None) -> AuditResult:
+    """Run the selected checks. Credentials excluded from reports still count for others' reuse.
+
+    ``early``: zxcvbn scores started while the vault was read, on the workers :func:`cpu_pool` takes now.
+    """
     creds = list(vault.credentials)
     passwords, of_cred = secret_index(creds)
     checks = options.checks
@@ -178,7 +181,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
             for c, s in zip(creds, of_cred, strict=True):
                 inputs[s].update(_user_inputs(c))
             scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
-                                    options.policy, pool)
+                                    options.policy, pool, early)
         context = CheckContext(now, options.exposure, options.check_settings)
         entry_pending = [(check.name, Background(check.run, creds, context, name=f"check-{check.name}"))
                          for check in registered_checks() if check.name in checks]

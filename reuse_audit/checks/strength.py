@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the command line's options read StrengthPolicy: no multiprocessing for them
-    from reuse_audit.checks.workers import CpuPool
+    from reuse_audit.checks.workers import CpuPool, Pending
 
 
 @dataclass(frozen=True)
@@ -73,19 +73,133 @@ def _score(job: tuple[str, list[str]]) -> int:
     return int(zxcvbn(password, user_inputs=inputs).score)
 
 
+def _scores_alone(passwords: list[str]) -> list[int]:
+    """zxcvbn scores with no user inputs (a worker's task while the vault is read)."""
+    from zxcvbn_rs_py import zxcvbn
+
+    return [int(zxcvbn(p, user_inputs=[]).score) for p in passwords]
+
+
+# zxcvbn's l33t table (zxcvbn-rs: a letter and the characters that may stand for it). A user input can only match
+# a password where each of its characters equals the password's (lower-cased) character or is a letter that
+# character stands for. Mapping both sides through _CANON keeps every such pair equal: the letters that share a
+# l33t character (i, l, t: "1", "|", "7") become one, and each l33t character becomes its letter.
+_L33T = {"a": "4@", "b": "8", "c": "({[<", "e": "3", "g": "69", "i": "1!|", "l": "1|7", "o": "0", "s": "$5", "t": "+7",
+         "x": "%", "z": "2"}
+_MERGED = "\x00"
+_CANON = str.maketrans({**{c: letter for letter, subs in _L33T.items() for c in subs},
+                        **{c: _MERGED for c in "il1!|7t+"}})
+
+
+def _canon(text: str) -> str:
+    return text.lower().translate(_CANON)
+
+
+def inputs_may_match(password: str, user_inputs: Sequence[str]) -> bool:
+    """Whether zxcvbn could match one of ``user_inputs`` in ``password`` (forwards, reversed or l33t), which is
+    the only way user inputs change its result: when this is False, the score without them is the score with
+    them. Errs towards True (a non-ASCII password always, since case mapping may change its length)."""
+    if not password.isascii():
+        return True
+    forwards = _canon(password)
+    backwards = forwards[::-1]
+    for word in user_inputs:
+        canon = _canon(word)
+        if canon and (canon in forwards or canon in backwards):
+            return True
+    return False
+
+
+class EarlyScoring:
+    """zxcvbn scores (without user inputs) of the passwords met while the vault is still being read, computed
+    meanwhile by the prestarted worker processes: scoring is the longest check, and reading a large vault the
+    longest step before the checks. The passwords go to the workers through the pool's pipes.
+
+    While the vault is read, a batch goes to each worker that is idle; when it has been read (:meth:`flush`),
+    the rest is shared out in one task per worker, so that they keep scoring while the checks are prepared.
+    :func:`start_scoring` takes a score from here only where :func:`inputs_may_match` shows the entries' user
+    inputs cannot change it, so the results are those of scoring after the read.
+    """
+
+    def __init__(self, pool: CpuPool, batch: int = 32) -> None:
+        self._pool = pool
+        self._batch = batch
+        self._seen: set[str] = set()
+        self._unsent: list[str] = []
+        self._pending: list[tuple[list[str], Pending[list[int]]]] = []
+        self._scores: dict[str, int] = {}
+        self._flushed = False
+
+    def add(self, password: str) -> None:
+        """A password read from the vault; a repeated one is scored once."""
+        if password in self._seen or self._flushed:
+            return
+        self._seen.add(password)
+        self._unsent.append(password)
+        if len(self._unsent) >= self._batch:
+            idle = self._pool.poll()
+            while idle and len(self._unsent) >= self._batch:
+                self._send(self._unsent[: self._batch])
+                del self._unsent[: self._batch]
+                idle -= 1
+
+    def __contains__(self, password: str) -> bool:
+        return password in self._seen
+
+    def _send(self, batch: list[str]) -> None:
+        self._pending.append((batch, self._pool.apply_async(_scores_alone, (batch,))))
+
+    def _receive(self) -> None:
+        for batch, pending in self._pending:
+            self._scores.update(zip(batch, pending.get(), strict=True))
+        self._pending.clear()
+
+    def flush(self) -> None:
+        """The vault has been read: wait for the batches out (a few milliseconds), then share out the rest."""
+        if self._flushed:
+            return
+        self._flushed = True
+        self._receive()
+        rest, self._unsent = self._unsent, []
+        share = -(-len(rest) // self._pool.size) if rest else 0
+        for start in range(0, len(rest), max(1, share)):
+            self._send(rest[start : start + share])
+
+    def scores(self) -> dict[str, int]:
+        """Wait for every score."""
+        self.flush()
+        self._receive()
+        return self._scores
+
+
 def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]], policy: StrengthPolicy,
-                  pool: CpuPool | None = None) -> Callable[[], list[StrengthResult]]:
+                  pool: CpuPool | None = None, early: EarlyScoring | None = None
+                  ) -> Callable[[], list[StrengthResult]]:
     """Start scoring on ``pool`` (or lazily here without one); the returned function waits for the results.
 
     zxcvbn holds the GIL, so threads would not help: worker processes use every core while the caller
-    runs other checks.
+    runs other checks. A password ``early`` has scored already is not scored again unless its user inputs may
+    change the score.
     """
     jobs = [(p, [u for u in ins if u]) for p, ins in zip(passwords, user_inputs, strict=True)]
+    if early is not None:
+        early.flush()
+        todo = [j for j in jobs if j[0] not in early or inputs_may_match(*j)]
+    else:
+        todo = jobs
     if pool is None:
-        return lambda: _results(passwords, [_score(j) for j in jobs], policy)
-    workers = os.cpu_count() or 2
-    pending = pool.map_async(_score, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    return lambda: _results(passwords, pending.get(), policy)
+        computed: Callable[[], list[int]] = lambda: [_score(j) for j in todo]  # noqa: E731
+    else:
+        workers = os.cpu_count() or 2
+        pending = pool.map_async(_score, todo, chunksize=max(1, len(todo) // (workers * 8)))
+        computed = pending.get
+
+    def results() -> list[StrengthResult]:
+        fresh = dict(zip((p for p, _ in todo), computed(), strict=True))
+        known = early.scores() if early is not None else {}
+        return _results(passwords, [fresh[p] if p in fresh else known[p] for p in passwords], policy)
+
+    return results
 
 
 def _results(passwords: Sequence[str], scores: Sequence[int], policy: StrengthPolicy) -> list[StrengthResult]:

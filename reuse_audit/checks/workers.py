@@ -154,6 +154,25 @@ class CpuPool:
             self.kill()
             raise
 
+    def poll(self) -> int:
+        """Take the replies that have come (never waits) and give queued tasks to idle workers; return how many
+        live workers are still idle."""
+        busy = {w.conn: w for w in self._workers if w.task is not None}
+        if busy:
+            for conn in wait(list(busy), timeout=0):
+                self._receive(busy[conn])  # type: ignore[index]
+        self._dispatch()
+        return sum(1 for w in self._workers if w.task is None and w.process.exitcode is None)
+
+    @property
+    def size(self) -> int:
+        return len(self._workers)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a task is queued or in flight (its result not yet received)."""
+        return bool(self._queue) or any(w.task is not None for w in self._workers)
+
     @property
     def pids(self) -> list[int]:
         """Process ids of the workers (for tests and diagnostics)."""
@@ -299,18 +318,26 @@ def start_method() -> str:
     return "spawn"
 
 
-#: A vault file at least this large gets its workers forked before it is opened (see :func:`prestart`).
-PRESTART_FROM_BYTES = 512 * 1024
+#: A vault file at least this large (about 300 entries) gets its workers forked before it is opened (see
+#: :func:`prestart`): they score its passwords while it is read.
+PRESTART_FROM_BYTES = 32 * 1024
 _prestarted: CpuPool | None = None
+
+
+def prestarted() -> CpuPool | None:
+    """The workers :func:`prestart` started, if any, for tasks while the vault is read; the next
+    :func:`cpu_pool` still takes them."""
+    return _prestarted
 
 
 def prestart(vault_bytes: int) -> None:
     """Fork the workers now, before a large vault is loaded, where they can be forked (Linux, no other thread).
 
     A forked worker shares every page its parent had at the fork, and they all count in its resident memory;
-    forked while the parent holds only its modules, each worker stays as small as its own work. The next
-    :func:`cpu_pool` takes them, or stops them when there is too little work; the exit hook kills them if the
-    run ends before. Elsewhere (spawn) nothing is started early: spawned workers are fresh anyway.
+    forked while the parent holds only its modules, each worker stays as small as its own work; and they can
+    score passwords while the vault is read. The next :func:`cpu_pool` takes them, or stops them when there is
+    too little work and they were given none; the exit hook kills them if the run ends before. Elsewhere (spawn)
+    nothing is started early: spawned workers are fresh anyway.
     """
     global _prestarted
     cores = os.cpu_count() or 1
@@ -323,15 +350,16 @@ def prestart(vault_bytes: int) -> None:
 def cpu_pool(work_items: int) -> Iterator[CpuPool | None]:
     """A pool with one worker per core when there is enough work and more than one core, else None.
 
-    Start it before any thread of the caller (then it can fork), or :func:`prestart` it earlier. Leaving the
-    block normally closes and joins the workers; leaving it by an exception (KeyboardInterrupt and SystemExit
-    included) kills them.
+    Start it before any thread of the caller (then it can fork), or :func:`prestart` it earlier; prestarted
+    workers given tasks already are kept whatever the work. Leaving the block normally closes and joins the
+    workers; leaving it by an exception (KeyboardInterrupt and SystemExit included) kills them.
     """
     global _prestarted
     ready, _prestarted = _prestarted, None
     cores = os.cpu_count() or 1
     method = ready.start_method if ready is not None else start_method()
-    if work_items < (PARALLEL_FROM if method == "fork" else max(PARALLEL_FROM, SPAWN_PARALLEL_FROM)) or cores < 2:
+    too_little = work_items < (PARALLEL_FROM if method == "fork" else max(PARALLEL_FROM, SPAWN_PARALLEL_FROM))
+    if (too_little and not (ready is not None and ready.busy)) or cores < 2:
         if ready is not None:
             ready.close()
         yield None

@@ -14,29 +14,43 @@ from reuse_audit.report.choices import AuditFormat
 
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions, AuditResult
+    from reuse_audit.checks.strength import EarlyScoring
     from reuse_audit.credentials import VaultContents
     from reuse_audit.findings import FindingKind
 
 
-def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool) -> AuditResult:
-    """Run the audit, with a progress bar for the breach check on a terminal."""
-    from reuse_audit.audit import run_audit
+def audit_vault(params: dict[str, Any], options: AuditOptions, quiet: bool) -> AuditResult:
+    """Unlock the command's VAULT and run the checks on it, with a progress bar for the breach check on a
+    terminal.
 
-    with progress_bar(quiet, "Have I Been Pwned") as update:
-        return run_audit(contents, options, update)
-
-
-def unlock_for_checks(params: dict[str, Any]) -> VaultContents:
-    """Unlock the command's VAULT to run the checks on it; a large vault's workers are forked before it is loaded
-    (:func:`~reuse_audit.checks.workers.prestart`), so that none of them carries its memory."""
-    from reuse_audit.checks.workers import prestart
+    A large vault's workers are forked before it is loaded (:func:`~reuse_audit.checks.workers.prestart`), so
+    that none of them carries its memory, and score passwords while it is read
+    (:class:`~reuse_audit.checks.strength.EarlyScoring`).
+    """
+    from reuse_audit.checks.workers import prestart, prestarted
     from reuse_audit.cli.build import unlock
+    from reuse_audit.findings import Check
 
     try:
         prestart(Path(params["vault"]).stat().st_size)
     except OSError:
         pass  # unlocking says what is wrong with the path
-    return unlock(params)
+    pool = prestarted()
+    early = None
+    if pool is not None and Check.STRENGTH in options.checks:
+        from reuse_audit.checks.strength import EarlyScoring
+
+        early = EarlyScoring(pool)
+    return run_checks(unlock(params, passwords=early), options, quiet, early)
+
+
+def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool, early: EarlyScoring | None = None
+               ) -> AuditResult:
+    """Run the audit, with a progress bar for the breach check on a terminal."""
+    from reuse_audit.audit import run_audit
+
+    with progress_bar(quiet, "Have I Been Pwned") as update:
+        return run_audit(contents, options, update, early)
 
 
 def incomplete(result: AuditResult) -> bool:
@@ -95,7 +109,7 @@ def audit(
     options = audit_options(params)
     fail_kinds = parse_kinds(fail_on)
     hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
-    outcome = hygiene.apply(run_checks(unlock_for_checks(params), options, quiet))
+    outcome = hygiene.apply(audit_vault(params, options, quiet))
     emit(outcome.render(chosen_format(ctx, output_format, output), lang_code, text_width()), output)
     trend = outcome.record_history(lang=lang_code)
     if not quiet:
@@ -137,7 +151,7 @@ def baseline_create(
     t = Translator(lang_code)
     options = audit_options(params)
     run = HygieneRun.prepare(ignore, ignore_group)
-    outcome = run.apply(run_checks(unlock_for_checks(params), options, quiet))
+    outcome = run.apply(audit_vault(params, options, quiet))
     data = create_baseline(outcome.full, slim=slim)
     emit(dumps_baseline(data), output)
     if not quiet:

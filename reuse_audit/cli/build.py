@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from reuse_audit.breaches import BreachSettings
     from reuse_audit.credentials import VaultContents
     from reuse_audit.exposure.settings import ExposureSettings
+    from reuse_audit.vault.source import PasswordSink
 
 
 def language(params: Mapping[str, Any]) -> str:
@@ -66,8 +67,10 @@ def breach_settings(params: Mapping[str, Any], *, read_file: bool = True) -> Bre
     return BreachSettings(api_url=api_url, file=file, preloaded=preloaded)
 
 
-def unlock(params: Mapping[str, Any], vault: Path | None = None) -> VaultContents:
-    """Unlock the vault (``vault`` or the command's VAULT argument) with the key options the user gave."""
+def unlock(params: Mapping[str, Any], vault: Path | None = None, passwords: PasswordSink | None = None
+           ) -> VaultContents:
+    """Unlock the vault (``vault`` or the command's VAULT argument) with the key options the user gave;
+    ``passwords`` as :func:`~reuse_audit.vault.source.load_vault` has it."""
     from reuse_audit.cli.output import progress_bar
     from reuse_audit.master_key import KeySource, read_vault_key
     from reuse_audit.vault.header import read_header
@@ -79,7 +82,7 @@ def unlock(params: Mapping[str, Any], vault: Path | None = None) -> VaultContent
                        params["password_command"])
     key = read_vault_key(source, path)
     with progress_bar(bool(params.get("quiet")), "Deriving the vault key") as update:
-        return load_vault(path, key, progress=update)
+        return load_vault(path, key, progress=update, passwords=passwords)
 
 
 def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reuse_audit.credentials import Credential, SkippedEntry, SkipReason, VaultContents
 from reuse_audit.redact import Redactor
@@ -32,12 +32,38 @@ _TIMES_READ = frozenset({"CreationTime", "LastModificationTime", "ExpiryTime", "
 _EMAIL_FIELDS = ("email", "e-mail", "mail", "email address", "メール", "メールアドレス")
 
 
-def load_vault(path: Path, key: VaultKey, progress: KdfProgress | None = None) -> VaultContents:
+class PasswordSink(Protocol):
+    """Takes the vault's passwords while it is read (:func:`load_vault`)."""
+
+    def add(self, password: str) -> None: ...
+
+    def flush(self) -> None:
+        """Every entry has been read."""
+
+
+def load_vault(path: Path, key: VaultKey, progress: KdfProgress | None = None,
+               passwords: PasswordSink | None = None) -> VaultContents:
     """Unlock ``path`` and return its credentials. Raises VaultError (one line) when it cannot.
 
-    ``progress(done, total)`` reports the key derivation (for a progress bar on a terminal).
+    ``progress(done, total)`` reports the key derivation (for a progress bar on a terminal). ``passwords`` is
+    given each entry's current password (not history's) as soon as it is decrypted, where it is a password as it
+    stands (no field reference), the Recycle Bin's and excluded entries' included, a password maybe more than
+    once; then flushed before the entries become credentials.
     """
-    vault = unlock(path, key, progress, read_entry=_entry_alone)  # entries read as they are parsed, then freed
+    read_entry = _entry_alone
+    if passwords is not None:
+        sink = passwords
+
+        def read_entry(e: Any) -> _RawEntry:
+            raw = _entry_alone(e)
+            password = raw.strings.get("Password")
+            if password and ("{" not in password or _REF.search(password) is None):
+                sink.add(password)
+            return raw
+
+    vault = unlock(path, key, progress, read_entry=read_entry)  # entries read as they are parsed, then freed
+    if passwords is not None:
+        passwords.flush()
     return read_contents(vault, path, key.password)
 
 
