@@ -114,3 +114,20 @@ def test_a_cycle_is_python_s_error_not_a_hang() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="Circular reference"):
         dumps_indented(loop)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 7])
+def test_json_pieces_are_the_whole_text(count: int) -> None:
+    """A report written an entry chunk at a time is, joined, the text of the whole document: with no entries,
+    one, several chunks; a key after the list (the baseline section); a nested key of the same name; text with
+    controls, bidi characters and line breaks."""
+    from reuse_audit.report.escape import json_pieces
+
+    entries = [{"title": f"e{i} \u202e\x85 \"q\"\n", "n": i, "findings": ["reused"] * i, "entries": []}
+               for i in range(count)]
+    document: dict[str, Any] = {"schema_version": 1, "summary": {"entries": [], "note": "x\ny"}, "entries": [],
+                                "baseline": {"new": [1, 2]}}
+    pieces = list(json_pieces(document, "entries", iter(entries), chunk=2))
+    assert "".join(pieces) == json_text({**document, "entries": entries})
+    assert len(pieces) == 1 + -(-count // 2)
+    json.loads("".join(pieces))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -17,32 +17,36 @@ from reuse_audit.i18n import N_
 ProgressFn = Callable[[int, int], None]
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a report to stdout, or privately to ``output`` (see :mod:`reuse_audit.safe_write`)."""
+def emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Write a report (whole, or in pieces as it is made) to stdout, or privately to ``output`` (see
+    :mod:`reuse_audit.safe_write`: whole, once it is all made)."""
     from reuse_audit.safe_write import write_private
 
     if output is None:
-        _to_stdout(text)
+        _to_stdout([text] if isinstance(text, str) else text)
         return
+    whole = text if isinstance(text, str) else "".join(text)
     try:
-        write_private(output, text)
+        write_private(output, whole)
     except OSError as exc:
         raise InputError(N_("{path}: cannot write the report ({reason})"), path=output, reason=os_reason(exc)) from None
 
 
-def _to_stdout(text: str) -> None:
+def _to_stdout(pieces: Iterable[str]) -> None:
     """A terminal gets text (the console shows Unicode); a file or a pipe gets UTF-8 bytes, as ``-o FILE`` does,
     whatever the locale: Windows would write its ANSI code page, which cannot hold every name, and add a CR to
     every line."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None or sys.stdout.isatty():
-        sys.stdout.write(text)
+        for text in pieces:
+            sys.stdout.write(text)
         sys.stdout.flush()
         return
     sys.stdout.flush()
     errors = getattr(sys.stdout, "errors", None) or "strict"
-    for start in range(0, len(text), 1 << 20):  # a large report is not copied whole once more
-        buffer.write(text[start : start + (1 << 20)].encode("utf-8", errors))
+    for text in pieces:
+        for start in range(0, len(text), 1 << 20):  # a large piece is not copied whole once more
+            buffer.write(text[start : start + (1 << 20)].encode("utf-8", errors))
     buffer.flush()
 
 

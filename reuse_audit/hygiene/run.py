@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,19 +62,26 @@ class HygieneOutcome:
     ignored: IgnoreOutcome
     diff: BaselineDiff | None
 
-    def document(self, lang: str = "en") -> dict[str, Any]:
-        """The JSON report, with a ``baseline`` object when a baseline was given."""
+    def document(self, lang: str = "en", *, entries: bool = True) -> dict[str, Any]:
+        """The JSON report, with a ``baseline`` object when a baseline was given (``entries`` as
+        :func:`~reuse_audit.report.audit_document.audit_document` has it)."""
         from reuse_audit.report.audit_document import audit_document
 
-        doc = audit_document(self.result, lang)
+        doc = audit_document(self.result, lang, entries=entries)
         if self.diff is not None and self.run.baseline is not None and self.run.baseline_path is not None:
             doc["baseline"] = baseline_section(self.diff, self.run.baseline, self.run.baseline_path)
         return doc
 
-    def render(self, fmt: AuditFormat, lang: str = "en", width: int | None = None) -> str:
-        """The report in ``fmt``; JSON carries the baseline section."""
+    def render(self, fmt: AuditFormat, lang: str = "en", width: int | None = None) -> str | Iterator[str]:
+        """The report in ``fmt``; JSON carries the baseline section, and comes in pieces, an entry at a time."""
         from reuse_audit.report.audit_formats import AuditRender, render_audit
+        from reuse_audit.report.choices import AuditFormat as Format
 
+        if fmt == Format.JSON:
+            from reuse_audit.report.audit_document import entry_dicts
+            from reuse_audit.report.escape import json_pieces
+
+            return json_pieces(self.document(lang, entries=False), "entries", entry_dicts(self.result, lang))
         return render_audit(self.result, fmt, AuditRender(lang, width, self.document(lang)))
 
     def notes(self, lang: str = "en") -> list[str]:

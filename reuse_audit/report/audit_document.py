@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -54,8 +55,15 @@ def entry_dict(e: EntryReport, t: Translator) -> dict[str, Any]:
     }
 
 
-def audit_document(result: AuditResult, lang: str = "en") -> dict[str, Any]:
-    """Build the versioned JSON document of an audit; ``reasons`` are sentences in ``lang``."""
+def entry_dicts(result: AuditResult, lang: str = "en") -> Iterator[dict[str, Any]]:
+    """The document's ``entries``, one at a time (a large report is written as they are made)."""
+    t = Translator(lang)
+    return (entry_dict(e, t) for e in result.entries)
+
+
+def audit_document(result: AuditResult, lang: str = "en", *, entries: bool = True) -> dict[str, Any]:
+    """Build the versioned JSON document of an audit; ``reasons`` are sentences in ``lang``. Without
+    ``entries``, its ``entries`` list is left empty, for :func:`entry_dicts` to fill as it is written."""
     t = Translator(lang)
     opts = result.options
     counts = result.counts()
@@ -85,5 +93,5 @@ def audit_document(result: AuditResult, lang: str = "en") -> dict[str, Any]:
         "reuse_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries)} for g in result.reuse_groups],
         "variant_groups": [{"id": g.id, "size": g.size, "entries": list(g.entries), "kinds": list(g.kinds)}
                            for g in result.variant_groups],
-        "entries": [entry_dict(e, t) for e in result.entries],
+        "entries": [entry_dict(e, t) for e in result.entries] if entries else [],
     }

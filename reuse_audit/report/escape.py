@@ -11,7 +11,9 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -77,3 +79,20 @@ def json_text(document: object) -> str:
     if _JSON_UNSAFE.search(text) is None:
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def json_pieces(document: dict[str, Any], key: str, items: Iterable[object], chunk: int = 500) -> Iterator[str]:
+    """The text :func:`json_text` gives for ``document`` with ``items`` as the list under its top-level ``key``
+    (empty in ``document``), in pieces of ``chunk`` items: a large report is never whole in memory, neither as
+    objects nor as text."""
+    head = json_text(document)
+    empty = f'\n  "{key}": []'  # a top-level key: two spaces in (strings cannot hold a line break)
+    at = head.index(empty)
+    first = True
+    rest = iter(items)
+    while batch := list(islice(rest, chunk)):
+        text = json_text(batch)  # "[\n  item,\n  item\n]\n": the items, two spaces in
+        inner = "  " + text[2:-3].replace("\n", "\n  ")
+        yield (head[:at] + f'\n  "{key}": [\n' if first else ",\n") + inner
+        first = False
+    yield head if first else "\n  ]" + head[at + len(empty):]
