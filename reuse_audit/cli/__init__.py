@@ -158,4 +158,14 @@ def main() -> None:
         if type(exc).__name__ == "Abort":  # Ctrl-C at a prompt
             _leave(ExitCode.INTERRUPTED, _said("interrupted"), now=True)
         _leave(ExitCode.INPUT, _said("internal", type(exc).__name__))
-    _leave(code if isinstance(code, int) else ExitCode.OK)
+    _finish(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _finish(code: int) -> None:
+    """Exit with ``code`` once the command is done (its output written and flushed): the exit hooks run
+    (workers reaped, logging flushed), then the interpreter's teardown, which only frees memory (a large vault's
+    objects: a tenth of a second and more), is skipped. Every helper thread is a daemon: none is waited for."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    _leave(code, now=True)
