@@ -274,7 +274,10 @@ class Reason:
 
     def get(self, name: str) -> ParamValue | None:
         """The parameter called ``name``, or None."""
-        return next((v for k, v in self.params if k == name), None)
+        for key, value in self.params:  # a loop, not a generator: read for every reason of every entry
+            if key == name:
+                return value
+        return None
 
     def json_params(self) -> dict[str, object]:
         """Parameters as the JSON reports carry them: scalars as text, lists of names as lists."""

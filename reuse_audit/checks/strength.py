@@ -35,11 +35,19 @@ class StrengthResult:
         return self.score <= 2
 
 
+_DIGITS = frozenset("0123456789")
+_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def character_classes(password: str) -> tuple[str, ...]:
     """Which classes occur: a symbol is anything that is not a Unicode letter or digit.
 
     Composed first (NFC), so a decomposed "é" (e + combining accent) is a letter, not a letter and a symbol.
     """
+    if password.isascii():  # the same answer, without a Unicode lookup per character
+        classes = (("lower", password != password.upper()), ("upper", password != password.lower()),
+                   ("digit", not _DIGITS.isdisjoint(password)), ("symbol", not _ALNUM.issuperset(password)))
+        return tuple(k for k, present in classes if present)
     seen: set[str] = set()
     for ch in unicodedata.normalize("NFC", password):
         cat = unicodedata.category(ch)
@@ -136,7 +144,7 @@ class EarlyScoring:
             return
         self._seen.add(password)
         self._unsent.append(password)
-        if len(self._unsent) >= self._batch:
+        if len(self._unsent) % self._batch == 0:  # (each poll is a system call: once a batch)
             idle = self._pool.poll()
             while idle and len(self._unsent) >= self._batch:
                 self._send(self._unsent[: self._batch])

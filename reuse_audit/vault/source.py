@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 import struct
 import sys
@@ -315,7 +316,7 @@ def _parse_time(text: str | None, kdbx4: bool) -> datetime | None:
         return None
     try:
         if kdbx4 and not text.endswith("Z") and "-" not in text[:5]:
-            (secs,) = struct.unpack("<q", base64.b64decode(text)[:8].ljust(8, b"\0"))
+            (secs,) = struct.unpack("<q", binascii.a2b_base64(text)[:8].ljust(8, b"\0"))
             return _EPOCH + timedelta(seconds=secs)
         return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
     except (ValueError, OverflowError, struct.error):
