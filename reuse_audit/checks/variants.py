@@ -129,7 +129,8 @@ class _Linker:
         self._forms = forms
         self._sites = sites
         self._parent = list(range(len(forms)))
-        self._seen: set[tuple[int, int]] = set()
+        self._seen: set[int] = set()  # pairs considered, as i * n + j (i < j): an int is half a tuple's memory
+        self._n = len(forms)
         self._kinds: list[tuple[int, str]] = []
         self._unified: dict[object, int] = {}  # large blocking lists known to lie in one component
 
@@ -144,7 +145,7 @@ class _Linker:
         """Link ``i`` and ``j`` if they are variants; ``known`` when a bucket already proves it."""
         if i == j:
             return
-        pair = (i, j) if i < j else (j, i)
+        pair = i * self._n + j if i < j else j * self._n + i
         if pair in self._seen:
             return
         if skip_connected and self.root(i) == self.root(j):
@@ -363,7 +364,7 @@ def _classify(fa: PasswordForms, fb: PasswordForms) -> str:
 
 
 def _digits_or_empty(text: str) -> bool:
-    return all("0" <= c <= "9" for c in text)
+    return not text or (text.isascii() and text.isdigit())  # ASCII digits: 0-9 only
 
 
 def _digit_run(text: str, start: int, end: int) -> str:
