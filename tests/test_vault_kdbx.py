@@ -109,3 +109,25 @@ def test_groups_recycle_bin_references_and_history_are_read_the_same_while_parsi
     streamed, whole = _read_both_ways(path, VaultKey(Secret(MASTER)))
     assert streamed == whole
     assert len(streamed[1]) == 3  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stream_id", ["salsa20", "chacha20"])
+def test_the_buffered_keystream_is_the_cipher_stream(stream_id: str) -> None:
+    """Protected values XORed with the keystream made 64 KiB at a time are what the cipher itself gives, across
+    block edges, for empty values and for a value longer than a block."""
+    import hashlib
+    import random
+
+    from reuse_audit.vault.ciphers import ChaCha20, Salsa20
+    from reuse_audit.vault.protected import _inner_stream
+
+    key = b"inner-stream-key"
+    rng = random.Random(5)
+    values = [rng.randbytes(rng.choice([0, 1, 7, 33, 500, 3000])) for _ in range(400)] + [rng.randbytes(70_000)]
+    buffered = _inner_stream(stream_id, key)
+    if stream_id == "salsa20":
+        direct = Salsa20.new(key=hashlib.sha256(key).digest(), nonce=bytes.fromhex("e830094b97205d2a"))
+    else:
+        digest = hashlib.sha512(key).digest()
+        direct = ChaCha20.new(key=digest[:32], nonce=digest[32:44])
+    assert [buffered.decrypt(v) for v in values] == [direct.decrypt(v) for v in values]
