@@ -191,29 +191,29 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         elif Check.EXPOSURE not in checks:
             exposure_note = Reason.of(R.EXPOSURE_NOT_SELECTED)
 
-        variant_groups: list[VariantGroup] = []
-        if variants_wanted:
-            clusters = clusters_pending.get() if clusters_pending else find_variant_groups(passwords, site_names)
-            variant_groups = _variant_groups(creds, of_cred, clusters)
         if scoring is not None:
             strength = dict(zip(needed, scoring(), strict=True))
         if pending is not None:
             exposure, exposure_note = pending.result()
         entry_outcomes = {name: job.result() for name, job in entry_pending}
+        # Every finding but the variant one, made while a worker runs the variant search (the longest task).
+        master = vault.master_password.reveal() if vault.master_password is not None else None
+        title_of = {c.uuid: c.title for c in creds}
+        drafts: list[_Draft] = []
+        for i in audited_idx:
+            c = creds[i]
+            s = of_cred[i]
+            group = group_of.get(c.uuid)
+            sharers = Names([title_of[u] for u in group.entries if u != c.uuid][:MAX_SHARERS] if group else [])
+            drafts.append(_draft(c, passwords[s] == master if master else False, group, sharers, strength.get(s),
+                                 exposure.get(s), options.policy, now,
+                                 [f for o in entry_outcomes.values() for f in o.findings.get(c.uuid, ())]))
+        variant_groups: list[VariantGroup] = []
+        if variants_wanted:
+            clusters = clusters_pending.get() if clusters_pending else find_variant_groups(passwords, site_names)
+            variant_groups = _variant_groups(creds, of_cred, clusters)
     variant_of = {u: g for g in variant_groups for u in g.entries}
-
-    master = vault.master_password.reveal() if vault.master_password is not None else None
-    title_of = {c.uuid: c.title for c in creds}
-    reports: list[EntryReport] = []
-    for i in audited_idx:
-        c = creds[i]
-        s = of_cred[i]
-        group = group_of.get(c.uuid)
-        sharers = Names([title_of[u] for u in group.entries if u != c.uuid][:MAX_SHARERS] if group else [])
-        report = _entry_report(c, passwords[s] == master if master else False, group, sharers,
-                               variant_of.get(c.uuid), strength.get(s), exposure.get(s), options.policy, now)
-        reports.append(_with_entry_findings(report, [f for o in entry_outcomes.values()
-                                                     for f in o.findings.get(c.uuid, ())]))
+    reports = [d.report(variant_of.get(d.credential.uuid)) for d in drafts]
     reports.sort(key=severity_key)
     ranked = tuple(_with_rank(r, n) for n, r in enumerate(reports, 1))
     skipped = list(vault.skipped)
@@ -304,42 +304,66 @@ def exposure_note(results: Sequence[ExposureResult], settings: ExposureSettings)
     return None
 
 
-def _entry_report(c: Credential, is_master: bool, group: ReuseGroup | None, sharers: Names,
-                  variant: VariantGroup | None, strength: StrengthResult | None,
-                  exposure: ExposureResult | None, policy: StrengthPolicy, now: datetime) -> EntryReport:
-    """One entry's findings, each with its reason, worst first (the order of :data:`SEVERITY`)."""
-    found: list[tuple[FindingKind, Reason]] = []
+@dataclass(frozen=True)
+class _Draft:
+    """An entry's findings but the variant one, whose search may still be running: worst first (the order of
+    :data:`SEVERITY`), around the variant finding's place."""
+
+    credential: Credential
+    before: tuple[tuple[FindingKind, Reason], ...]  # graver than a variant
+    after: tuple[tuple[FindingKind, Reason], ...]
+    notes: tuple[Reason, ...]
+    group: ReuseGroup | None
+    strength: StrengthResult | None
+    exposure: ExposureResult | None
+    checked: tuple[EntryFinding, ...]  # the per-entry checks' findings
+
+    def report(self, variant: VariantGroup | None) -> EntryReport:
+        found = list(self.before)
+        if variant is not None:
+            found.append((FindingKind.VARIANT, Reason.of(R.VARIANT, group=variant.id, kinds=variant.kinds)))
+        found += self.after
+        group = self.group
+        report = EntryReport(
+            credential=self.credential, findings=tuple(k for k, _ in found),
+            reasons=tuple(r for _, r in found) + self.notes, reuse_group=group.id if group else None,
+            reuse_size=group.size if group else 0, variant_group=variant.id if variant else None,
+            strength=self.strength, exposure=self.exposure,
+        )
+        return _with_entry_findings(report, list(self.checked))
+
+
+def _draft(c: Credential, is_master: bool, group: ReuseGroup | None, sharers: Names, strength: StrengthResult | None,
+           exposure: ExposureResult | None, policy: StrengthPolicy, now: datetime, checked: list[EntryFinding]
+           ) -> _Draft:
+    """One entry's findings, each with its reason, but the variant finding."""
+    before: list[tuple[FindingKind, Reason]] = []
     if is_master:
-        found.append((FindingKind.MASTER_PASSWORD, Reason.of(R.MASTER_PASSWORD)))
+        before.append((FindingKind.MASTER_PASSWORD, Reason.of(R.MASTER_PASSWORD)))
     if exposure is not None and exposure.status == ExposureStatus.PWNED:
-        found.append((FindingKind.PWNED, Reason.of(R.PWNED, count=exposure.count or 0)))
+        before.append((FindingKind.PWNED, Reason.of(R.PWNED, count=exposure.count or 0)))
     if group is not None:
-        found.append((FindingKind.REUSED, Reason.of(R.REUSED, group=group.id, others=group.size - 1,
-                                                    names=sharers)))
-    if variant is not None:
-        found.append((FindingKind.VARIANT, Reason.of(R.VARIANT, group=variant.id, kinds=variant.kinds)))
+        before.append((FindingKind.REUSED, Reason.of(R.REUSED, group=group.id, others=group.size - 1,
+                                                     names=sharers)))
+    after: list[tuple[FindingKind, Reason]] = []
     if strength is not None:
         if strength.weak:
-            found.append((FindingKind.WEAK, Reason.of(R.WEAK, score=strength.score)))
+            after.append((FindingKind.WEAK, Reason.of(R.WEAK, score=strength.score)))
         if not strength.meets_policy:
-            found.append((FindingKind.POLICY, Reason.of(
+            after.append((FindingKind.POLICY, Reason.of(
                 R.POLICY, length=strength.length, min_length=policy.min_length,
                 no_symbol=policy.require_symbol and "symbol" not in strength.classes)))
     if c.expires is not None and c.expires <= now:
-        found.append((FindingKind.EXPIRED, Reason.of(R.EXPIRED, date=c.expires.date())))
+        after.append((FindingKind.EXPIRED, Reason.of(R.EXPIRED, date=c.expires.date())))
     if c.password_since is not None and now - c.password_since > OLD_AFTER:
-        found.append((FindingKind.OLD, Reason.of(R.OLD, date=c.password_since.date())))
+        after.append((FindingKind.OLD, Reason.of(R.OLD, date=c.password_since.date())))
     notes: list[Reason] = []
     if exposure is not None and exposure.status == ExposureStatus.UNKNOWN:
         failure = exposure.failure.value if exposure.failure is not None else ""
         notes.append(Reason.of(R.EXPOSURE_UNKNOWN, why=exposure.reason or "", failure=failure))
     if c.linked_to:
         notes.append(Reason.of(R.LINKED))
-    return EntryReport(
-        credential=c, findings=tuple(k for k, _ in found), reasons=tuple(r for _, r in found) + tuple(notes),
-        reuse_group=group.id if group else None, reuse_size=group.size if group else 0,
-        variant_group=variant.id if variant else None, strength=strength, exposure=exposure,
-    )
+    return _Draft(c, tuple(before), tuple(after), tuple(notes), group, strength, exposure, tuple(checked))
 
 
 def severity_key(r: EntryReport) -> tuple[object, ...]:
