@@ -12,7 +12,7 @@ import pytest
 from zxcvbn_rs_py import zxcvbn
 
 from reuse_audit.audit import AuditOptions, run_audit
-from reuse_audit.checks import workers
+from reuse_audit.checks import strength, workers
 from reuse_audit.checks.strength import EarlyScoring, StrengthPolicy, inputs_may_match, start_scoring
 from reuse_audit.checks.workers import CpuPool, cpu_pool
 from reuse_audit.exposure.settings import ExposureSettings
@@ -94,7 +94,7 @@ def _fork_pool() -> CpuPool:
     return CpuPool(2, "fork")
 
 
-def test_early_scores_equal_scores_after_the_read() -> None:
+def test_early_scores_equal_scores_after_the_read(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)
     cases = [_case(rng) for _ in range(300)]
     passwords = list(dict.fromkeys(p for p, _ in cases))
@@ -108,9 +108,20 @@ def test_early_scores_equal_scores_after_the_read() -> None:
             early.add(p)
         early.flush()
         got = start_scoring(passwords, [inputs[p] for p in passwords], policy, pool, early)()
+        # scored again here (no pool): those not read early, and those whose inputs may match
+        again = EarlyScoring(pool, batch=8)
+        for p in passwords[:250]:
+            again.add(p)
+        scored: list[str] = []
+        real = strength._score
+        monkeypatch.setattr(strength, "_score", lambda job: scored.append(job[0]) or real(job))
+        inline = start_scoring(passwords, [inputs[p] for p in passwords], policy, None, again)()
     finally:
         pool.close()
-    assert got == expected
+    assert got == expected == inline
+    rescored = [p for p in passwords[:250] if inputs_may_match(p, inputs[p])]
+    assert 20 < len(rescored) < 230  # both kinds among those read early
+    assert sorted(scored) == sorted(passwords[250:] + rescored)
 
 
 def test_an_audit_with_early_scoring_reports_what_one_without_does(tmp_path: Path) -> None:
@@ -153,3 +164,30 @@ def test_busy_prestarted_workers_are_kept_for_little_work() -> None:
     finally:
         pool.kill()
         workers._prestarted = None
+
+
+def test_prestarted_workers_are_killed_when_the_vault_cannot_be_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong master password after the workers were forked: none is left behind for the next pool."""
+    from typer.testing import CliRunner
+
+    from reuse_audit.cli import app
+
+    if (os.cpu_count() or 1) < 2 or workers.start_method() != "fork":
+        pytest.skip("needs fork and two cores")
+    path = tmp_path / "v.kdbx"
+    build_vault(path, [E(f"site {i}", f"pw-{i}-x") for i in range(5)])
+    monkeypatch.setattr(workers, "PRESTART_FROM_BYTES", 0)
+    started: list[CpuPool] = []
+    real = workers.prestart
+
+    def recording(size: int) -> None:
+        real(size)
+        if workers._prestarted is not None:
+            started.append(workers._prestarted)
+
+    monkeypatch.setattr(workers, "prestart", recording)
+    result = CliRunner().invoke(app, ["audit", str(path), "--password-stdin", "--offline"], input="wrong\n")
+    assert result.exit_code == 2
+    assert len(started) == 1 and workers._prestarted is None
+    assert all(w.process.exitcode is not None for w in started[0]._workers)

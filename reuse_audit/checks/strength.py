@@ -6,7 +6,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:  # the command line's options read StrengthPolicy: no multiprocessing for them
     from reuse_audit.checks.workers import CpuPool, Pending
@@ -205,7 +205,10 @@ def start_scoring(passwords: Sequence[str], user_inputs: Sequence[list[str]], po
     def results() -> list[StrengthResult]:
         fresh = dict(zip((p for p, _ in todo), computed(), strict=True))
         known = early.scores() if early is not None else {}
-        return _results(passwords, [fresh[p] if p in fresh else known[p] for p in passwords], policy)
+        scores = [fresh.get(p, known.get(p)) for p in passwords]
+        if None in scores:  # cannot happen (every early password is scored, or its task raised); never a KeyError,
+            raise RuntimeError("a password was not scored")  # which would carry the password
+        return _results(passwords, cast(list[int], scores), policy)
 
     return results
 

@@ -330,6 +330,15 @@ def prestarted() -> CpuPool | None:
     return _prestarted
 
 
+def discard_prestarted() -> None:
+    """Kill the prestarted workers, if any (the vault could not be read): an in-process caller (a test, a library
+    user) must not find them, still busy, in its next :func:`cpu_pool`."""
+    global _prestarted
+    ready, _prestarted = _prestarted, None
+    if ready is not None:
+        ready.kill()
+
+
 def prestart(vault_bytes: int) -> None:
     """Fork the workers now, before a large vault is loaded, where they can be forked (Linux, no other thread).
 

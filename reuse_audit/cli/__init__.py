@@ -167,5 +167,12 @@ def _finish(code: int) -> None:
     objects: a tenth of a second and more), is skipped. Every helper thread is a daemon: none is waited for."""
     import atexit
 
+    try:
+        sys.stdout.flush()  # what is left is written now, and a failure to write it is said, as emit's would be
+    except BrokenPipeError:
+        pass  # the reader left (`| head`): as main() has it
+    except (OSError, ValueError) as exc:
+        code = ExitCode.INPUT
+        typer.echo(_said("internal", type(exc).__name__), err=True)
     atexit._run_exitfuncs()
     _leave(code, now=True)

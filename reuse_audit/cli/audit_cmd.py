@@ -27,7 +27,7 @@ def audit_vault(params: dict[str, Any], options: AuditOptions, quiet: bool) -> A
     that none of them carries its memory, and score passwords while it is read
     (:class:`~reuse_audit.checks.strength.EarlyScoring`).
     """
-    from reuse_audit.checks.workers import prestart, prestarted
+    from reuse_audit.checks.workers import discard_prestarted, prestart, prestarted
     from reuse_audit.cli.build import unlock
     from reuse_audit.findings import Check
 
@@ -41,7 +41,12 @@ def audit_vault(params: dict[str, Any], options: AuditOptions, quiet: bool) -> A
         from reuse_audit.checks.strength import EarlyScoring
 
         early = EarlyScoring(pool)
-    return run_checks(unlock(params, passwords=early), options, quiet, early)
+    try:
+        contents = unlock(params, passwords=early)
+    except BaseException:
+        discard_prestarted()
+        raise
+    return run_checks(contents, options, quiet, early)
 
 
 def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool, early: EarlyScoring | None = None

@@ -19,7 +19,9 @@ ProgressFn = Callable[[int, int], None]
 
 def emit(text: str | Iterable[str], output: Path | None) -> None:
     """Write a report (whole, or in pieces as it is made) to stdout, or privately to ``output`` (see
-    :mod:`reuse_audit.safe_write`: whole, once it is all made)."""
+    :mod:`reuse_audit.safe_write`: whole, once it is all made). A run stopped while a report in pieces is being
+    written (Ctrl-C) leaves part of it on stdout, as a stop while a whole one is written always could: the exit
+    code says the run failed."""
     from reuse_audit.safe_write import write_private
 
     if output is None:
