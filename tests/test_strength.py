@@ -191,3 +191,40 @@ def test_prestarted_workers_are_killed_when_the_vault_cannot_be_read(
     assert result.exit_code == 2
     assert len(started) == 1 and workers._prestarted is None
     assert all(w.process.exitcode is not None for w in started[0]._workers)
+
+
+def test_a_plan_with_early_scoring_is_the_plan_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`plan` scores while the vault is read too; a plan that ends before its checks leaves no worker behind."""
+    from typer.testing import CliRunner
+
+    from reuse_audit.cli import app
+
+    if (os.cpu_count() or 1) < 2 or workers.start_method() != "fork":
+        pytest.skip("needs fork and two cores")
+    rng = random.Random(11)
+    entries = [E(f"{w.title()} {i}", f"{_mangled(rng, w)}-{i}" if i % 2 else f"{w}{i}.example.org!{i}",
+                 username=f"admin@{w}{i}.example.org", url=f"https://{w}{i}.example.org/")
+               for i, w in enumerate(rng.choice(WORDS) for _ in range(60))]
+    entries.append(E("Mail", "Summer-2024!", username="admin@aaa.jp", url="https://mail.aaa.jp/"))
+    path = tmp_path / "plan.kdbx"
+    build_vault(path, entries)
+    argv = ["plan", str(path), "--password-stdin", "--offline", "--breached", "admin@aaa.jp", "--format", "json"]
+    plain = CliRunner().invoke(app, argv, input=MASTER + "\n")
+    assert plain.exit_code == 0, plain.output
+    monkeypatch.setattr(workers, "PRESTART_FROM_BYTES", 0)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
+    started: list[CpuPool] = []
+    real = workers.prestart
+
+    def recording(size: int) -> None:
+        real(size)
+        if workers._prestarted is not None:
+            started.append(workers._prestarted)
+
+    monkeypatch.setattr(workers, "prestart", recording)
+    fast = CliRunner().invoke(app, argv, input=MASTER + "\n")
+    assert fast.exit_code == 0 and len(started) == 1
+    assert json.loads(fast.stdout) == json.loads(plain.stdout)
+    unknown = CliRunner().invoke(app, [*argv[:5], "nobody@nowhere.example"], input=MASTER + "\n")
+    assert unknown.exit_code == 2 and len(started) == 2 and workers._prestarted is None
+    assert all(w.process.exitcode is not None for pool in started for w in pool._workers)

@@ -21,11 +21,18 @@ if TYPE_CHECKING:
 
 def audit_vault(params: dict[str, Any], options: AuditOptions, quiet: bool) -> AuditResult:
     """Unlock the command's VAULT and run the checks on it, with a progress bar for the breach check on a
-    terminal.
+    terminal."""
+    contents, early = unlock_scoring(params, options)
+    return run_checks(contents, options, quiet, early)
+
+
+def unlock_scoring(params: dict[str, Any], options: AuditOptions) -> tuple[VaultContents, EarlyScoring | None]:
+    """Unlock the command's VAULT for the checks ``options`` selects.
 
     A large vault's workers are forked before it is loaded (:func:`~reuse_audit.checks.workers.prestart`), so
     that none of them carries its memory, and score passwords while it is read
-    (:class:`~reuse_audit.checks.strength.EarlyScoring`).
+    (:class:`~reuse_audit.checks.strength.EarlyScoring`): give the scoring to :func:`run_checks`. The workers are
+    killed if the vault cannot be read.
     """
     from reuse_audit.checks.workers import discard_prestarted, prestart, prestarted
     from reuse_audit.cli.build import unlock
@@ -42,11 +49,10 @@ def audit_vault(params: dict[str, Any], options: AuditOptions, quiet: bool) -> A
 
         early = EarlyScoring(pool)
     try:
-        contents = unlock(params, passwords=early)
+        return unlock(params, passwords=early), early
     except BaseException:
         discard_prestarted()
         raise
-    return run_checks(contents, options, quiet, early)
 
 
 def run_checks(contents: VaultContents, options: AuditOptions, quiet: bool, early: EarlyScoring | None = None

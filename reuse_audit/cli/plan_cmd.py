@@ -17,6 +17,7 @@ from reuse_audit.plan.choices import PlanFormat
 if TYPE_CHECKING:
     from reuse_audit.audit import AuditOptions
     from reuse_audit.breaches.load import BreachList
+    from reuse_audit.checks.strength import EarlyScoring
     from reuse_audit.credentials import VaultContents
     from reuse_audit.plan.model import BreachTime
     from reuse_audit.plan.ranking import BreachInput
@@ -111,8 +112,9 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
 
 
 def make_plan(contents: VaultContents, options: AuditOptions, request: BreachRequest, how: PlanOutput, *,
-              include_excluded: bool) -> None:
-    """Select the breach, run the checks, rank, and print the plan; exits."""
+              include_excluded: bool, early: EarlyScoring | None = None) -> None:
+    """Select the breach, run the checks (with the scoring ``early`` started while the vault was read), rank, and
+    print the plan; exits."""
     from reuse_audit.cli.audit_cmd import incomplete, run_checks
     from reuse_audit.i18n import Translator
     from reuse_audit.plan.formats import RenderOptions, render_plan
@@ -122,7 +124,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
 
     breach_list = _SharedBreachList(options)
     breach = _breach(request, contents, breach_list)
-    result = run_checks(contents, breach_list.share(options), how.quiet)
+    result = run_checks(contents, breach_list.share(options), how.quiet, early)
     made = build_plan(result, breach, include_excluded=include_excluded)
     doc = audit_document(result)
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
@@ -234,7 +236,9 @@ def plan(
 
     Exit 0 the plan was made, 2 usage or input error, 3 a check could not complete (--strict).
     """
-    from reuse_audit.cli.build import audit_options, language, unlock
+    from reuse_audit.checks.workers import discard_prestarted
+    from reuse_audit.cli.audit_cmd import unlock_scoring
+    from reuse_audit.cli.build import audit_options, language
 
     params = ctx.params
     lang_code = language(params)
@@ -245,7 +249,11 @@ def plan(
     stolen = _prompt_stolen_password() if breached_password_prompt else ()
     request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time)
     how = PlanOutput(chosen_format(ctx, output_format, output), lang_code, show_all, output, quiet, strict)
-    make_plan(unlock(params), options, request, how, include_excluded=bool(params["include_excluded"]))
+    contents, early = unlock_scoring(params, options)
+    try:
+        make_plan(contents, options, request, how, include_excluded=bool(params["include_excluded"]), early=early)
+    finally:
+        discard_prestarted()  # a plan that ends before its checks (no such entry) leaves no worker behind
 
 
 def demo(
