@@ -166,6 +166,21 @@ def test_busy_prestarted_workers_are_kept_for_little_work() -> None:
         workers._prestarted = None
 
 
+def _record_prestarts(monkeypatch: pytest.MonkeyPatch) -> list[CpuPool]:
+    """Every pool prestart forks from now on (from a vault of any size), in a list."""
+    monkeypatch.setattr(workers, "PRESTART_FROM_BYTES", 0)
+    started: list[CpuPool] = []
+    real = workers.prestart
+
+    def recording(size: int) -> None:
+        real(size)
+        if workers._prestarted is not None:
+            started.append(workers._prestarted)
+
+    monkeypatch.setattr(workers, "prestart", recording)
+    return started
+
+
 def test_prestarted_workers_are_killed_when_the_vault_cannot_be_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A wrong master password after the workers were forked: none is left behind for the next pool."""
@@ -177,16 +192,7 @@ def test_prestarted_workers_are_killed_when_the_vault_cannot_be_read(
         pytest.skip("needs fork and two cores")
     path = tmp_path / "v.kdbx"
     build_vault(path, [E(f"site {i}", f"pw-{i}-x") for i in range(5)])
-    monkeypatch.setattr(workers, "PRESTART_FROM_BYTES", 0)
-    started: list[CpuPool] = []
-    real = workers.prestart
-
-    def recording(size: int) -> None:
-        real(size)
-        if workers._prestarted is not None:
-            started.append(workers._prestarted)
-
-    monkeypatch.setattr(workers, "prestart", recording)
+    started = _record_prestarts(monkeypatch)
     result = CliRunner().invoke(app, ["audit", str(path), "--password-stdin", "--offline"], input="wrong\n")
     assert result.exit_code == 2
     assert len(started) == 1 and workers._prestarted is None
@@ -211,17 +217,8 @@ def test_a_plan_with_early_scoring_is_the_plan_without(tmp_path: Path, monkeypat
     argv = ["plan", str(path), "--password-stdin", "--offline", "--breached", "admin@aaa.jp", "--format", "json"]
     plain = CliRunner().invoke(app, argv, input=MASTER + "\n")
     assert plain.exit_code == 0, plain.output
-    monkeypatch.setattr(workers, "PRESTART_FROM_BYTES", 0)
     monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
-    started: list[CpuPool] = []
-    real = workers.prestart
-
-    def recording(size: int) -> None:
-        real(size)
-        if workers._prestarted is not None:
-            started.append(workers._prestarted)
-
-    monkeypatch.setattr(workers, "prestart", recording)
+    started = _record_prestarts(monkeypatch)
     fast = CliRunner().invoke(app, argv, input=MASTER + "\n")
     assert fast.exit_code == 0 and len(started) == 1
     assert json.loads(fast.stdout) == json.loads(plain.stdout)
