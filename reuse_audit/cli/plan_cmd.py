@@ -126,7 +126,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     breach = _breach(request, contents, breach_list)
     result = run_checks(contents, breach_list.share(options), how.quiet, early)
     made = build_plan(result, breach, include_excluded=include_excluded)
-    doc = audit_document(result)
+    doc = audit_document(result, entries=False)  # its vault and groups only
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
     rendering = RenderOptions(lang=how.lang, show_all=how.show_all, width=text_width(),
                               color=use_color(how.output), extra=extra, vault_name=Path(contents.path).name)

@@ -62,27 +62,24 @@ class HygieneOutcome:
     ignored: IgnoreOutcome
     diff: BaselineDiff | None
 
-    def document(self, lang: str = "en", *, entries: bool = True) -> dict[str, Any]:
-        """The JSON report, with a ``baseline`` object when a baseline was given (``entries`` as
-        :func:`~reuse_audit.report.audit_document.audit_document` has it)."""
+    def document(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON report without its entries (they are written as they are made), with a ``baseline`` object
+        when a baseline was given."""
         from reuse_audit.report.audit_document import audit_document
 
-        doc = audit_document(self.result, lang, entries=entries)
+        doc = audit_document(self.result, lang, entries=False)
         if self.diff is not None and self.run.baseline is not None and self.run.baseline_path is not None:
             doc["baseline"] = baseline_section(self.diff, self.run.baseline, self.run.baseline_path)
         return doc
 
     def render(self, fmt: AuditFormat, lang: str = "en", width: int | None = None) -> str | Iterator[str]:
-        """The report in ``fmt``; JSON carries the baseline section, and comes in pieces, an entry at a time."""
-        from reuse_audit.report.audit_formats import AuditRender, render_audit
+        """The report in ``fmt``; JSON carries the baseline section, and comes in pieces, an entry chunk at a time."""
+        from reuse_audit.report.audit_formats import AuditRender, json_report, render_audit
         from reuse_audit.report.choices import AuditFormat as Format
 
         if fmt == Format.JSON:
-            from reuse_audit.report.audit_document import entry_dicts
-            from reuse_audit.report.escape import json_pieces
-
-            return json_pieces(self.document(lang, entries=False), "entries", entry_dicts(self.result, lang))
-        return render_audit(self.result, fmt, AuditRender(lang, width, self.document(lang)))
+            return json_report(self.result, AuditRender(lang, width, self.document(lang)))
+        return render_audit(self.result, fmt, AuditRender(lang, width))
 
     def notes(self, lang: str = "en") -> list[str]:
         """Lines for stderr after the summary: the per-entry checks' notes (the breach list's source, age and

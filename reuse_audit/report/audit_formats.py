@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from reuse_audit.audit import AuditResult
 from reuse_audit.i18n import Translator
 from reuse_audit.report import escape
 from reuse_audit.report import wording as W
-from reuse_audit.report.audit_document import audit_document
+from reuse_audit.report.audit_document import audit_document, entry_dicts
 from reuse_audit.report.choices import AuditFormat as AuditFormat
 
 
@@ -20,7 +21,9 @@ class AuditRender:
 
     lang: str = "en"
     width: int | None = None
-    document: dict[str, Any] | None = None  # e.g. with a baseline section; built from the result if None
+    # the JSON document without its entries (written as they are made), e.g. with a baseline section; built
+    # from the result if None
+    document: dict[str, Any] | None = None
 
 
 def render_audit(result: AuditResult, fmt: AuditFormat, how: AuditRender | None = None) -> str:
@@ -33,11 +36,10 @@ COLUMNS = ("rank", "title", "username", "url", "group", "findings", "reuse_group
            "uuid")
 
 
-def rows(result: AuditResult, t: Translator, document: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def rows(result: AuditResult, t: Translator) -> list[dict[str, Any]]:
     """Flat rows (one per audited entry) shared by the tabular formats."""
-    doc = document or audit_document(result, t.lang)
     out = []
-    for e in doc["entries"]:
+    for e in entry_dicts(result, t.lang):
         st = e["strength"] or {}
         out.append({
             "rank": e["rank"], "title": e["title"], "username": e["username"], "url": e["url"],
@@ -52,13 +54,20 @@ def rows(result: AuditResult, t: Translator, document: dict[str, Any] | None = N
     return out
 
 
+def json_report(result: AuditResult, how: AuditRender) -> Iterator[str]:
+    """The JSON report in pieces, a chunk of entries at a time (see :func:`~reuse_audit.report.escape.json_pieces`):
+    a large report is never whole in memory."""
+    head = how.document or audit_document(result, how.lang, entries=False)
+    return escape.json_pieces(head, "entries", entry_dicts(result, how.lang))
+
+
 def render_json(result: AuditResult, how: AuditRender) -> str:
-    return escape.json_text(how.document or audit_document(result, how.lang))
+    return "".join(json_report(result, how))
 
 
 def render_csv(result: AuditResult, how: AuditRender) -> str:
     t = Translator(how.lang)
-    return escape.csv_text(COLUMNS, ([r[c] for c in COLUMNS] for r in rows(result, t, how.document)))
+    return escape.csv_text(COLUMNS, ([r[c] for c in COLUMNS] for r in rows(result, t)))
 
 
 def _exposure_cell(r: dict[str, Any], t: Translator) -> str:
@@ -94,7 +103,7 @@ def render_markdown(result: AuditResult, how: AuditRender) -> str:
     lines += [f"- {escape.markdown(note)}" for note in t.reasons(result.check_notes)]
     lines += [""] if result.check_notes else []
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for r in rows(result, t, how.document):
+    for r in rows(result, t):
         lines.append("| " + " | ".join(escape.markdown(c) for c in _human_cells(r, t, _MD_KEYS)) + " |")
     return "\n".join(lines) + "\n"
 
@@ -103,7 +112,7 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
     t = Translator(how.lang)
     title = escape.html_text(t.gettext(W.TITLE))
     body = []
-    for r in rows(result, t, how.document):
+    for r in rows(result, t):
         body.append("<tr>" + "".join(f"<td>{escape.html_text(c)}</td>" for c in _human_cells(r, t, _HTML_KEYS))
                     + "</tr>")
     head = "".join(f"<th>{escape.html_text(t.gettext(W.COLUMNS[k]))}</th>" for k in _HTML_KEYS)
@@ -128,7 +137,7 @@ def render_table(result: AuditResult, how: AuditRender) -> str:
     table = Table(title=escape.rich_text(t.gettext(W.TABLE_TITLE)), show_lines=False)
     for key in _TABLE_KEYS:
         table.add_column(escape.rich_text(t.gettext(W.COLUMNS[key])), overflow="fold")
-    for r in rows(result, t, how.document):
+    for r in rows(result, t):
         cells = dict(zip(_TABLE_KEYS, _human_cells(r, t, _TABLE_KEYS), strict=True))
         cells["findings"] = cells["findings"] or "-"
         cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
