@@ -136,6 +136,24 @@ def test_spawn_gives_the_same_audit_as_one_process(monkeypatch: pytest.MonkeyPat
     assert parallel.variant_groups and parallel.reuse_groups
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_collect_garbage_as_seldom_as_the_cli(method: str) -> None:
+    import gc
+
+    from reuse_audit.gc_tuning import THRESHOLDS
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)  # the interpreter's default: what a spawned worker starts with
+    pool = CpuPool(1, method)
+    try:
+        assert pool.apply_async(gc.get_threshold, ()).get() == THRESHOLDS
+    finally:
+        pool.kill()
+        gc.set_threshold(*before)
+
+
 def test_fork_is_used_only_without_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 

@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from reuse_audit.gc_tuning import tune_gc
+
 #: Below this many distinct passwords, starting worker processes costs more than it saves (bench/audit_bench.py):
 #: a fork costs a few milliseconds, so on an idle 2-core machine forked workers pay from about 250 (500 entries,
 #: 300 distinct passwords: 0.83 -> 0.73 s); on a busy one they cost about 5% more CPU than they save...
@@ -58,6 +60,7 @@ class WorkerError(RuntimeError):
 
 def _worker_main(conn: Connection, inherited: Sequence[Connection], parent: int) -> None:
     """A worker's whole life: run tasks from ``conn`` until told to stop or the parent is gone."""
+    tune_gc()  # a spawned worker starts with the interpreter's defaults
     for signum in _SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):

@@ -130,6 +130,9 @@ def main() -> None:
     """Console-script entry point: one line per error and never a traceback, whatever happens."""
     import logging
 
+    from reuse_audit.gc_tuning import tune_gc
+
+    tune_gc()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _on_signal)
     # Libraries' log records (pykeepass logs each value it cannot decrypt) never reach stderr: what matters
