@@ -155,9 +155,6 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     checks = options.checks
     now = options.now or datetime.now(UTC)
 
-    groups = find_reuse_groups(creds, of_cred) if Check.REUSE in checks else []
-    group_of = {u: g for g in groups for u in g.entries}
-
     audited_idx = [i for i, c in enumerate(creds) if options.include_excluded or not c.excluded]
     needed = sorted({of_cred[i] for i in audited_idx})
 
@@ -169,11 +166,12 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     # breach check waits on the network or the disk, so it runs in a daemon thread meanwhile, which an
     # interrupt never waits for. Waiting for a pool result is what feeds the workers their next tasks.
     cpu_work = len(passwords) if (variants_wanted or Check.STRENGTH in checks) else 0
-    site_names = _site_names(creds, of_cred, len(passwords)) if variants_wanted else []
+    sites = [(c.title, c.url) for c in creds] if variants_wanted else []
     with cpu_pool(cpu_work) as pool:
         from reuse_audit.background import Background
 
-        clusters_pending = (pool.apply_async(find_variant_groups, (passwords, site_names))
+        # The longest task after scoring: first in the workers' queue (its site names are made there too).
+        clusters_pending = (pool.apply_async(variant_search, (passwords, sites, of_cred), first=True)
                             if pool and variants_wanted else None)
         scoring = None
         if Check.STRENGTH in checks and needed:
@@ -190,6 +188,8 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
             pending = Background(_exposure, passwords, options.exposure, exposure_progress, name="hibp-check")
         elif Check.EXPOSURE not in checks:
             exposure_note = Reason.of(R.EXPOSURE_NOT_SELECTED)
+        groups = find_reuse_groups(creds, of_cred) if Check.REUSE in checks else []  # while the workers work
+        group_of = {u: g for g in groups for u in g.entries}
 
         if scoring is not None:
             strength = dict(zip(needed, scoring(), strict=True))
@@ -210,7 +210,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
                                  [f for o in entry_outcomes.values() for f in o.findings.get(c.uuid, ())]))
         variant_groups: list[VariantGroup] = []
         if variants_wanted:
-            clusters = clusters_pending.get() if clusters_pending else find_variant_groups(passwords, site_names)
+            clusters = clusters_pending.get() if clusters_pending else variant_search(passwords, sites, of_cred)
             variant_groups = _variant_groups(creds, of_cred, clusters)
     variant_of = {u: g for g in variant_groups for u in g.entries}
     reports = [d.report(variant_of.get(d.credential.uuid)) for d in drafts]
@@ -251,14 +251,15 @@ def _user_inputs(c: Credential) -> set[str]:
     return {x for x in out if x}
 
 
-def _site_names(creds: list[Credential], of_cred: list[int], count: int) -> list[tuple[str, ...]]:
-    """For each distinct password, the site names of every entry holding it (titles, hosts: not secrets)."""
-    from reuse_audit.checks.site_names import entry_site_names
+def variant_search(passwords: list[str], sites: list[tuple[str, str]], of_cred: list[int]) -> list[VariantCluster]:
+    """The variant clusters of the distinct ``passwords``, with the site names of the entries holding each (from
+    ``sites``: each entry's title and URL, not secrets; ``of_cred``: each entry's password): a worker's task."""
+    from reuse_audit.checks.site_names import site_names
 
-    names: list[set[str]] = [set() for _ in range(count)]
-    for c, s in zip(creds, of_cred, strict=True):
-        names[s] |= entry_site_names(c)
-    return [tuple(sorted(n)) for n in names]
+    names: list[set[str]] = [set() for _ in passwords]
+    for (title, url), s in zip(sites, of_cred, strict=True):
+        names[s] |= site_names(title, url)
+    return find_variant_groups(passwords, [tuple(sorted(n)) for n in names])
 
 
 def _variant_groups(creds: list[Credential], of_cred: list[int], clusters: list[VariantCluster]

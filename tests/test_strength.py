@@ -151,6 +151,30 @@ def test_an_audit_with_early_scoring_reports_what_one_without_does(tmp_path: Pat
     assert json.dumps(fast, sort_keys=True) == json.dumps(plain, sort_keys=True)
 
 
+def test_the_rest_goes_out_in_small_tasks_fed_while_the_entries_become_credentials(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reuse_audit.vault import source
+
+    monkeypatch.setattr(strength, "REST_TASK", 16)
+    monkeypatch.setattr(source, "POLL_EVERY", 8)
+    passwords = [f"{WORDS[i % len(WORDS)]}-{i}-" + "x" * (i % 7) for i in range(100)]
+    path = tmp_path / "rest.kdbx"
+    build_vault(path, [E(f"Site {i}", p) for i, p in enumerate(passwords)])
+    pool = _fork_pool()
+    try:
+        early = EarlyScoring(pool, batch=10_000)  # nothing goes out while the vault is parsed
+        polls: list[int] = []
+        real_poll = early.poll
+        monkeypatch.setattr(early, "poll", lambda: polls.append(1) or real_poll())
+        load_vault(path, VaultKey(Secret(MASTER)), passwords=early)
+        assert len(polls) == 100 // 8
+        assert [len(batch) for batch, _ in early._pending] == [16] * 6 + [4]
+        scores = early.scores()
+    finally:
+        pool.close()
+    assert scores == {p: zxcvbn(p, user_inputs=[]).score for p in passwords}
+
+
 def test_busy_prestarted_workers_are_kept_for_little_work() -> None:
     """Workers given early tasks are kept even when too few passwords are left for a pool of their own."""
     pool = _fork_pool()

@@ -161,6 +161,21 @@ def test_fork_is_used_only_without_other_threads(monkeypatch: pytest.MonkeyPatch
     assert workers.start_method() == "spawn"
 
 
+def test_a_task_submitted_first_runs_before_those_queued() -> None:
+    method = workers.start_method()
+    pool = CpuPool(1, method)
+    try:
+        busy = pool.apply_async(time.sleep, (0.3,))  # the only worker is busy: what follows is queued
+        queued = [pool.apply_async(time.monotonic) for _ in range(3)]
+        urgent = pool.apply_async(time.monotonic, first=True)
+        busy.get()
+        ran_at = [p.get() for p in queued]
+        assert urgent.get() < min(ran_at)
+        assert ran_at == sorted(ran_at)
+    finally:
+        pool.kill()
+
+
 @linux_only
 def test_an_error_in_the_block_kills_the_workers() -> None:
     with pytest.raises(RuntimeError, match="boom"), cpu_pool(10_000) as pool:

@@ -61,8 +61,13 @@ MAX_TITLE_WORDS = 4  # the title's words joined ("yahoojapan") only for short ti
 
 def entry_site_names(c: Credential) -> frozenset[str]:
     """The site names of one entry (case-folded), from its title, URL host and catalogued service."""
-    host = host_from_url(c.url) if c.url else None
-    return _title_names(c.title) | (_host_site_names(host) if host else frozenset())
+    return site_names(c.title, c.url)
+
+
+def site_names(title: str, url: str) -> frozenset[str]:
+    """The site names of an entry with this title and URL (see :func:`entry_site_names`)."""
+    host = host_from_url(url) if url else None
+    return _title_names(title) | (_host_site_names(host) if host else frozenset())
 
 
 @lru_cache(maxsize=1 << 14)

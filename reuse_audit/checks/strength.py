@@ -118,13 +118,19 @@ def inputs_may_match(password: str, user_inputs: Sequence[str]) -> bool:
     return False
 
 
+#: Passwords per task once the vault has been read (zxcvbn: about a tenth of a second).
+REST_TASK = 128
+
+
 class EarlyScoring:
     """zxcvbn scores (without user inputs) of the passwords met while the vault is still being read, computed
     meanwhile by the prestarted worker processes: scoring is the longest check, and reading a large vault the
     longest step before the checks. The passwords go to the workers through the pool's pipes.
 
     While the vault is read, a batch goes to each worker that is idle; when it has been read (:meth:`flush`),
-    the rest is shared out in one task per worker, so that they keep scoring while the checks are prepared.
+    the rest is queued in tasks of :data:`REST_TASK` passwords, which the workers keep taking while the entries
+    become credentials (:meth:`poll`) and the checks are prepared: a task submitted ``first`` (the variant
+    search, the longest after scoring) then waits for one of them at most, not for all the scoring.
     :func:`start_scoring` takes a score from here only where :func:`inputs_may_match` shows the entries' user
     inputs cannot change it, so the results are those of scoring after the read.
     """
@@ -169,9 +175,13 @@ class EarlyScoring:
         self._flushed = True
         self._receive()
         rest, self._unsent = self._unsent, []
-        share = -(-len(rest) // self._pool.size) if rest else 0
-        for start in range(0, len(rest), max(1, share)):
-            self._send(rest[start : start + share])
+        for start in range(0, len(rest), REST_TASK):
+            self._send(rest[start : start + REST_TASK])
+
+    def poll(self) -> None:
+        """Take the workers' replies and give them queued tasks (never waits): called now and then by a caller
+        busy with other work."""
+        self._pool.poll()
 
     def scores(self) -> dict[str, int]:
         """Wait for every score."""

@@ -181,9 +181,10 @@ class CpuPool:
         """Process ids of the workers (for tests and diagnostics)."""
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
-    def apply_async(self, fn: Callable[..., T], args: tuple[Any, ...] = ()) -> Pending[T]:
-        """Run ``fn(*args)`` in a worker; ``fn`` must be a module-level function (it is pickled by name)."""
-        ids = [self._submit(fn, args)]
+    def apply_async(self, fn: Callable[..., T], args: tuple[Any, ...] = (), *, first: bool = False) -> Pending[T]:
+        """Run ``fn(*args)`` in a worker; ``fn`` must be a module-level function (it is pickled by name).
+        ``first``: ahead of the tasks queued (it goes to the next worker that becomes idle)."""
+        ids = [self._submit(fn, args, first)]
         return Pending(self, ids, lambda values: values[0])
 
     def map_async(self, fn: Callable[[Any], T], items: Iterable[Any], chunksize: int = 1) -> Pending[list[T]]:
@@ -195,13 +196,16 @@ class CpuPool:
 
     # -- driving ------------------------------------------------------------------------------------
 
-    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> int:
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...], first: bool = False) -> int:
         if self._closed:
             raise WorkerError("the worker pool is closed")
         task_id = self._next_id
         self._next_id += 1
-        self._queue.append((task_id, fn, args))
-        self._dispatch()
+        if first:
+            self._queue.appendleft((task_id, fn, args))
+        else:
+            self._queue.append((task_id, fn, args))
+        self.poll()  # a worker done since the last look takes it now
         return task_id
 
     def _dispatch(self) -> None:

@@ -8,7 +8,7 @@ import re
 import struct
 import sys
 import uuid as uuidlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +30,7 @@ _OTP_FIELDS = ("otp", "totp", "timeotp-secret", "timeotp-secret-base32", "timeot
                "hmacotp-secret-base64", "totp seed")
 _PASSKEY_PREFIX = "KPEX_PASSKEY_"  # KeePassXC's passkey attributes (credential id, key, relying party, ...)
 _TIMES_READ = frozenset({"CreationTime", "LastModificationTime", "ExpiryTime", "Expires"})  # of an entry's Times
+POLL_EVERY = 256  # entries: a few milliseconds
 _EMAIL_FIELDS = ("email", "e-mail", "mail", "email address", "メール", "メールアドレス")
 
 
@@ -40,6 +41,9 @@ class PasswordSink(Protocol):
 
     def flush(self) -> None:
         """Every entry has been read."""
+
+    def poll(self) -> None:
+        """Called every few hundred entries while they become credentials, after :meth:`flush`."""
 
 
 def load_vault(path: Path, key: VaultKey, progress: KdfProgress | None = None,
@@ -63,9 +67,10 @@ def load_vault(path: Path, key: VaultKey, progress: KdfProgress | None = None,
             return raw
 
     vault = unlock(path, key, progress, read_entry=read_entry)  # entries read as they are parsed, then freed
-    if passwords is not None:
-        passwords.flush()
-    return read_contents(vault, path, key.password)
+    if passwords is None:
+        return read_contents(vault, path, key.password)
+    passwords.flush()
+    return read_contents(vault, path, key.password, passwords.poll)
 
 
 def normalise_uuid(text: str) -> str | None:
@@ -89,8 +94,10 @@ class _RawEntry:
     history: list[tuple[str, str | None, tuple[str, ...]]]  # (password, LastModificationTime, tags) as listed
 
 
-def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> VaultContents:
-    """Read every entry of an unlocked vault into credentials and skipped entries."""
+def read_contents(vault: UnlockedVault, path: Path, master: Secret | None,
+                  poll: Callable[[], None] | None = None) -> VaultContents:
+    """Read every entry of an unlocked vault into credentials and skipped entries; ``poll()`` is called every
+    :data:`POLL_EVERY` entries."""
     root = vault.kp.tree.getroot()
     kdbx4 = vault.version.startswith("4")
     recycle_uuid = _text(root.find("Meta/RecycleBinUUID"))
@@ -123,7 +130,9 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None) -> Va
 
     creds: list[Credential] = []
     skipped: list[SkippedEntry] = []
-    for r in live:
+    for n, r in enumerate(live, 1):
+        if poll is not None and n % POLL_EVERY == 0:
+            poll()
         title_raw = r.strings.get("Title", "")
         try:
             fields = {k: resolver.resolve(v) for k, v in r.strings.items() if k in _FIELD_NAMES}
