@@ -184,3 +184,25 @@ def test_the_audit_finds_site_names_from_japanese_titles_and_hosts(vault_factory
                                    E("ヤフー", "yahoo_Hanabi77", url="https://www.yahoo.co.jp/")]))
     assert sorted(g.size for g in result.variant_groups) == [2, 2]
     assert all(g.kinds == (SITE_NAME,) for g in result.variant_groups)
+
+
+def test_the_variant_search_task_gives_each_password_the_names_of_every_entry_holding_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's task (:func:`~reuse_audit.audit.variant_search`) makes the names from titles and URLs."""
+    import reuse_audit.audit as audit
+
+    sites = [("Gmail", "https://mail.google.com/"), ("Twitter", "https://twitter.com/"),
+             ("Backup mail", "https://example.org/"), ("Gmail again", ""), ("Notes", "")]
+    of_cred = [0, 1, 0, 0, 2]
+    passwords = ["blue-kettle-gmail", "blue-kettle-twitter", "unrelated-9"]
+    given: list[list[tuple[str, ...]]] = []
+    monkeypatch.setattr(audit, "find_variant_groups", lambda p, names: given.append(list(names)) or [])
+    audit.variant_search(passwords, sites, of_cred)
+    expected: list[set[str]] = [set(), set(), set()]
+    for (title, url), s in zip(sites, of_cred, strict=True):
+        expected[s] |= entry_site_names(_cred(title, url))
+    assert given == [[tuple(sorted(n)) for n in expected]]
+    assert {"gmail", "google", "backup", "example"} <= set(given[0][0])
+    monkeypatch.undo()
+    clusters = audit.variant_search(passwords, sites, of_cred)
+    assert clusters == [VariantCluster((0, 1), (SITE_NAME,))]

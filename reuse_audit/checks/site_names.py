@@ -17,7 +17,7 @@ from functools import lru_cache
 from reuse_audit.checks.variant_sites import KANJI, script_of
 from reuse_audit.credentials import Credential
 from reuse_audit.services.catalogue import CatalogueError, lookup_service
-from reuse_audit.services.domains import host_from_url, is_ip_address
+from reuse_audit.services.domains import host_from_url, is_intranet_host, is_ip_address, normalise_host
 
 #: Groups of names for one service: any one of them among an entry's names brings in the others.
 ALIASES: tuple[frozenset[str], ...] = tuple(frozenset(group) for group in (
@@ -62,6 +62,12 @@ MAX_TITLE_WORDS = 4  # the title's words joined ("yahoojapan") only for short ti
 def entry_site_names(c: Credential) -> frozenset[str]:
     """The site names of one entry (case-folded), from its title, URL host and catalogued service."""
     return site_names(c.title, c.url)
+
+
+def forget_site_names() -> None:
+    """Drop the names and hosts remembered per title, host and URL (the variant search needs the memory more)."""
+    for remembered in (_title_names, _host_site_names, host_from_url, normalise_host, is_intranet_host):
+        remembered.cache_clear()
 
 
 def site_names(title: str, url: str) -> frozenset[str]:
