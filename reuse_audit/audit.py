@@ -32,6 +32,10 @@ OLD_AFTER = timedelta(days=730)
 MAX_SHARERS = 4  # titles of other sharers a reuse reason carries (it shows three, then "and N more")
 
 
+#: From this many entries the variant search's worker makes their site names (:func:`variant_search`): it
+#: loads the service catalogue for them (0.1 s), which is less than making them here from about 2,500 entries.
+NAMES_IN_WORKER_FROM = 2_500
+
 @dataclass(frozen=True)
 class AuditOptions:
     """What to check and how; every default is the CLI's default too."""
@@ -170,9 +174,14 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     with cpu_pool(cpu_work) as pool:
         from reuse_audit.background import Background
 
-        # The longest task after scoring: first in the workers' queue (its site names are made there too).
-        clusters_pending = (pool.apply_async(variant_search, (passwords, sites, of_cred), first=True)
-                            if pool and variants_wanted else None)
+        # The longest task after scoring: first in the workers' queue. A large vault's site names are made there
+        # too; a small one's here (the worker would load the service catalogue only for them).
+        clusters_pending = None
+        if pool and variants_wanted and len(creds) >= NAMES_IN_WORKER_FROM:
+            clusters_pending = pool.apply_async(variant_search, (passwords, sites, of_cred), first=True)
+        elif pool and variants_wanted:
+            names = password_site_names(len(passwords), sites, of_cred)
+            clusters_pending = pool.apply_async(find_variant_groups, (passwords, names), first=True)
         scoring = None
         if Check.STRENGTH in checks and needed:
             inputs: dict[int, set[str]] = defaultdict(set)
@@ -254,17 +263,26 @@ def _user_inputs(c: Credential) -> set[str]:
 def variant_search(passwords: list[str], sites: list[tuple[str, str]], of_cred: list[int]) -> list[VariantCluster]:
     """The variant clusters of the distinct ``passwords``, with the site names of the entries holding each (from
     ``sites``: each entry's title and URL, not secrets; ``of_cred``: each entry's password): a worker's task."""
-    from reuse_audit.checks.site_names import forget_site_names, site_names
+    from reuse_audit.checks.site_names import forget_site_names
+
+    names = password_site_names(len(passwords), sites, of_cred)
+    forget_site_names()
+    return find_variant_groups(passwords, names)
+
+
+def password_site_names(count: int, sites: list[tuple[str, str]], of_cred: list[int]) -> list[tuple[str, ...]]:
+    """For each of ``count`` distinct passwords, the site names of every entry holding it (see
+    :func:`variant_search`), sorted."""
+    from reuse_audit.checks.site_names import site_names
 
     # A sorted tuple per password, merged where entries share it: a set each would cost a worker 40 MB more
     # at 50,000 entries, held through the search.
-    names: list[tuple[str, ...]] = [()] * len(passwords)
+    names: list[tuple[str, ...]] = [()] * count
     for (title, url), s in zip(sites, of_cred, strict=True):
         found = site_names(title, url)
         held = names[s]
         names[s] = tuple(sorted(found.union(held) if held else found))
-    forget_site_names()
-    return find_variant_groups(passwords, names)
+    return names
 
 
 def _variant_groups(creds: list[Credential], of_cred: list[int], clusters: list[VariantCluster]

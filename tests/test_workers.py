@@ -154,6 +154,30 @@ def test_workers_collect_garbage_as_seldom_as_the_cli(method: str) -> None:
         gc.set_threshold(*before)
 
 
+def test_site_names_made_in_the_worker_give_the_same_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large vault's variant search makes its site names in the worker; a small one's are made here."""
+    import reuse_audit.audit as audit
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("the pool needs two cores")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 400)
+    contents = vault(distinct=500, entries=540)
+    tasks: list[str] = []
+    real = CpuPool.apply_async
+
+    def recording(self: CpuPool, fn: object, args: tuple[object, ...] = (), *, first: bool = False) -> object:
+        tasks.append(getattr(fn, "__name__", "?"))
+        return real(self, fn, args, first=first)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CpuPool, "apply_async", recording)
+    here = run_audit(contents, AuditOptions(exposure=OFFLINE))
+    monkeypatch.setattr(audit, "NAMES_IN_WORKER_FROM", 0)
+    there = run_audit(contents, AuditOptions(exposure=OFFLINE))
+    assert tasks == ["find_variant_groups", "variant_search"]
+    assert digest(here) == digest(there)
+    assert here.variant_groups == there.variant_groups and here.variant_groups
+
+
 def test_fork_is_used_only_without_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
