@@ -35,6 +35,8 @@ MAX_SHARERS = 4  # titles of other sharers a reuse reason carries (it shows thre
 #: From this many entries the variant search's worker makes their site names (:func:`variant_search`): it
 #: loads the service catalogue for them (0.1 s), which is less than making them here from about 2,500 entries.
 NAMES_IN_WORKER_FROM = 2_500
+POLL_EVERY = 512  # entries between two looks at the workers while this process works (a few milliseconds)
+
 
 @dataclass(frozen=True)
 class AuditOptions:
@@ -185,8 +187,10 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
         scoring = None
         if Check.STRENGTH in checks and needed:
             inputs: dict[int, set[str]] = defaultdict(set)
-            for c, s in zip(creds, of_cred, strict=True):
+            for n, (c, s) in enumerate(zip(creds, of_cred, strict=True), 1):
                 inputs[s].update(_user_inputs(c))
+                if pool is not None and n % POLL_EVERY == 0:
+                    pool.poll()  # a worker done with its task takes the next one
             scoring = start_scoring([passwords[s] for s in needed], [sorted(inputs[s]) for s in needed],
                                     options.policy, pool, early)
         context = CheckContext(now, options.exposure, options.check_settings)
@@ -197,6 +201,8 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
             pending = Background(_exposure, passwords, options.exposure, exposure_progress, name="hibp-check")
         elif Check.EXPOSURE not in checks:
             exposure_note = Reason.of(R.EXPOSURE_NOT_SELECTED)
+        if pool is not None:
+            pool.poll()
         groups = find_reuse_groups(creds, of_cred) if Check.REUSE in checks else []  # while the workers work
         group_of = {u: g for g in groups for u in g.entries}
 
@@ -275,13 +281,21 @@ def password_site_names(count: int, sites: list[tuple[str, str]], of_cred: list[
     :func:`variant_search`), sorted."""
     from reuse_audit.checks.site_names import site_names
 
-    # A sorted tuple per password, merged where entries share it: a set each would cost a worker 40 MB more
-    # at 50,000 entries, held through the search.
+    # A sorted tuple per password, and a set only for a password several entries share: a set each would cost
+    # a worker 40 MB more at 50,000 entries, held through the search.
+    holders = [0] * count
+    for s in of_cred:
+        holders[s] += 1
     names: list[tuple[str, ...]] = [()] * count
+    shared: dict[int, set[str]] = {}
     for (title, url), s in zip(sites, of_cred, strict=True):
         found = site_names(title, url)
-        held = names[s]
-        names[s] = tuple(sorted(found.union(held) if held else found))
+        if holders[s] == 1:
+            names[s] = tuple(sorted(found))
+        else:
+            shared.setdefault(s, set()).update(found)
+    for s, merged in shared.items():
+        names[s] = tuple(sorted(merged))
     return names
 
 

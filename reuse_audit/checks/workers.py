@@ -15,8 +15,9 @@ Start method: ``fork`` on Linux when this process has no other thread (fastest: 
 otherwise ``spawn`` (the macOS and Windows default, safe whatever threads exist). Either way passwords
 reach the workers only through the pipes, never through files.
 
-The pool is driven by its user's thread: tasks go to idle workers when submitted and whenever the user
-waits for a result. It is meant to be used from one thread.
+The pool is driven by its user's thread: tasks go to idle workers when submitted, whenever the user waits for
+a result, and when it calls :meth:`CpuPool.poll` (a look that never waits, for a user busy with other work).
+It is meant to be used from one thread.
 """
 
 from __future__ import annotations
