@@ -123,6 +123,8 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     from reuse_audit.report.audit_document import audit_document
 
     breach_list = _SharedBreachList(options)
+    if early is not None:
+        early.poll()  # each worker takes a task of the scoring left before the breach is resolved
     breach = _breach(request, contents, breach_list)
     result = run_checks(contents, breach_list.share(options), how.quiet, early)
     made = build_plan(result, breach, include_excluded=include_excluded)
