@@ -170,7 +170,7 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
     variants_wanted = Check.VARIANTS in checks and len(passwords) > 1
     # CPU-bound checks go to worker processes (started first, before any thread, so they may fork); the
     # breach check waits on the network or the disk, so it runs in a daemon thread meanwhile, which an
-    # interrupt never waits for. Waiting for a pool result is what feeds the workers their next tasks.
+    # interrupt never waits for. Waiting for a pool result, or a poll, is what feeds the workers their next tasks.
     cpu_work = len(passwords) if (variants_wanted or Check.STRENGTH in checks) else 0
     sites = [(c.title, c.url) for c in creds] if variants_wanted else []
     with cpu_pool(cpu_work) as pool:
