@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
 import locale
 import os
-import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -47,6 +45,8 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
             "no terminal to ask for the master password: use --password-stdin, --password-command CMD, "
             "or --keyfile with --no-password"
         ))
+    import getpass
+
     try:
         typed = getpass.getpass(f"Master password for {vault.name}: ")
     except (EOFError, KeyboardInterrupt):
@@ -117,6 +117,8 @@ def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:
     """The words of a command line: the POSIX shell's rules; on Windows, where a backslash separates folders,
     its own: spaces separate words, double quotes group them and are removed, backslashes stay
     (``"C:\\Program Files\\KeePassXC\\keepassxc-cli.exe" show ...``). ValueError for an unclosed quote."""
+    import shlex
+
     if not windows:
         return shlex.split(command)
     return [w[1:-1] if len(w) >= 2 and w[0] == w[-1] == '"' else w for w in shlex.split(command, posix=False)]

@@ -11,7 +11,6 @@ accounts on the missing sites safe.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -77,6 +76,8 @@ class Breach:
         if self.precision is Precision.YEAR:
             return date(d.year, 12, 31)
         if self.precision is Precision.MONTH:
+            import calendar
+
             return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
         return d
 

@@ -22,15 +22,12 @@ from reuse_audit.exposure.model import (
     ProgressCallback,
     deadline_reason,
 )
-from reuse_audit.exposure.range_body import RangeOutcome, results_by_key
-from reuse_audit.exposure.range_directory import looks_like_range_directory, lookup_ranges
 from reuse_audit.exposure.settings import ExposureSettings
-from reuse_audit.exposure.sorted_file import SortedHashFile
-from reuse_audit.exposure.verified import CorpusIdentity, is_verified
 from reuse_audit.i18n import N_
 
 if TYPE_CHECKING:
     from reuse_audit.exposure.online import RetryPolicy
+    from reuse_audit.exposure.range_body import RangeOutcome
     from reuse_audit.exposure.session import HttpSession
 
 OFFLINE_WITHOUT_FILE = "offline: no --hibp-file given"
@@ -67,6 +64,9 @@ class SortedFileSource:
         self.deadline = deadline
 
     def lookup(self, keys: Sequence[HashKey], progress: ProgressCallback | None = None) -> list[ExposureResult]:
+        from reuse_audit.exposure.sorted_file import SortedHashFile
+        from reuse_audit.exposure.verified import CorpusIdentity, is_verified
+
         clock = Deadline(self.deadline)
         with SortedHashFile(self.path) as hashes:
             verified = is_verified(CorpusIdentity.of(hashes.stat))
@@ -93,6 +93,9 @@ class RangeDirectorySource:
         self.deadline = deadline
 
     def lookup(self, keys: Sequence[HashKey], progress: ProgressCallback | None = None) -> list[ExposureResult]:
+        from reuse_audit.exposure.range_body import results_by_key
+        from reuse_audit.exposure.range_directory import lookup_ranges
+
         clock = Deadline(self.deadline)
         prefixes = {key.prefix for key in keys}
         outcomes: dict[str, RangeOutcome] = {}
@@ -137,6 +140,8 @@ def open_exposure_source(
         if not path.is_dir():  # a FIFO or a device: opening it could block, and it cannot be searched
             raise ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE,
                                        N_("not a regular file or a range directory: {path}"), path=path)
+        from reuse_audit.exposure.range_directory import looks_like_range_directory
+
         if not looks_like_range_directory(path):
             raise ExposureServiceError(
                 ExposureErrorCode.NOT_HIBP_FILE,

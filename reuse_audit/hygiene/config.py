@@ -11,7 +11,6 @@ top-level keys apply to every command that has the option, ``[audit]``, ``[plan]
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +55,8 @@ class ConfigValue:
 
 def read_config(path: Path) -> ConfigFile:
     """Parse a TOML config file; HygieneInputError (one line, no values quoted) when it cannot."""
+    import tomllib
+
     text = read_text_input(path, N_("config file"), error=HygieneInputError)
     try:
         data = tomllib.loads(text)

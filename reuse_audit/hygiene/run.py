@@ -8,19 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reuse_audit.audit import AuditResult
-from reuse_audit.hygiene.baseline import (
-    Baseline,
-    BaselineDiff,
-    baseline_notes,
-    baseline_section,
-    compare,
-    load_baseline,
-    only_new,
-)
-from reuse_audit.hygiene.history import append_history, check_history_file, trend_line
 from reuse_audit.hygiene.ignores import IgnoreOutcome, IgnoreRules, drop_ignored, find_ignored, ignore_summary
 
 if TYPE_CHECKING:
+    from reuse_audit.hygiene.baseline import Baseline, BaselineDiff
     from reuse_audit.report.audit_formats import AuditFormat
 
 
@@ -38,8 +29,14 @@ class HygieneRun:
                 baseline: Path | None = None, history_file: Path | None = None) -> HygieneRun:
         """Check every input before the vault is unlocked; HygieneInputError (one line) on a bad one."""
         rules = IgnoreRules.parse(ignore or (), ignore_group or ())
-        loaded = load_baseline(baseline) if baseline is not None else None
+        loaded = None
+        if baseline is not None:
+            from reuse_audit.hygiene.baseline import load_baseline
+
+            loaded = load_baseline(baseline)
         if history_file is not None:
+            from reuse_audit.hygiene.history import check_history_file
+
             check_history_file(history_file)  # a file that is not a history fails now, not after the audit
         return cls(rules, loaded, baseline, history_file)
 
@@ -47,8 +44,13 @@ class HygieneRun:
         """Drop ignored entries' findings, then (with a baseline) keep only the new ones."""
         ignored = find_ignored(result.vault, self.rules)
         full = drop_ignored(result, ignored)
-        diff = compare(full, self.baseline) if self.baseline is not None else None
-        shown = only_new(full, diff) if diff is not None else full
+        diff = None
+        shown = full
+        if self.baseline is not None:
+            from reuse_audit.hygiene.baseline import compare, only_new
+
+            diff = compare(full, self.baseline)
+            shown = only_new(full, diff)
         return HygieneOutcome(self, full, shown, ignored, diff)
 
 
@@ -69,6 +71,8 @@ class HygieneOutcome:
 
         doc = audit_document(self.result, lang, entries=False)
         if self.diff is not None and self.run.baseline is not None and self.run.baseline_path is not None:
+            from reuse_audit.hygiene.baseline import baseline_section
+
             doc["baseline"] = baseline_section(self.diff, self.run.baseline, self.run.baseline_path)
         return doc
 
@@ -94,6 +98,8 @@ class HygieneOutcome:
             lines.append(summary)
         lines += [t.text(W.STALE_RULE, rule=rule) for rule in self.ignored.unmatched]
         if self.diff is not None and self.run.baseline is not None:
+            from reuse_audit.hygiene.baseline import baseline_notes
+
             lines += baseline_notes(self.diff, self.run.baseline, lang)
         return lines
 
@@ -101,5 +107,7 @@ class HygieneOutcome:
         """Append this run to the history file (if any); return the trend line against the previous run."""
         if self.run.history_file is None:
             return None
+        from reuse_audit.hygiene.history import append_history, trend_line
+
         previous, current = append_history(self.run.history_file, self.full)
         return trend_line(previous, current, arrow, lang)

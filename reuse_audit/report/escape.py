@@ -7,8 +7,6 @@ U+009B CSI, and the bidi overrides U+202A–U+202E, U+2066–U+2069) are shown a
 
 from __future__ import annotations
 
-import csv
-import html
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,11 +40,15 @@ def rich_text(text: str) -> str:
 
 def markdown(text: str) -> str:
     """Escape Markdown and inline HTML; newlines become spaces (one table cell, one line)."""
+    import html
+
     one_line = " ".join(visible_controls(text).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def html_text(text: str) -> str:
+    import html
+
     return html.escape(visible_controls(text), quote=True)
 
 
@@ -62,6 +64,8 @@ def csv_cell(value: object) -> str:
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A CSV document (RFC 4180: CRLF rows; a cell with a comma, quote, CR or LF is quoted), cells escaped."""
+    import csv
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(header)
