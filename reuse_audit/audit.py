@@ -225,7 +225,8 @@ def run_audit(vault: VaultContents, options: AuditOptions, exposure_progress: Pr
                                  [f for o in entry_outcomes.values() for f in o.findings.get(c.uuid, ())]))
         variant_groups: list[VariantGroup] = []
         if variants_wanted:
-            clusters = clusters_pending.get() if clusters_pending else variant_search(passwords, sites, of_cred)
+            clusters = (clusters_pending.get() if clusters_pending  # here: no caches dropped (later steps use them)
+                        else find_variant_groups(passwords, password_site_names(len(passwords), sites, of_cred)))
             variant_groups = _variant_groups(creds, of_cred, clusters)
     variant_of = {u: g for g in variant_groups for u in g.entries}
     reports = [d.report(variant_of.get(d.credential.uuid)) for d in drafts]

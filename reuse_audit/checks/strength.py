@@ -83,9 +83,7 @@ def _score(job: tuple[str, list[str]]) -> int:
 
 def _scores_alone(passwords: list[str]) -> list[int]:
     """zxcvbn scores with no user inputs (a worker's task while the vault is read)."""
-    from zxcvbn_rs_py import zxcvbn
-
-    return [int(zxcvbn(p, user_inputs=[]).score) for p in passwords]
+    return [_score((p, [])) for p in passwords]
 
 
 # zxcvbn's l33t table (zxcvbn-rs: a letter and the characters that may stand for it). A user input can only match
