@@ -1,5 +1,5 @@
 """Allow `python -m reuse_audit`."""
 
-from reuse_audit.cli import main
+from reuse_audit.launch import main
 
 main()

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from reuse_audit.cli import app
-from reuse_audit.cli.failure import error_line, internal_error_line, interrupted_line, run_lang
 from reuse_audit.errors import InputError, Message, ReuseAuditError, os_reason
+from reuse_audit.failure import error_line, internal_error_line, interrupted_line, run_lang
 from reuse_audit.i18n import N_, NP_, Translator
 from reuse_audit.safe_write import OutputError
 from reuse_audit.vault.errors import VaultError

@@ -50,7 +50,7 @@ def modules() -> dict[str, Path]:
 
 
 def test_nothing_outside_the_command_line_imports_it() -> None:
-    entry_points = ("reuse_audit.cli", "reuse_audit.__main__")
+    entry_points = ("reuse_audit.cli", "reuse_audit.__main__", "reuse_audit.launch")
     offenders = [(name, target) for name, path in modules().items() if not name.startswith(entry_points)
                  for target, _top in imports(path) if target.split(".")[:2] == ["reuse_audit", "cli"]]
     assert offenders == []

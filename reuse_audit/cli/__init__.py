@@ -1,6 +1,6 @@
 """The command line: thin typer commands, one module per command family, that parse options, call the library
 and print. Errors of every layer (:class:`~reuse_audit.errors.ReuseAuditError`) become one line on stderr, in
-the run's language (:mod:`reuse_audit.cli.failure`), and their exit code here, in one place; the first SIGINT
+the run's language (:mod:`reuse_audit.failure`), and their exit code here, in one place; the first SIGINT
 or SIGTERM ends the run with exit 130 or 143.
 """
 
@@ -56,7 +56,7 @@ def guarded(command: F) -> F:
 
 
 def _error_line(exc: ReuseAuditError) -> str:
-    from reuse_audit.cli.failure import error_line, run_lang
+    from reuse_audit.failure import error_line, run_lang
 
     return error_line(exc, run_lang(_Run.params))
 
@@ -64,7 +64,7 @@ def _error_line(exc: ReuseAuditError) -> str:
 def _said(kind: str, name: str = "") -> str:
     """"interrupted" or an internal error's line in the run's language; in English if even that fails."""
     try:
-        from reuse_audit.cli.failure import internal_error_line, interrupted_line, run_lang
+        from reuse_audit.failure import internal_error_line, interrupted_line, run_lang
 
         lang = run_lang(_Run.params)
         return interrupted_line(lang) if kind == "interrupted" else internal_error_line(name, lang)

@@ -55,7 +55,7 @@ def _config_callback(ctx: typer.Context, _param: typer.CallbackParam, value: Pat
     except HygieneInputError as exc:
         if ctx.resilient_parsing:
             return value
-        from reuse_audit.cli.failure import error_line, run_lang
+        from reuse_audit.failure import error_line, run_lang
 
         typer.echo(error_line(exc, run_lang(ctx.params)), err=True)
         raise typer.Exit(exc.exit_code) from None
