@@ -22,7 +22,7 @@ import pytest
 
 import reuse_audit.checks.workers as workers
 from reuse_audit.audit import AuditOptions, run_audit
-from reuse_audit.checks.workers import CpuPool, WorkerError, cpu_pool
+from reuse_audit.checks.workers import CpuPool, WorkerError, WorkerLostError, cpu_pool
 from reuse_audit.credentials import Credential, VaultContents
 from reuse_audit.exposure.settings import ExposureSettings
 from reuse_audit.secret import Secret
@@ -245,9 +245,63 @@ def test_a_worker_that_dies_mid_task_fails_its_task_instead_of_hanging() -> None
     with cpu_pool(10_000) as pool:
         if pool is None:
             pytest.skip("the pool needs two cores")
-        with pytest.raises(WorkerError, match="died"):
+        with pytest.raises(WorkerLostError, match=r"ended unexpectedly \(exit code 3\)"):
             pool.apply_async(os._exit, (3,)).get()
         assert pool.map_async(abs, [-1, -2, -3, -4], chunksize=1).get() == [1, 2, 3, 4]
+
+
+def _killed_by_the_kernel() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+
+
+@linux_only
+def test_a_worker_killed_from_outside_is_said_in_one_line_not_as_a_bug() -> None:
+    with cpu_pool(10_000) as pool:
+        if pool is None:
+            pytest.skip("the pool needs two cores")
+        with pytest.raises(WorkerLostError) as caught:
+            pool.apply_async(_killed_by_the_kernel).get()
+        assert str(caught.value) == ("a worker process was killed (signal 9), perhaps because the system ran out "
+                                     "of memory; nothing was reported")
+        assert pool.apply_async(abs, (-3,)).get() == 3  # the other worker lives on
+
+
+_KILLED_WORKER_CLI = """
+import os, signal, sys
+import reuse_audit.checks.strength as strength
+
+
+def _score(job):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+strength._score = _score  # every scoring task calls it (forked workers have it too; tasks name it by module and name)
+sys.argv = ["reuse-audit", *sys.argv[1:]]
+from reuse_audit.cli import main
+main()
+"""
+
+
+@linux_only
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "reuse-audit: error: a worker process was killed (signal 9), perhaps because the system ran out of "
+           "memory; nothing was reported\n"),
+    ("ja", "reuse-audit: エラー：ワーカープロセスが強制終了されました（シグナル 9）。メモリ不足の可能性があります。"
+           "結果は出力していません\n"),
+])
+def test_an_audit_whose_worker_is_killed_says_so_in_one_line(lang: str, expected: str, tmp_path: Path) -> None:
+    if (os.cpu_count() or 1) < 2 or workers.start_method() != "fork":
+        pytest.skip("needs fork and two cores")
+    from tests.conftest import MASTER, E, build_vault
+
+    vault_path = tmp_path / "v.kdbx"
+    build_vault(vault_path, [E(f"Site {i}", f"pw-{i:04d}-kettle", f"user{i}@example.com") for i in range(600)])
+    done = subprocess.run([sys.executable, "-c", _KILLED_WORKER_CLI, "audit", str(vault_path), "--password-stdin",
+                           "--offline", "--format", "json", "--lang", lang], input=MASTER + "\n",
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=REPO)
+    assert done.returncode == 2
+    assert done.stderr == expected
+    assert done.stdout == ""
 
 
 @linux_only

@@ -4,7 +4,8 @@ A pool that cannot hang (``multiprocessing.Pool`` could: its workers share one t
 ``terminate()`` after ``close()`` could leave a worker waiting for that lock for ever):
 
 - each worker has its own pipe to the parent and shares no lock with anyone, so a worker that dies, or is
-  killed, in any state blocks nobody; a task whose worker died raises :class:`WorkerError`, never waits;
+  killed, in any state blocks nobody; a task whose worker died raises :class:`WorkerLostError` (one line for
+  the user), never waits; a task that raised, :class:`WorkerError`;
 - workers ignore SIGINT and SIGTERM: Ctrl-C and ``kill`` reach the parent, which decides for them;
 - leaving the pool normally stops idle workers with a message and joins them; an error or an interrupt
   (KeyboardInterrupt, SystemExit from the CLI's SIGTERM handler) kills them (SIGKILL) and reaps them;
@@ -38,7 +39,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from reuse_audit.errors import ReuseAuditError
 from reuse_audit.gc_tuning import tune_gc
+from reuse_audit.i18n import N_
 
 #: Below this many distinct passwords, starting worker processes costs more than it saves (bench/audit_bench.py):
 #: a fork costs a few milliseconds, so on an idle 2-core machine forked workers pay from about 250 (500 entries,
@@ -56,7 +59,20 @@ _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class WorkerError(RuntimeError):
-    """A task failed in a worker process, or its worker died. The message names types, never data."""
+    """A task raised in a worker process (a bug). The message names the exception's type, never data."""
+
+
+class WorkerLostError(ReuseAuditError):
+    """A worker process died in the middle of a task: killed from outside (the kernel's out-of-memory killer,
+    ``kill -9``) or crashed. Not a bug of the task: the user is told what happened, in one line."""
+
+    @classmethod
+    def of(cls, exitcode: int | None) -> WorkerLostError:
+        if exitcode is not None and exitcode < 0:
+            return cls(N_("a worker process was killed (signal {signal}), perhaps because the system ran out of "
+                          "memory; nothing was reported"), signal=-exitcode)
+        return cls(N_("a worker process ended unexpectedly (exit code {code}); nothing was reported"),
+                   code="?" if exitcode is None else exitcode)
 
 
 def _worker_main(conn: Connection, inherited: Sequence[Connection], parent: int) -> None:
@@ -228,8 +244,9 @@ class CpuPool:
             busy = {w.conn: w for w in self._workers if w.task is not None}
             if not busy:
                 if self._queue and not any(w.process.exitcode is None for w in self._workers):
+                    lost = WorkerLostError.of(next((w.process.exitcode for w in self._workers), None))
                     for task_id, _, _ in self._queue:
-                        self._done[task_id] = (False, "every worker process died")
+                        self._done[task_id] = (False, lost)
                     self._queue.clear()
                 continue
             for conn in wait(list(busy)):
@@ -238,6 +255,8 @@ class CpuPool:
         for i in ids:
             ok, value = self._done.pop(i)
             if not ok:
+                if isinstance(value, WorkerLostError):
+                    raise value
                 raise WorkerError(f"a task failed in a worker process: {value}")
             values.append(value)
         return values
@@ -258,7 +277,7 @@ class CpuPool:
             worker.conn.close()
         worker.process.join(1.0)
         if worker.task is not None:
-            self._done[worker.task] = (False, f"its worker process died (exit code {worker.process.exitcode})")
+            self._done[worker.task] = (False, WorkerLostError.of(worker.process.exitcode))
             worker.task = None
         if worker.process.exitcode is None:
             worker.process.kill()
