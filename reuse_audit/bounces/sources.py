@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from reuse_audit.bounces.settings import DEFAULT_IMAP_DEADLINE
 from reuse_audit.deadline import Deadline, SocketWatchdog, Watch
 from reuse_audit.errors import ReuseAuditError, os_reason
+from reuse_audit.file_access import require_regular_file
 from reuse_audit.i18n import N_
 from reuse_audit.secret import Secret
 
@@ -379,6 +380,10 @@ def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | 
         return EmlFilesSource(files)
     if not path.exists():
         raise MailSourceError(N_("no such mailbox: {path}"), path=path)
+    # A pipe (`/dev/stdin`, a FIFO) would be waited on for ever and cannot be read at random; a device is never
+    # a mailbox (`/dev/null` is not an empty one): one line each, before anything is opened.
+    require_regular_file(path, N_("mailbox"), error=MailSourceError,
+                         why=N_("save the mail to a file first, or give a Maildir or a folder of .eml files"))
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)

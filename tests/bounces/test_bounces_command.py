@@ -158,6 +158,30 @@ def test_bad_input_is_one_line_and_exit_two(args: list[str], message: str) -> No
     assert "Traceback" not in result.output
 
 
+_NOT_A_FILE = ("the mailbox must be a regular file (save the mail to a file first, or give a Maildir or a folder "
+               "of .eml files)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize("as_sent", [False, True])
+def test_a_pipe_as_a_mailbox_is_refused_at_once_never_waited_on(as_sent: bool, hijacked_mbox: Path,
+                                                                 tmp_path: Path) -> None:
+    fifo = tmp_path / "Piped Inbox"
+    os.mkfifo(fifo)  # nobody ever writes to it: reading it would wait for ever
+    args = [str(hijacked_mbox), "--sent", str(fifo)] if as_sent else [str(fifo)]
+    proc = subprocess.run([sys.executable, "-m", "reuse_audit", "bounces", *args], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "REUSE_AUDIT_LANG": "en"})
+    assert proc.returncode == 2
+    assert proc.stderr == f"reuse-audit: error: {fifo}: is a pipe; {_NOT_A_FILE}\n"
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_a_device_is_not_an_empty_mailbox() -> None:
+    result = run("/dev/null")
+    assert result.exit_code == 2
+    assert result.stderr == f"reuse-audit: error: /dev/null: is a character device; {_NOT_A_FILE}\n"
+
+
 def test_failing_imap_password_command_is_one_line_with_its_stderr_and_never_its_stdout() -> None:
     cmd = (f"{sys.executable} -c \"import sys; print('hunter2'); sys.stderr.write('keyring locked\\n'); "
            "sys.exit(3)\"")
