@@ -150,7 +150,9 @@ class SocketWatchdog:
                     item = self._active.get(ident)
                     if item is not None:
                         item.expire()
-                self._cond.wait(self._due[0][0] - now if self._due else None)
+                # at most an hour at a time: a far deadline (a library caller's 1e300 s) is no timeout the
+                # platform can wait for (OverflowError in this thread); the loop just looks again
+                self._cond.wait(min(self._due[0][0] - now, 3600.0) if self._due else None)
 
 
 def attach_current(sock: socket.socket | None) -> None:

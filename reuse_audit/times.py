@@ -36,14 +36,14 @@ def parse_since(value: str, option: str = "--since", now: datetime | None = None
     """``14d``, ``36h``, ``2w``, ``90m`` (ago), or an ISO date/time (UTC when no zone is given)."""
     now = now or datetime.now(UTC)
     match = _AGO.match(value)
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
     try:
+        if match:
+            return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: before year 1 (99999999999d, 0001-01-01T00:00+14:00)
         raise InputError(N_("{option}: expected e.g. 14d, 36h or 2024-05-01, got {value!r}"), option=option,
                          value=value) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def parse_instant(value: str, option: str, now: datetime | None = None) -> datetime:
@@ -55,12 +55,12 @@ def parse_instant(value: str, option: str, now: datetime | None = None) -> datet
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.astimezone()  # local time, as the user's clock shows it
+        at = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: beyond year 1 or 9999 once in UTC
         raise InputError(N_("{option}: expected an ISO 8601 date or date-time such as 2026-11-29 or "
                             "2026-11-29T21:40+09:00, got {value!r}"), option=option, value=value) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # local time, as the user's clock shows it
-    at = parsed.astimezone(UTC)
     if at > (now or datetime.now(UTC)):
         raise InputError(N_("{option}: {value} is in the future"), option=option, value=value)
     return at

@@ -170,7 +170,10 @@ class ImapFolder:
     @classmethod
     def parse(cls, url: str) -> ImapFolder:
         """Read an ``imaps://`` URL; anything else (plain ``imap://`` included) is refused."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "imaps://[::1/INBOX": an unclosed IPv6 address
+            raise MailSourceError(N_("bad IMAP URL: {url}"), url=url) from None
         if parts.scheme.lower() != "imaps":
             raise MailSourceError(N_("not an imaps:// URL (TLS is required): {url}"), url=url)
         try:
@@ -232,7 +235,11 @@ class ImapSource:
                                seconds=deadline.seconds, host=self.location.host, folder=self.location.folder)
 
     def _connect(self, deadline: Deadline, watchdog: SocketWatchdog, watch: Watch) -> imaplib.IMAP4_SSL:
-        context = ssl.create_default_context(cafile=str(self.login.ca_file) if self.login.ca_file else None)
+        try:
+            context = ssl.create_default_context(cafile=str(self.login.ca_file) if self.login.ca_file else None)
+        except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError: no certificate in the file
+            raise MailSourceError(N_("--ca-file {path}: no CA certificate could be read from it ({name})"),
+                                  path=self.login.ca_file, name=exc.__class__.__name__) from None
         where = f"{self.location.host}:{self.location.port}"
         try:
             client = _DeadlineIMAP4_SSL(self.location.host, self.location.port, context=context,

@@ -54,7 +54,7 @@ def bounces(
         "--since", help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
         envvar=o.env("SINCE"))] = None,
     window_minutes: Annotated[int, typer.Option(
-        "--window-minutes", min=1, help="Length of the sliding window.",
+        "--window-minutes", min=1, max=366 * 24 * 60, help="Length of the sliding window.",
         envvar=o.env("WINDOW_MINUTES"))] = Thresholds.window_minutes,
     min_bounces: Annotated[int, typer.Option(
         "--min-bounces", min=1, help="Bounces in the window for a compromise.",
@@ -63,8 +63,9 @@ def bounces(
         "--min-recipients", min=0, help="Distinct failed recipients in the window for a compromise.",
         envvar=o.env("MIN_RECIPIENTS"))] = Thresholds.min_recipients,
     unknown_share: Annotated[float, typer.Option(
-        "--unknown-share", min=0.0, max=1.0, help="Share of those recipients never in your Sent folder "
-        "(with --sent).", envvar=o.env("UNKNOWN_SHARE"))] = Thresholds.unknown_share,
+        "--unknown-share", min=0.0, max=1.0, callback=o.finite,
+        help="Share of those recipients never in your Sent folder (with --sent).",
+        envvar=o.env("UNKNOWN_SHARE"))] = Thresholds.unknown_share,
     day_bounces: Annotated[int, typer.Option(
         "--day-bounces", min=1, help="Bounces within 24 hours that also mean a compromise.",
         envvar=o.env("DAY_BOUNCES"))] = Thresholds.day_bounces,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -94,8 +95,21 @@ BreachesFileOpt = Annotated[Path | None, typer.Option(
     "--breaches-file", envvar=env("BREACHES_FILE"), metavar="FILE",
     help="A saved copy of Have I Been Pwned's breach list (JSON of GET /api/v3/breaches), instead of the network "
          "and the cache.")]
+#: The longest time limit an option takes (a week): a longer one is a typo, and `inf` or 1e300 seconds cannot be
+#: a clock's deadline.
+MAX_SECONDS = 7 * 24 * 3600.0
+
+
+def finite(value: float | None) -> float | None:
+    """A float option's callback: NaN passes click's range check (every comparison with it is false), so it is
+    refused here; so is infinity where an option has no maximum."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number")
+    return value
+
+
 HibpDeadlineOpt = Annotated[float, typer.Option(
-    "--hibp-deadline", envvar=env("HIBP_DEADLINE"), min=0.1, metavar="SECONDS",
+    "--hibp-deadline", envvar=env("HIBP_DEADLINE"), min=0.1, max=MAX_SECONDS, callback=finite, metavar="SECONDS",
     help="Time limit of the whole breach check; what is left unanswered then is unknown.")]
 MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=env("MIN_LENGTH"), min=1,
                                            help="Policy: minimum length in characters.")]
@@ -151,7 +165,7 @@ ImapPasswordCommandOpt = Annotated[str | None, typer.Option(
     "--imap-password-command", envvar=env("IMAP_PASSWORD_COMMAND"),
     help="Run CMD (no shell) and use the first line it prints as the IMAP password.")]
 ImapDeadlineOpt = Annotated[float, typer.Option(
-    "--imap-deadline", envvar=env("IMAP_DEADLINE"), min=1.0, metavar="SECONDS",
+    "--imap-deadline", envvar=env("IMAP_DEADLINE"), min=1.0, max=MAX_SECONDS, callback=finite, metavar="SECONDS",
     help="Time limit of the whole IMAP fetch (exit 2 when it is reached).")]
 CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"),
                                                 help="CA certificate(s) to trust for IMAP TLS (private CA).")]

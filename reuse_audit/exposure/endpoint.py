@@ -14,7 +14,12 @@ __all__ = ["checked_base_url"]
 
 def checked_base_url(url: str) -> str:
     """The HIBP base URL without a trailing slash; plain HTTP is refused except to a loopback host."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError:  # "http://[::1": an unclosed IPv6 address
+        raise ExposureServiceError(ExposureErrorCode.INVALID_ARGUMENT, N_("not a valid URL: {url!r}"),
+                                   url=url) from None
     if parts.scheme == "https" and parts.hostname:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
