@@ -224,6 +224,14 @@ def test_checks_that_did_not_run_are_not_counted_as_zero(runner, story_vault) ->
     assert set(summary["not_checked"]) == {"weak", "policy", "variant", "pwned", "site_breached", "no_2fa",
                                            "weak_2fa", "passkey_available", "insecure_url"}
     assert "weak: not checked" in result.stderr
+    assert "pwned: not checked" in result.stderr and "0 pwned" not in result.stderr  # never a count of 0
+
+
+def test_an_offline_run_without_a_corpus_does_not_count_zero_pwned(runner, story_vault) -> None:  # type: ignore[no-untyped-def]
+    path, _ = story_vault
+    result = _audit(runner, path, "--format", "json")
+    assert json.loads(result.stdout)["summary"]["findings"]["pwned"] is None
+    assert "pwned: not checked" in result.stderr and "0 pwned" not in result.stderr
 
 
 def test_every_option_of_every_command_reads_an_environment_variable() -> None:

@@ -176,7 +176,9 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
         parts.append(t.text(W.VARIANTS, n=result.count(K.VARIANT), groups=len(result.variant_groups)))
     parts.append(n(K.WEAK, "weak"))
     parts.append(n(K.POLICY, "policy"))
-    if K.PWNED in unchecked:
+    if K.PWNED in unchecked and not any(result.checked(e, K.PWNED) for e in result.entries):
+        parts.append(n(K.PWNED, "pwned"))  # not selected, offline without a corpus, or nothing answered: no count
+    elif K.PWNED in unchecked:  # some passwords answered: what they found is a floor
         parts.append(t.text(W.COUNTS["pwned_incomplete"], n=result.count(K.PWNED)))
     elif result.count(K.PWNED):
         parts.append(t.text(W.COUNTS["pwned"], n=result.count(K.PWNED)))

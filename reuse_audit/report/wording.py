@@ -58,6 +58,7 @@ COUNTS: dict[str, str] = {
     "policy_name": N_("fail the policy"),
     "pwned": N_("{n} pwned"),
     "pwned_incomplete": N_("{n} pwned (exposure incomplete)"),
+    "pwned_name": N_("pwned"),
     "site_breached": N_("{n} on breached sites"),
     "site_breached_name": N_("breached sites"),
     "unknown_exposure": N_("{n} unknown exposure"),
