@@ -124,6 +124,10 @@ def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:
     return [w[1:-1] if len(w) >= 2 and w[0] == w[-1] == '"' else w for w in shlex.split(command, posix=False)]
 
 
+#: Seconds a password command may take (a pinentry waiting for the user included), as a pipe's writer may pause.
+COMMAND_WAIT = 120.0
+
+
 def password_from_command(command: str, option: str = "--password-command") -> Secret:
     """Run ``command`` (no shell) and return the first line it prints, masked.
 
@@ -138,10 +142,14 @@ def password_from_command(command: str, option: str = "--password-command") -> S
     if not argv:
         raise KeySourceError(N_("{option} is empty"), option=option)
     try:
-        proc = subprocess.run(argv, capture_output=True, timeout=120, check=False)
+        proc = subprocess.run(argv, capture_output=True, timeout=COMMAND_WAIT, check=False)
     except FileNotFoundError:
         raise KeySourceError(N_("{option}: {command}: command not found"), option=option, command=argv[0]) from None
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except subprocess.TimeoutExpired:
+        raise KeySourceError(N_("{option}: {command} did not finish within {seconds:g} s (is it waiting for input "
+                                "that nobody can give?)"), option=option, command=argv[0], seconds=COMMAND_WAIT
+                             ) from None
+    except OSError as exc:
         raise KeySourceError(N_("{option}: {command} failed ({name})"), option=option, command=argv[0],
                              name=type(exc).__name__) from None
     if proc.returncode != 0:

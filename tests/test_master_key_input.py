@@ -79,3 +79,13 @@ def test_a_command_printing_non_utf8_is_one_line_about_what_it_printed() -> None
 def test_a_command_printing_utf8_gives_its_first_line() -> None:
     command = f"{sys.executable} -c \"import sys; sys.stdout.buffer.write('пароль\\nrest'.encode())\""
     assert password_from_command(command).reveal() == "пароль"
+
+
+def test_a_command_that_never_finishes_is_one_line_after_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import reuse_audit.master_key as master_key
+
+    monkeypatch.setattr(master_key, "COMMAND_WAIT", 0.5)
+    command = f"{sys.executable} -c \"import time; time.sleep(30)\""
+    with pytest.raises(KeySourceError) as info:
+        password_from_command(command)
+    assert str(info.value).startswith(f"--password-command: {sys.executable} did not finish within 0.5 s")
