@@ -17,7 +17,8 @@ from reuse_audit.cli import app
 from reuse_audit.demo import DEMO_MASTER_PASSWORD, demo_paths
 from tests.conftest import REPO, assert_no_leak
 
-URL = re.compile(r"https?://\S+")
+# a lone URL, with the brackets and closing marks of its sentence: "(https://…)", "（https://…）。"
+URL = re.compile(r"[(（「]?https?://[!-~]+?[)）」。、.]*")
 
 
 def demo_passwords() -> set[str]:
@@ -47,6 +48,25 @@ def test_demo_at_80_columns_has_no_line_wider_except_a_lone_url() -> None:
     for step in doc["steps"]:
         if step["action"] != "none" and step["change_url"]:
             assert step["change_url"] in out, step["change_url"]  # every change URL appears whole
+
+
+@pytest.mark.parametrize(("lang", "columns"), [("en", 80), ("ja", 80), ("en", 40), ("ja", 40)])
+def test_every_url_of_the_plan_is_whole_on_one_line_in_either_language(lang: str, columns: int) -> None:
+    # a URL glued to Japanese text ("パスキーの設定：https://…", "（https://…）") or to "(" was cut like a word
+    out = run_demo("--all", "--lang", lang, columns=columns).stdout
+    document = run_demo("--all", "--format", "json").stdout
+    known = set(re.findall(r"https?://[A-Za-z0-9./?=_%&:#~+-]+", document))
+    for url in re.findall(r"https?://[A-Za-z0-9./?=_%&:#~+-]+", out):
+        assert url in known, url  # not the head of a URL cut at the line's end (a reason's "(https://…)")
+    steps = json.loads(document)["steps"]
+    shown = {s[key] for s in steps if s["action"] != "none" for key in ("change_url", "tfa_url", "passkey_url")
+             if s[key]}
+    assert len(shown) >= 15  # the demo's change, two-step and passkey links
+    for url in shown:
+        assert any(re.search(re.escape(url) + r"(?![A-Za-z0-9/?=_%&#~+-])", line) for line in out.splitlines()), url
+    for line in out.splitlines():
+        if cell_len(line) > columns:
+            assert URL.fullmatch(line.strip()), line
 
 
 def test_the_first_lines_say_what_to_do_now() -> None:

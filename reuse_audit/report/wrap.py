@@ -2,7 +2,7 @@
 
 Words are kept whole; Japanese and Chinese text, which has no spaces, may break between any two characters
 (but not before 、。）」 and the like). A URL is never broken: it goes on a line of its own, which may be
-longer than the width only when the URL alone is.
+longer than the width only when the URL alone is (with the closing marks glued to it in Japanese: "）").
 """
 
 from __future__ import annotations
@@ -17,8 +17,32 @@ _NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》�
 _NO_BREAK_AFTER = frozenset("（「『【〔〈《([{")
 
 
+# A URL glued to other text: to Japanese, which has no spaces ("パスキーの設定：https://…", "（https://…）"), or
+# to an opening bracket or quote ("(https://…)"). It starts after such a character and runs over printable ASCII.
+_GLUED_URL = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=[(\[{<\"']))[a-z][a-z0-9+.-]*://[!-~]+", re.IGNORECASE)
+_OPENING = frozenset("([{<\"'") | _NO_BREAK_AFTER
+
+
 def is_url(token: str) -> bool:
     return _URL.match(token) is not None
+
+
+def _url_parts(word: str) -> list[tuple[str, bool]]:
+    """``word`` as (text, is a URL) parts: a URL glued to other text is taken out of it, with the opening and
+    closing marks around it ("（", "(", "）", "。"), so that it too is never cut."""
+    if is_url(word):
+        return [(word, True)]
+    found = _GLUED_URL.search(word)
+    if found is None:
+        return [(word, False)]
+    start, end = found.span()
+    while start > 0 and word[start - 1] in _OPENING:
+        start -= 1
+    while end < len(word) and word[end] in _NO_BREAK_BEFORE:
+        end += 1
+    parts = [(word[:start], False)] if start else []
+    parts.append((word[start:end], True))
+    return parts + (_url_parts(word[end:]) if end < len(word) else [])
 
 
 def _wide(ch: str) -> bool:
@@ -57,8 +81,8 @@ def wrap(text: str, width: int, indent: str = "", first_indent: str | None = Non
         lines.append(line.rstrip())
         line, used, blank = indent, cell_len(indent), True
 
-    for word in text.split():
-        if is_url(word):
+    for word, url in (part for token in text.split() for part in _url_parts(token)):
+        if url:
             if not blank:
                 flush()
             lines.append(line + word)
