@@ -50,6 +50,7 @@ def rows(result: AuditResult, t: Translator) -> list[dict[str, Any]]:
             "exposure": e["exposure"]["status"],
             "exposure_count": "" if e["exposure"]["count"] is None else e["exposure"]["count"],
             "has_otp": "yes" if e["has_otp"] else "no", "reasons": t.join_parts(e["reasons"]), "uuid": e["uuid"],
+            "reason_list": e["reasons"],
         })
     return out
 
@@ -127,27 +128,74 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
 
 
 _TABLE_KEYS = ("rank", "title", "username", "group", "findings", "reuse", "score", "exposure", "otp", "reasons")
+#: The width when the caller gives none (the command line always does: the terminal's, COLUMNS, else 100).
+DEFAULT_WIDTH = 100
 
 
 def render_table(result: AuditResult, how: AuditRender) -> str:
+    """A table when every row fits the width without cutting a word, else a numbered list (title and login on
+    one line, then the findings, then each reason on a line of its own), as the plan's text does."""
+    from rich.cells import cell_len
+
+    t = Translator(how.lang)
+    width = how.width or DEFAULT_WIDTH
+    entries = []
+    for r in rows(result, t):
+        cells = dict(zip(_TABLE_KEYS, _human_cells(r, t, _TABLE_KEYS), strict=True))
+        cells["findings"] = cells["findings"].replace(",", ", ") or "-"  # (English: the codes, comma-joined)
+        cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
+        entries.append((cells, r["reason_list"]))
+    headers = [t.gettext(W.COLUMNS[k]) for k in _TABLE_KEYS]
+    longest = [max([cell_len(h)] + [cell_len(w) for cells, _ in entries for w in cells[k].split()])
+               for h, k in zip(headers, _TABLE_KEYS, strict=True)]
+    # each column needs its longest word; borders and padding take 3 cells per column and one more
+    if sum(longest) + 3 * len(longest) + 1 <= width:
+        return _table_text(t, headers, [cells for cells, _ in entries], width, result)
+    return _list_text(t, entries, width, result)
+
+
+def _table_text(t: Translator, headers: list[str], entries: list[dict[str, str]], width: int,
+                result: AuditResult) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    t = Translator(how.lang)
     table = Table(title=escape.rich_text(t.gettext(W.TABLE_TITLE)), show_lines=False)
-    for key in _TABLE_KEYS:
-        table.add_column(escape.rich_text(t.gettext(W.COLUMNS[key])), overflow="fold")
-    for r in rows(result, t):
-        cells = dict(zip(_TABLE_KEYS, _human_cells(r, t, _TABLE_KEYS), strict=True))
-        cells["findings"] = cells["findings"] or "-"
-        cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
+    for header in headers:
+        table.add_column(escape.rich_text(header), overflow="fold")
+    for cells in entries:
         table.add_row(*(escape.rich_text(cells[k]) for k in _TABLE_KEYS))
     buf = io.StringIO()
-    console = Console(file=buf, width=how.width or 160, color_system=None, force_terminal=False)
+    console = Console(file=buf, width=width, color_system=None, force_terminal=False)
     console.print(table)
     for note in t.reasons(result.check_notes):
         console.print(escape.rich_text(note))
     return buf.getvalue()
+
+
+def _list_text(t: Translator, entries: list[tuple[dict[str, str], list[str]]], width: int,
+               result: AuditResult) -> str:
+    from reuse_audit.report.escape import visible_controls
+    from reuse_audit.report.wrap import wrap
+
+    lines = wrap(t.gettext(W.TABLE_TITLE), width)
+    for cells, reasons in entries:
+        number = f"{cells['rank']:>3}. "
+        indent = " " * len(number)
+        who = cells["title"] + (f" — {cells['username']}" if cells["username"] else "")
+        who += f" ({cells['group']})" if cells["group"] else ""
+        lines.append("")
+        lines += wrap(visible_controls(who), width, indent, number)
+        facts = [t.text(W.LABELLED, label=t.gettext(W.COLUMNS[key]), text=cells[key])
+                 for key in ("findings", "reuse", "score", "exposure", "otp") if cells[key]]
+        lines += wrap(visible_controls(t.join_parts(facts)), width, indent)
+        for reason in reasons:
+            lines += wrap(visible_controls(reason), width, indent + "  ", indent + "- ")
+    notes = t.reasons(result.check_notes)
+    if notes:
+        lines.append("")
+        for note in notes:
+            lines += wrap(visible_controls(note), width)
+    return "\n".join(lines) + "\n"
 
 
 def summary_line(result: AuditResult, lang: str = "en") -> str:

@@ -36,6 +36,7 @@ KINDS: dict[str, str] = {
 }
 TITLE = N_("reuse-audit report")
 TABLE_TITLE = N_("reuse-audit: worst first")
+LABELLED = N_("{label}: {text}")
 AUDITED = N_("{n} entries audited")
 YES, NO = N_("yes"), N_("no")
 EXPOSURE: dict[str, str] = {

@@ -1,0 +1,65 @@
+"""The audit's text report at the terminal's width: a table only when every row fits without cutting a word,
+else a numbered list whose reasons are whole and whose URLs are whole on their own lines; no line wider than
+the width but a lone URL; no secret in either form."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from reuse_audit.cli import app
+from reuse_audit.demo import DEMO_MASTER_PASSWORD
+from tests.conftest import MASTER, REPO, STORY, assert_no_leak
+
+DEMO = REPO / "reuse_audit" / "data" / "demo.kdbx"
+LONE_URL = re.compile(r"[(（「]?https?://[!-~]+?[)）」。、.]*")
+
+
+def audit(*args: str, columns: int, vault: str = str(DEMO), password: str = DEMO_MASTER_PASSWORD) -> str:
+    result = CliRunner().invoke(app, ["audit", vault, "--password-stdin", "--offline", *args],
+                                input=password + "\n", env={"COLUMNS": str(columns), "REUSE_AUDIT_LANG": None})
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("columns", [40, 80, 100])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_no_line_is_wider_than_the_terminal_but_a_lone_url(columns: int, lang: str) -> None:
+    out = audit("--lang", lang, columns=columns)
+    for line in out.splitlines():
+        if cell_len(line) > columns:
+            assert LONE_URL.fullmatch(line.strip()), line
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_the_list_keeps_every_reason_and_every_word_whole(columns: int) -> None:
+    out = audit(columns=columns)
+    assert "┃" not in out  # the demo's reasons hold URLs: no table can keep them whole
+    document = json.loads(audit("--format", "json", columns=columns))
+    joined = " ".join(line.strip() for line in out.splitlines())
+    for entry in document["entries"]:
+        assert f". {entry['title']}" in joined
+        for reason in entry["reasons"]:
+            assert reason in joined, reason  # wrapped only at spaces: joined again, it is the same sentence
+
+
+def test_a_wide_terminal_with_short_cells_gets_the_table() -> None:
+    out = audit("--checks", "reuse", columns=200)
+    assert "┃ #" in out and "Findings" in out
+    joined = " ".join(out.split())
+    for word in ("reused", "webmail", "Instagram"):
+        assert word in joined
+    narrow = audit("--checks", "reuse", columns=60)
+    assert "┃" not in narrow and narrow.splitlines()[2].startswith("  1. ")
+
+
+@pytest.mark.parametrize("columns", [50, 250])
+def test_neither_form_shows_a_secret(columns: int, story_vault) -> None:  # type: ignore[no-untyped-def]
+    path, _ = story_vault
+    out = audit(columns=columns, vault=str(path), password=MASTER)
+    assert "Mailbox admin" in out
+    assert_no_leak(out, [e.password for e in STORY] + [MASTER])
