@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,57 @@ def test_an_unknown_trend_format_or_empty_history_is_an_input_error(tmp_path: Pa
 
 
 def test_html_chart_escapes_and_needs_nothing_external(tmp_path: Path) -> None:
+    from reuse_audit.hygiene.trend_formats import render_html
+    from reuse_audit.i18n import Translator
+
     p = tmp_path / "h.jsonl"
     p.write_text(json.dumps({**_p(reused=1).as_dict(), "time": "<script>x</script>"}) + "\n")
-    page = render_trend(p, "html")
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    with pytest.raises(HygieneInputError, match="its time is not an ISO 8601 time"):
+        render_trend(p, "html")  # a file's text reaches the page only as a checked time and numbers...
+    page = render_html([HistoryPoint("<script>x</script>", 1, {"reused": 1})], None, Translator("en"))
+    assert "<script>" not in page and "&lt;script&gt;" in page  # ...and the page escapes it all the same
+
+
+
+@pytest.mark.parametrize(("findings", "audited", "says"), [
+    ({"reused": "x"}, 3, "the count of reused is not a whole number"),
+    ({"reused": 1.5}, 3, "the count of reused is not a whole number"),
+    ({"reused": True}, 3, "the count of reused is not a whole number"),
+    ({"reused": -5}, 3, "the count of reused is not a whole number"),
+    ({"reused": 2}, "x", "entries_audited is not a whole number"),
+])
+def test_a_count_that_is_no_count_is_one_line_naming_the_line(findings: dict[str, object], audited: object,
+                                                               says: str, tmp_path: Path) -> None:
+    p = tmp_path / "h.jsonl"
+    line = {"history_version": 1, "time": "2026-01-01T00:00:00Z", "entries_audited": audited, "findings": findings}
+    p.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(HygieneInputError, match=f"h.jsonl:1: not a reuse-audit history line \\({says}\\)"):
+        read_history(p)
+
+
+def test_a_kind_missing_from_a_line_is_a_gap_not_a_zero(tmp_path: Path) -> None:
+    p = tmp_path / "h.jsonl"
+    p.write_text(json.dumps({"time": "2026-01-01T00:00:00Z", "entries_audited": 4, "findings": {"bogus": 3}})
+                 + "\n", encoding="utf-8")
+    [point] = read_history(p)
+    assert point.findings["reused"] is None and point.findings["pwned"] is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_trend_table_never_cuts_a_date_or_a_count(lang: str, tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    p = tmp_path / "h.jsonl"
+    counts = {"pwned": None, "reused": 7, "variant": 6, "weak": 1, "policy": 7, "no_2fa": 4, "weak_2fa": 1,
+              "passkey_available": 5, "insecure_url": 2, "site_breached": None}
+    p.write_text("".join(json.dumps({"time": f"2026-01-0{d}T09:30:00Z", "entries_audited": 14, "findings": counts})
+                         + "\n" for d in (1, 2)), encoding="utf-8")
+    for width in (40, 80, 100, 250):
+        text = render_trend(p, "table", width=width, lang=lang)
+        assert "…" not in text
+        assert all(cell_len(line) <= width for line in text.splitlines()), text
+        dates = [line for line in text.splitlines() if "2026-01-0" in line]
+        assert len(dates) == 2 and all(re.search(r"2026-01-0\d \d\d:\d\d", line) for line in dates), text
+    ja = render_trend(p, "table", width=80, lang="ja")
+    if lang == "ja":
+        assert "使い回し" in ja and "reused" not in ja

@@ -59,12 +59,28 @@ def _point(line: str, where: str) -> HistoryPoint:
     if not isinstance(version, int) or version > HISTORY_VERSION:
         raise HygieneInputError(N_("{where}: written by a newer reuse-audit (history_version {version})"),
                                 where=where, version=version)
-    counts: dict[str, int | None] = {str(k): v for k, v in data["findings"].items()
-                                     if v is None or (isinstance(v, int) and not isinstance(v, bool))}
-    for kind in LATER_KINDS:
+    counts: dict[str, int | None] = {}
+    for key, value in data["findings"].items():
+        if value is not None and not _is_count(value):  # "x", 1.5, true, Infinity, -5: never shown as a number
+            raise HygieneInputError(N_("{where}: not a reuse-audit history line (the count of {kind} is not a whole "
+                                       "number)"), where=where, kind=str(key))
+        counts[str(key)] = value
+    for kind in FindingKind:  # a kind the line lacks (added later: LATER_KINDS) was not checked: a gap, never 0
         counts.setdefault(kind.value, None)
     audited = data.get("entries_audited", 0)
-    return HistoryPoint(data["time"], audited if isinstance(audited, int) else 0, counts)
+    if not _is_count(audited):
+        raise HygieneInputError(N_("{where}: not a reuse-audit history line (entries_audited is not a whole "
+                                   "number)"), where=where)
+    try:
+        datetime.fromisoformat(data["time"].replace("Z", "+00:00"))
+    except ValueError:
+        raise HygieneInputError(N_("{where}: not a reuse-audit history line (its time is not an ISO 8601 time)"),
+                                where=where) from None
+    return HistoryPoint(data["time"], audited, counts)
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _read_text(path: Path) -> str:
@@ -164,18 +180,21 @@ def append_point(path: Path, point: HistoryPoint) -> HistoryPoint | None:
 def trend_line(prev: HistoryPoint | None, cur: HistoryPoint, arrow: str = "→", lang: str = "en") -> str:
     """'reused: 14 → 9, pwned: 3 → 0' for every kind seen in either run, worst kind first."""
     from reuse_audit.hygiene import wording as W
+    from reuse_audit.hygiene.trend_formats import kind_name
     from reuse_audit.i18n import Translator
+    from reuse_audit.report.wording import LABELLED
 
     t = Translator(lang)
     if prev is None:
-        seen = [f"{k.value}: {shown_count(cur.findings.get(k.value, 0), t)}" for k in FindingKind
-                if cur.findings.get(k.value, 0) != 0]
+        seen = [t.text(LABELLED, label=kind_name(k.value, t), text=shown_count(cur.findings.get(k.value, 0), t))
+                for k in FindingKind if cur.findings.get(k.value, 0) != 0]
         return t.text(W.TREND_FIRST, parts=t.join(seen)) if seen else t.text(W.TREND_FIRST_EMPTY)
     parts = []
     for k in FindingKind:
         a, b = prev.findings.get(k.value, 0), cur.findings.get(k.value, 0)
         if a != 0 or b != 0:
-            parts.append(f"{k.value}: {shown_count(a, t)} {arrow} {shown_count(b, t)}")
+            parts.append(t.text(LABELLED, label=kind_name(k.value, t),
+                                text=f"{shown_count(a, t)} {arrow} {shown_count(b, t)}"))
     return t.text(W.TREND, parts=t.join(parts)) if parts else t.text(W.TREND_SAME)
 
 

@@ -30,22 +30,54 @@ def local_time(iso: str) -> str:
         return iso
 
 
+def kind_name(kind: str, t: Translator) -> str:
+    """A finding kind as the audit report names it: its code in English, words in Japanese (使い回し)."""
+    from reuse_audit.report.wording import KINDS
+
+    return t.gettext(KINDS.get(kind, kind))
+
+
 def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
+    """A table when every cell fits the width whole (nothing cut, no "…"), else a list: a run a line, then its
+    counts."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
+    width = width or 100
     kinds = _kinds(points)
+    headers = [t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *(kind_name(k, t) for k in kinds)]
+    rows = [[local_time(p.time), str(p.entries_audited), *(shown_count(p.findings.get(k, 0), t) for k in kinds)]
+            for p in points]
+    # each column needs its widest word (the time whole: it is never wrapped), and 3 cells of border and padding
+    need = [max(cell_len(w) for text in (headers[n], *(r[n] for r in rows))
+                for w in ([text] if n == 0 else text.split() or [""]))
+            for n in range(len(headers))]
+    if sum(need) + 3 * len(need) + 1 > width:
+        return _list(points, kinds, width, t)
     table = Table(title=t.gettext(W.TREND_TITLE))
-    table.add_column(t.gettext(W.TREND_TIME), justify="left")
-    table.add_column(t.gettext(W.TREND_AUDITED), justify="right")
-    for kind in kinds:
-        table.add_column(kind, justify="right")
-    for p in points:
-        table.add_row(local_time(p.time), str(p.entries_audited),
-                      *(shown_count(p.findings.get(k, 0), t) for k in kinds))
+    table.add_column(headers[0], justify="left", no_wrap=True)
+    for header in headers[1:]:
+        table.add_column(header, justify="right", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     buf = io.StringIO()
-    Console(file=buf, width=width or 100, color_system=None, force_terminal=False).print(table)
+    Console(file=buf, width=width, color_system=None, force_terminal=False).print(table)
     return buf.getvalue()
+
+
+def _list(points: Sequence[HistoryPoint], kinds: list[str], width: int, t: Translator) -> str:
+    from reuse_audit.report.wording import LABELLED
+    from reuse_audit.report.wrap import wrap
+
+    lines = wrap(t.gettext(W.TREND_TITLE), width)
+    for p in points:
+        audited = t.text(LABELLED, label=t.gettext(W.TREND_AUDITED), text=str(p.entries_audited))
+        lines += wrap(f"{local_time(p.time)} — {audited}", width)
+        counts = [t.text(LABELLED, label=kind_name(k, t), text=shown_count(p.findings.get(k, 0), t)) for k in kinds]
+        if counts:
+            lines += wrap(t.join_parts(counts), width, "    ", "  ")
+    return "\n".join(lines) + "\n"
 
 
 def render_json(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
@@ -104,11 +136,12 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
             continue
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash_attr} points="'
-                   + " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords) + f'"><title>{html_text(k)}</title>'
+                   + " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+                   + f'"><title>{html_text(kind_name(k, t))}</title>'
                    "</polyline>")
         svg += [_marker(j, cx, cy, colour) for cx, cy in coords]
         last = points[-1].findings.get(k, 0)
-        labels.append((coords[-1][1], colour, f"{k} ({shown_count(last, t)})"))
+        labels.append((coords[-1][1], colour, f"{kind_name(k, t)} ({shown_count(last, t)})"))
     placed: list[float] = []
     for ly, colour, text in sorted(labels):
         at = max([ly] + [p + 13 for p in placed])  # keep labels apart where lines end close together
@@ -116,8 +149,8 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
         svg.append(f'<text x="{w - right + 8}" y="{at + 4:.1f}" font-size="11" fill="{colour}">'
                    f'{html_text(text)}</text>')
     svg.append("</svg>")
-    head = "".join(f"<th>{html_text(c)}</th>"
-                   for c in (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *kinds))
+    names = [kind_name(k, t) for k in kinds]
+    head = "".join(f"<th>{html_text(c)}</th>" for c in (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *names))
     rows = "".join("<tr><td>" + html_text(local_time(p.time)) + "</td><td>" + str(p.entries_audited) + "</td>"
                    + "".join(f"<td>{html_text(shown_count(p.findings.get(k, 0), t))}</td>" for k in kinds) + "</tr>"
                    for p in points)
