@@ -467,6 +467,21 @@ def test_config_show_for_another_command_and_bad_input(runner, tmp_path) -> None
     assert _run(runner, "config", "show", "--config", str(tmp_path / "none.toml")).exit_code == 2
 
 
+@pytest.mark.parametrize(("text", "args", "command", "says"), [
+    ("[audit]\nmin-length = -3\n", [], "audit", "'--min-length'"),
+    ("", ["--", "--min-length", "0"], "audit", "'--min-length'"),
+    ("[bounces]\nunknown-share = nan\n", [], "bounces", "nan is not a number"),
+    ("[plan]\nhibp-deadline = inf\n", [], "plan", "'--hibp-deadline'"),
+])
+def test_config_show_refuses_what_the_command_would_refuse(runner, tmp_path, text, args, command, says  # type: ignore[no-untyped-def]
+                                                            ) -> None:
+    cfg = _config(tmp_path, text)
+    result = _run(runner, "config", "show", "--config", str(cfg), "--command", command, *args)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"reuse-audit: error: {command} would refuse these settings: ") and says in line, line
+
+
 # ---- the JSON report's schema ----
 
 def _schema() -> dict[str, Any]:

@@ -231,6 +231,7 @@ def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg:
                                 known=known)
     from_file = settings_for(cfg, root, path) if cfg is not None else {}
     preset = {RESOLVED: True, **{k: v.value for k, v in from_file.items()}}
+    _check_values(command, path, args, preset)
     ctx = command.make_context(" ".join(path), list(args), default_map=preset, resilient_parsing=True)
     out: list[ResolvedSetting] = []
     for param in command.params:
@@ -249,6 +250,26 @@ def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg:
         label = next((o for o in param.opts if o.startswith("--")), str(param.name).upper())
         out.append(ResolvedSetting(label, _display(ctx.params.get(param.name)), where))
     return out
+
+
+def _check_values(command: Any, path: tuple[str, ...], args: Sequence[str], preset: dict[str, Any]) -> None:
+    """Parse as the command would, so that a value it would refuse (``min-length = -3`` in the file, ``nan``) is
+    refused here too, instead of being shown as ``-``: the option parser's own sentence, one line."""
+    placeholders: list[str] = []  # for the command's arguments (its VAULT): only the settings are checked here
+    for _ in range(len(command.params) + 1):
+        try:
+            command.make_context(" ".join(path), [*args, *placeholders], default_map=preset)
+            return
+        except Exception as exc:
+            if not hasattr(exc, "format_message"):  # the option parser's usage and value errors have it
+                raise
+            param = getattr(exc, "param", None)
+            if type(exc).__name__ == "MissingParameter" and getattr(param, "param_type_name", "") == "argument":
+                placeholders.append("ARGUMENT")
+                continue
+            problem = " ".join(str(exc.format_message()).split())
+            raise HygieneInputError(N_("{command} would refuse these settings: {problem}"), command=" ".join(path),
+                                    problem=problem) from None
 
 
 def render_settings(settings: Sequence[ResolvedSetting], header: str) -> str:
