@@ -45,11 +45,11 @@ class Entry:
 
 
 def build(path: Path, entries: Sequence[Entry], *, shuffle_history: bool = False,
-          master_key_changed: datetime | None = None) -> dict[str, str]:
+          master_key_changed: datetime | None = None, master: str = MASTER) -> dict[str, str]:
     """A KDBX 4 vault whose entries have the given versions, times and tags; returns {title: uuid}."""
     from pykeepass import create_database
 
-    kp = create_database(str(path), password=MASTER)
+    kp = create_database(str(path), password=master)
     kdf = kp.kdbx.header.value.dynamic_header.kdf_parameters.data.dict
     kdf["I"].value, kdf["M"].value, kdf["P"].value = 1, 1024 * 1024, 1
     uuids = {}
@@ -96,10 +96,10 @@ def mailbox_story() -> list[Entry]:
     ]
 
 
-def plan_json(path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+def plan_json(path: Path, *args: str, env: dict[str, str] | None = None, master: str = MASTER) -> dict[str, Any]:
     result = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--checks",
                                       "reuse,strength,variants", "--format", "json", *args],
-                                input=MASTER + "\n", env=env)
+                                input=master + "\n", env=env)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -230,6 +230,22 @@ def test_the_master_password_step_is_done_when_the_master_key_changed_after_the_
     doc = plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat())
     vault_step = doc["steps"][0]
     assert vault_step["tier"] == 0 and vault_step["status"] == "done"
+
+
+@pytest.mark.parametrize(("master", "reason"), [
+    (OLD_PW, "changed_to_breached"),  # the master password changed *to* the stolen one
+    ("Kamome2020!", "changed_to_variant"),  # or to a variant of it
+])
+def test_the_master_password_step_is_not_done_while_the_master_password_is_breached(
+        tmp_path: Path, master: str, reason: str) -> None:
+    path = tmp_path / "master.kdbx"
+    entries = mailbox_story()
+    entries.append(Entry("Vault copy", "me", "https://files.example/", [V(master, T0)]))
+    build(path, entries, master_key_changed=AFTER, master=master)
+    doc = plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat(), master=master)
+    vault_step = doc["steps"][0]
+    assert vault_step["tier"] == 0 and vault_step["status"] == "redo"
+    assert vault_step["status_reasons"] == [reason]
 
 
 @pytest.mark.parametrize(("value", "message"), [

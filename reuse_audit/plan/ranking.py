@@ -205,7 +205,8 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     if any(K.MASTER_PASSWORD in reports[c.uuid].findings for c in creds) and not master_hit:
         master_hit = [c.title for c in creds if K.MASTER_PASSWORD in reports[c.uuid].findings]
     if master_hit:
-        steps.append(((Tier.MASTER_PASSWORD,), _master_step(master_hit, audit.vault.master_key_changed, at)))
+        steps.append(((Tier.MASTER_PASSWORD,), _master_step(master_hit, audit.vault.master_key_changed, at,
+                                                            breached.relation(master))))
     steps.sort(key=lambda t: t[0])
     ordered = tuple(replace(s, step=n) for n, (_k, s) in enumerate(steps, 1))
     context = None
@@ -324,11 +325,23 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
     return StepStatus.DONE, (Reason.of(R.CHANGED_SINCE_BREACH, date=changed), *notes)
 
 
-def _master_step(entries: list[str], changed: datetime | None, at: datetime | None) -> RotationStep:
-    done = at is not None and changed is not None and changed > at
-    status, why = ((StepStatus.DONE, (Reason.of(R.MASTER_KEY_CHANGED, date=changed.date()),))
-                   if done and changed is not None else
-                   (StepStatus.TODO, () if at is not None else (Reason.of(R.NO_BREACH_TIME),)))
+def _master_step(entries: list[str], changed: datetime | None, at: datetime | None,
+                 now: tuple[bool, str | None] = (False, None)) -> RotationStep:
+    """The master password's step: done once the master key changed after the breach, unless the master password
+    is still (or became) a breached one or a variant of one (``now``: how it relates to the breached secrets) —
+    the master key also changes when only a key file is added."""
+    changed_after = at is not None and changed is not None and changed > at
+    same, kind = now
+    status: StepStatus
+    why: tuple[Reason, ...]
+    if changed_after and same:
+        status, why = StepStatus.REDO, (Reason.of(R.CHANGED_TO_BREACHED),)
+    elif changed_after and kind is not None:
+        status, why = StepStatus.REDO, (Reason.of(R.CHANGED_TO_VARIANT, kinds=(kind,)),)
+    elif changed_after and changed is not None:
+        status, why = StepStatus.DONE, (Reason.of(R.MASTER_KEY_CHANGED, date=changed.date()),)
+    else:
+        status, why = StepStatus.TODO, (() if at is not None else (Reason.of(R.NO_BREACH_TIME),))
     return RotationStep(
         step=0, tier=Tier.MASTER_PASSWORD, sub_order=SubOrder.SAME_DOMAIN_MAILBOX, uuid=None,
         title="KeePass vault", username="", url="", group="", action=Action.CHANGE_MASTER_PASSWORD,
