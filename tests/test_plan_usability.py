@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from reuse_audit.cli import app
 from reuse_audit.demo import DEMO_MASTER_PASSWORD, demo_paths
@@ -163,3 +163,28 @@ def test_the_trend_page_is_no_wider_than_a_390px_phone(tmp_path: Path) -> None:
     assert 'stroke-dasharray="8 4"' in page  # lines differ by more than colour
     size = measure(page, 390)
     assert size["scrollWidth"] <= size["innerWidth"], size
+
+
+def _plan_of(vault: Path, *args: str) -> Result:
+    from tests.conftest import MASTER
+
+    return CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--format", "json", *args],
+                              input=MASTER + "\n")
+
+
+def test_a_title_that_holds_a_vault_password_can_still_be_named(tmp_path: Path) -> None:
+    from tests.conftest import E, assert_no_leak, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    uuids = build_vault(vault, [E("foobar_entry", "foobar", "someone"), E("Site qwerty", "qwerty", "a"),
+                                E("Site asdfgh", "asdfgh", "b"), E("Mail", "Unrelated-pw-77!", "me@aaa.jp")])
+    result = _plan_of(vault, "--breached", "foobar_entry")  # shown as "[hidden]_entry": "foobar" is a password
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["breach"]["matched"] == [uuids["foobar_entry"]]
+    assert_no_leak(result.output, ["foobar", "qwerty", "asdfgh"])
+    ambiguous = _plan_of(vault, "--breached", "Site qwerty")  # both titles are shown as "Site [hidden]"
+    assert ambiguous.exit_code == 2
+    assert ambiguous.stderr == ("reuse-audit: error: --breached 'Site [hidden]' matches 2 entries whose titles hold "
+                                "a vault password, which cannot be told apart: give the entry's UUID instead\n")
+    assert _plan_of(vault, "--breached", uuids["Site qwerty"]).exit_code == 0

@@ -76,16 +76,20 @@ class _BreachNames:
 
 
 def select(selectors: Sequence[str], creds: Sequence[Credential],
-           breach_list: BreachListLoader | None = None) -> Selection:
+           breach_list: BreachListLoader | None = None, hide: Callable[[str], str] | None = None) -> Selection:
     """Resolve each selector in the documented order: uuid, e-mail address, title, the Name of a breach in
-    Have I Been Pwned's list (``breach_list``, loaded only if a selector gets that far), host or domain."""
+    Have I Been Pwned's list (``breach_list``, loaded only if a selector gets that far), host or domain.
+
+    ``hide``: the vault's redactor. Titles come with any vault password in them hidden (``foobar_entry`` of the
+    password ``foobar`` is ``[hidden]_entry``), so a title is also compared with the selector hidden the same
+    way; when that matches several entries they cannot be told apart, and the selector is refused."""
     matched: dict[str, str] = {}
     mailboxes: list[Mailbox] = []
     addresses: list[str] = []
     names = _BreachNames(breach_list)
     for raw in selectors:
         sel = raw.strip()
-        uuids, mailbox, address = _one(sel, creds, names)
+        uuids, mailbox, address = _one(sel, creds, names, hide)
         for u in uuids:
             matched.setdefault(u, sel)
         if mailbox is not None:
@@ -103,7 +107,8 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
                      breached_at=when)
 
 
-def _one(sel: str, creds: Sequence[Credential], names: _BreachNames) -> tuple[list[str], Mailbox | None, str | None]:
+def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Callable[[str], str] | None = None
+         ) -> tuple[list[str], Mailbox | None, str | None]:
     u = normalise_uuid(sel)
     if u is not None:
         hits = [c.uuid for c in creds if c.uuid == u]
@@ -115,6 +120,15 @@ def _one(sel: str, creds: Sequence[Credential], names: _BreachNames) -> tuple[li
     titled = [c.uuid for c in creds if c.title.casefold() == folded]
     if titled:
         return titled, None, None
+    hidden = hide(sel) if hide is not None else sel
+    if hidden != sel:  # the selector holds a vault password: so do the titles it may name, as they are shown
+        titled = [c.uuid for c in creds if c.title.casefold() == hidden.casefold()]
+        if len(titled) == 1:
+            return titled, None, None
+        if titled:
+            raise SelectorError(N_("--breached {selector!r} matches {n} entries whose titles hold a vault password, "
+                                   "which cannot be told apart: give the entry's UUID instead"),
+                                selector=sel, n=len(titled))
     breach = names.find(sel)
     if breach is not None:
         names.named.append(breach)
