@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reuse_audit.errors import Message, ReuseAuditError, os_reason
-from reuse_audit.i18n import N_
+from reuse_audit.i18n import N_, Translator
 from reuse_audit.secret import Secret
 from reuse_audit.vault.unlock import VaultKey
 
@@ -25,6 +25,7 @@ class KeySource:
     password_stdin: bool = False
     no_password: bool = False
     password_command: str | None = None
+    lang: str = "en"  # of the hidden prompt
 
 
 def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
@@ -48,7 +49,7 @@ def read_vault_key(src: KeySource, vault: Path) -> VaultKey:
     import getpass
 
     try:
-        typed = getpass.getpass(f"Master password for {vault.name}: ")
+        typed = getpass.getpass(Translator(src.lang).text(N_("Master password for {name}: "), name=vault.name))
     except (EOFError, KeyboardInterrupt):
         raise KeySourceError(N_("no master password entered")) from None
     except UnicodeDecodeError:

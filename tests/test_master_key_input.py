@@ -89,3 +89,23 @@ def test_a_command_that_never_finishes_is_one_line_after_its_time(monkeypatch: p
     with pytest.raises(KeySourceError) as info:
         password_from_command(command)
     assert str(info.value).startswith(f"--password-command: {sys.executable} did not finish within 0.5 s")
+
+
+@pytest.mark.parametrize(("lang", "prompt"), [("en", "Master password for v.kdbx: "),
+                                              ("ja", "v.kdbx のマスターパスワード：")])
+def test_the_hidden_prompt_is_in_the_run_language(monkeypatch: pytest.MonkeyPatch, lang: str, prompt: str) -> None:
+    import getpass
+
+    from reuse_audit.master_key import KeySource, read_vault_key
+
+    asked: list[str] = []
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(getpass, "getpass", lambda text: asked.append(text) or "typed")
+    key = read_vault_key(KeySource(lang=lang), Path("v.kdbx"))
+    assert asked == [prompt]
+    assert key.password is not None and key.password.reveal() == "typed"

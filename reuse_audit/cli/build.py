@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from reuse_audit.vault.source import PasswordSink
 
 
+DERIVING = N_("Deriving the vault key")  # the progress bar while the key derivation runs
+
+
 def language(params: Mapping[str, Any]) -> str:
     """``--lang`` (or the locale when not given) as "en" or "ja"; exit 2 for another language."""
     from reuse_audit.i18n import resolve_lang
@@ -78,10 +81,13 @@ def unlock(params: Mapping[str, Any], vault: Path | None = None, passwords: Pass
 
     path = vault if vault is not None else params["vault"]
     read_header(path)  # a missing or foreign file fails before we ask for a password
+    from reuse_audit.i18n import Translator
+
+    lang = language(params)
     source = KeySource(params["keyfile"], params["password_stdin"], params["no_password"],
-                       params["password_command"])
+                       params["password_command"], lang)
     key = read_vault_key(source, path)
-    with progress_bar(bool(params.get("quiet")), "Deriving the vault key") as update:
+    with progress_bar(bool(params.get("quiet")), Translator(lang).gettext(DERIVING)) as update:
         return load_vault(path, key, progress=update, passwords=passwords)
 
 
@@ -116,7 +122,10 @@ def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
         password = password_from_command(command, "--imap-password-command")
     else:
         try:
-            password = Secret(getpass.getpass(f"IMAP password for {user}: "))
+            from reuse_audit.i18n import Translator
+
+            prompt = Translator(language(params)).text(N_("IMAP password for {user}: "), user=user)
+            password = Secret(getpass.getpass(prompt))
         except (EOFError, KeyboardInterrupt):
             raise InputError(N_("no IMAP password given")) from None
     return ImapLogin(user, password, ca_file, deadline=params["imap_deadline"])

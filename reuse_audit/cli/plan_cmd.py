@@ -144,16 +144,17 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     raise typer.Exit(ExitCode.OK)
 
 
-def _prompt_stolen_password() -> tuple[Secret, ...]:
+def _prompt_stolen_password(lang: str) -> tuple[Secret, ...]:
     import getpass
 
     from reuse_audit.cli.output import terminal_available
+    from reuse_audit.i18n import Translator
     from reuse_audit.secret import Secret as Stolen
 
     if not terminal_available():
         raise InputError(N_("--breached-password-prompt needs a terminal to ask on"))
     try:
-        value = getpass.getpass("The stolen (breached) password, hidden: ")
+        value = getpass.getpass(Translator(lang).gettext(N_("The stolen (breached) password, hidden: ")))
     except (EOFError, KeyboardInterrupt):
         raise InputError(N_("no breached password entered")) from None
     if not value:
@@ -248,7 +249,7 @@ def plan(
     options = audit_options(params, include_excluded=True)
     evidence, from_addresses = _breached_from(params, lang_code, quiet)
     time = breach_time(ctx, evidence)
-    stolen = _prompt_stolen_password() if breached_password_prompt else ()
+    stolen = _prompt_stolen_password(lang_code) if breached_password_prompt else ()
     request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time)
     how = PlanOutput(chosen_format(ctx, output_format, output), lang_code, show_all, output, quiet, strict)
     contents, early = unlock_scoring(params, options)
