@@ -331,3 +331,19 @@ def test_a_vault_rotated_in_keepassxc_reads_done_done_redo_todo(tmp_path: Path) 
             ] == [(1, "done"), (2, "done"), (2, "redo"), (2, "todo")]
     without = by_title(plan_json(Path(db), "--breached", "admin@aaa.jp"))
     assert without["Mailbox info"]["tier"] == 2 and without["Instagram"]["tier"] == 3
+
+
+def test_a_changed_password_with_its_checklist_open_is_not_finished_and_do_now_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "day2.kdbx"
+    build(path, mailbox_story())
+    doc = plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat())
+    mailbox = by_title(doc)["Mailbox admin"]
+    assert mailbox["status"] == "done" and mailbox["finished"] is False  # the password is; the checklist is not
+    assert any(item["status"] == "todo" for item in mailbox["checklist"])
+    finished = [s for s in doc["steps"] if s["finished"]]
+    assert doc["summary"]["progress"]["done"] == len([s for s in finished if s["action"] != "none"])
+    text = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--breached", "admin@aaa.jp",
+                                    "--breached-at", BREACH.isoformat()], input=MASTER + "\n",
+                              env={"COLUMNS": "200"}).stdout
+    do_now = next(line for line in text.splitlines() if line.startswith("Do "))
+    assert f"{mailbox['step']}. Finish the checklist: Mailbox admin" in do_now

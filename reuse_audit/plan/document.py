@@ -64,6 +64,7 @@ def _step_dict(s: RotationStep, t: Translator) -> dict[str, Any]:
         "status": s.status.value,
         "status_reasons": [r.code.value for r in s.status_reasons],
         "status_text": t.reasons(s.status_reasons),
+        "finished": s.finished,  # done, checklist included (what summary.progress.done counts)
         "checklist": [{"code": i.code.value, "text": checklist_text(t, i), "url": i.url, "status": i.status.value}
                       for i in s.checklist],
     }

@@ -15,6 +15,7 @@ from reuse_audit.plan.wording import (
     CHECKLIST,
     DO_NOW,
     DO_NOW_ITEM,
+    FINISH_CHECKLIST,
     HEADINGS,
     HIDDEN_DONE,
     LABELLED,
@@ -136,7 +137,9 @@ class PlanView:
         chosen = (urgent or [s for s in self.plan.todo if not s.finished])[:DO_NOW_COUNT]
         if not chosen:
             return None
-        named = [self.t.text(DO_NOW_ITEM, step=s.step, action=action_text(self.t, s.action), title=title(s, self.t))
+        named = [self.t.text(DO_NOW_ITEM, step=s.step, title=title(s, self.t),
+                             action=self.t.gettext(FINISH_CHECKLIST) if s.status == StepStatus.DONE
+                             else action_text(self.t, s.action))
                  for s in chosen]
         return self.t.plural(DO_NOW, len(chosen), steps=self.t.join_parts(named))
 

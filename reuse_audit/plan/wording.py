@@ -80,6 +80,8 @@ HEADINGS: dict[str, str] = {
 LABELLED = N_("{label}: {text}")
 WHO = N_("{title} ({username})")
 DO_NOW_ITEM = N_("{step}. {action}: {title}")
+#: What is left of a step whose password is changed but whose checklist is not done ("Do these now").
+FINISH_CHECKLIST = N_("Finish the checklist")
 WITH_WHY = N_("{subject} ({why})")
 HEADLINE = N_("{title} — {summary}")
 
