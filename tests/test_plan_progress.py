@@ -347,3 +347,21 @@ def test_a_changed_password_with_its_checklist_open_is_not_finished_and_do_now_s
                               env={"COLUMNS": "200"}).stdout
     do_now = next(line for line in text.splitlines() if line.startswith("Do "))
     assert f"{mailbox['step']}. Finish the checklist: Mailbox admin" in do_now
+
+
+
+def test_the_html_ticks_belong_to_one_incident_and_a_step_to_redo_drops_its_own(tmp_path: Path) -> None:
+    import re
+
+    path = tmp_path / "day2.kdbx"
+    uuids = build(path, mailbox_story())
+    page = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--breached", "admin@aaa.jp",
+                                    "--breached-at", BREACH.isoformat(), "--format", "html", "--all"],
+                              input=MASTER + "\n").stdout
+    prefix = re.search(r'<body data-key="([^"]+)"', page)
+    assert prefix and prefix.group(1).endswith(f":admin@aaa.jp:{BREACH.isoformat()}:")  # another incident: afresh
+    instagram = re.search(rf'<input type="checkbox"[^>]*data-key="{uuids["Instagram"]}"[^>]*>', page)
+    assert instagram and 'data-redo="1"' in instagram.group(0)  # changed to a variant of the stolen password
+    google = re.search(rf'<input type="checkbox"[^>]*data-key="{uuids["Google"]}"[^>]*>', page)
+    assert google and 'data-redo="1"' not in google.group(0)
+    assert "if(b.getAttribute('data-redo')==='1'&&s){s.removeItem(k)}" in page

@@ -126,7 +126,7 @@ def test_a_format_from_the_environment_yields_to_the_file_name(tmp_path: Path) -
 def test_the_html_ticks_are_keyed_by_vault_breach_and_entry_never_a_secret() -> None:
     page = run_demo("--format", "html").stdout
     prefix = re.search(r'<body data-key="([^"]+)"', page)
-    assert prefix and re.fullmatch(r"reuse-audit:[0-9a-f-]{36}:admin@aaa\.jp:", prefix.group(1))
+    assert prefix and re.fullmatch(r"reuse-audit:[0-9a-f-]{36}:admin@aaa\.jp::", prefix.group(1))  # no time given
     keys = re.findall(r'data-key="([^"]+)"', page)[1:]
     assert keys and all(re.fullmatch(r"([0-9a-f-]{36}|vault)(:[a-z0-9_]+)?", k) for k in keys)
     assert "localStorage" in page and 'id="reset-ticks"' in page

@@ -1,9 +1,10 @@
 """The plan as one self-contained page for a phone and for paper: inline CSS and script, no outside resource.
 
 Each step is a row on a wide screen and a card below 600 px. Ticks (steps and checklist items) are kept in
-the browser's ``localStorage`` under keys made of the vault's root-group UUID, the breach selectors, the entry
-UUID and the checklist code — never a secret, never a step number (numbers change as steps are done); what
-the vault says is done always wins over a stored tick. Printed, every page carries the date, the vault file
+the browser's ``localStorage`` under keys made of the vault's root-group UUID, the breach selectors and time
+(another incident starts afresh), the entry UUID and the checklist code — never a secret, never a step number
+(numbers change as steps are done); what the vault says always wins over a stored tick: done is ticked, and a
+step to redo is unticked (its stored tick is dropped). Printed, every page carries the date, the vault file
 name and the breach.
 """
 
@@ -77,6 +78,7 @@ _SCRIPT = """
  boxes.forEach(function(b){
   var k=prefix+b.getAttribute('data-key');
   if(b.getAttribute('data-done')==='1'){b.checked=true;b.disabled=true;return}
+  if(b.getAttribute('data-redo')==='1'&&s){s.removeItem(k)}
   if(s&&s.getItem(k)==='1'){b.checked=true}
   b.addEventListener('change',function(){if(!s)return;if(b.checked){s.setItem(k,'1')}else{s.removeItem(k)}});
  });
@@ -96,11 +98,13 @@ def storage_prefix(view: PlanView) -> str:
     """The localStorage key prefix of this plan: the vault and the breach, nothing secret."""
     plan = view.plan
     selectors = ",".join(plan.breach.selectors) if plan.breach is not None else ""
-    return f"reuse-audit:{plan.vault_id}:{selectors}:"
+    at = plan.breach.time.at if plan.breach is not None else None
+    return f"reuse-audit:{plan.vault_id}:{selectors}:{at.isoformat() if at is not None else ''}:"
 
 
-def _box(key: str, done: bool, label: str) -> str:
+def _box(key: str, done: bool, label: str, redo: bool = False) -> str:
     attrs = f' data-key="{_h(key)}"' + (' data-done="1" checked disabled' if done else "")
+    attrs += ' data-redo="1"' if redo and not done else ""
     return f'<input type="checkbox" aria-label="{_h(label)}"{attrs}>'
 
 
@@ -108,7 +112,8 @@ def _step(s: RotationStep, view: PlanView) -> str:
     t = view.t
     entry = s.uuid or "vault"
     classes = "step finished" if s.finished else "step"
-    box = _box(entry, s.finished, f"{heading(t, 'col_done')} {s.step}") if s.to_do else ""
+    box = _box(entry, s.finished, f"{heading(t, 'col_done')} {s.step}", s.status == StepStatus.REDO) \
+        if s.to_do else ""
     who = f'<span class="user">{_h(s.username)}</span>' if s.username else ""
     status = view.status_line(s)
     status_html = (f'<div class="status {s.status.value}">{_h(status)}</div>' if status else "")
