@@ -184,7 +184,15 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         action = _action(tier, r, svc, c, audit.options.checks)
         reasons += _second_factor_reasons(tier, action, r, svc, c, addresses)
         status, why = _status(e, tier, action, at)
-        checklist = (_checklist(svc, mail_hosts, status, c, at) if c.uuid in mailbox_uuids else ())
+        if c.uuid in mailbox_uuids:
+            checklist = _checklist(svc, mail_hosts, status, c, at)
+        elif status == StepStatus.DONE and tier <= Tier.REGISTERED and action == Action.CHANGE_PASSWORD \
+                and svc is not None and svc.tfa_url and _wants_2fa(r, svc, c, audit.options.checks):
+            # the new password is in, but whoever holds the breached mailbox can still reset it: the step is
+            # finished when the second factor is on too (an OTP in the entry, or the done tag)
+            checklist = _second_factor_left(svc.tfa_url, c, at)
+        else:
+            checklist = ()
         host = host_from_url(c.url) if c.url else None
         change_url = change_password_url(host) if host and action in (Action.CHANGE_PASSWORD,
                                                                         Action.SECURE_ACCOUNT) else None
@@ -521,6 +529,13 @@ def _checklist(svc: Service | None, mail_hosts: list[Service], status: StepStatu
             done = at is not None and since is not None and since > at
         items.append(ChecklistItem(code, links.get(code.value), StepStatus.DONE if done else StepStatus.TODO))
     return tuple(items)
+
+
+def _second_factor_left(tfa_url: str, c: Credential, at: datetime | None) -> tuple[ChecklistItem, ...]:
+    """The one item left of an account whose password was changed after the breach: its second factor."""
+    since = c.tag_since(f"{DONE_TAG}:{ChecklistCode.ENABLE_2FA.value}") or c.tag_since(DONE_TAG)
+    done = at is not None and since is not None and since > at
+    return (ChecklistItem(ChecklistCode.ENABLE_2FA, tfa_url, StepStatus.DONE if done else StepStatus.TODO),)
 
 
 def _within_key(tier: Tier, c: Credential, r: EntryReport, value: int, exposed: bool = False) -> tuple[object, ...]:
