@@ -188,3 +188,33 @@ def test_a_title_that_holds_a_vault_password_can_still_be_named(tmp_path: Path) 
     assert ambiguous.stderr == ("reuse-audit: error: --breached 'Site [hidden]' matches 2 entries whose titles hold "
                                 "a vault password, which cannot be told apart: give the entry's UUID instead\n")
     assert _plan_of(vault, "--breached", uuids["Site qwerty"]).exit_code == 0
+
+
+def test_a_breached_mailbox_kept_outside_the_vault_is_still_the_first_step(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import reuse_audit.cli.plan_cmd as plan_cmd
+    from reuse_audit.secret import Secret
+    from tests.conftest import E, assert_no_leak, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    uuids = build_vault(vault, [E("Shop", "Kamome2019!", "boss@aaa.jp", "https://shop.example/"),
+                                E("Forum", "Kamome2019!", "bossman", "https://forum.example/"),
+                                E("Bank", "Unrelated-pw-77!", "12345", "https://bank.example/")])
+    # no entry is the mailbox, one uses the address as its login: the mailbox lives outside the vault
+    doc = json.loads(_plan_of(vault, "--breached", "boss@aaa.jp").stdout)
+    first = doc["steps"][0]
+    assert (first["tier"], first["title"], first["uuid"], first["status"]) == (1, "boss@aaa.jp", None, "todo")
+    assert first["reason_codes"][:2] == ["breached_account", "mailbox_outside_vault"]
+    assert [i["code"] for i in first["checklist"]][:2] == ["change_password", "sign_out_sessions"]
+    assert {s["uuid"] for s in doc["steps"] if s["tier"] == 4} == {uuids["Shop"]}  # registered to the address
+    page = _plan_of(vault, "--breached", "boss@aaa.jp", "--format", "html").stdout
+    assert 'data-key="mailbox:boss@aaa.jp"' in page and 'data-key="mailbox:boss@aaa.jp:sign_out_sessions"' in page
+    # an address no entry uses at all, with the stolen password typed (the README's example): not an error
+    monkeypatch.setattr(plan_cmd, "_prompt_stolen_password", lambda lang: (Secret("Kamome2019!"),))
+    result = _plan_of(vault, "--breached", "ceo@aaa.jp", "--breached-password-prompt")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["steps"][0]["tier"], doc["steps"][0]["title"]) == (1, "ceo@aaa.jp")
+    assert {s["uuid"] for s in doc["steps"] if s["tier"] == 2} == {uuids["Shop"], uuids["Forum"]}
+    assert_no_leak(result.output, ["Kamome2019!", "Unrelated-pw-77!"])
+    assert _plan_of(vault, "--breached", "ceo@aaa.jp").exit_code == 2  # without it: no such address in the vault

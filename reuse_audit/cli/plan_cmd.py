@@ -100,7 +100,8 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
         return BreachInput(Selection((), (), (), {}), (), (), request.evidence, request.time)
     try:
         selection = select(request.selectors, list(contents.credentials),
-                           breach_list.load if breach_list is not None else None, hide)
+                           breach_list.load if breach_list is not None else None, hide,
+                           outside_ok=bool(request.stolen))
     except SelectorError as exc:
         raise SelectorError(exc.message.redacted(hide)) from None
     selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})

@@ -76,20 +76,24 @@ class _BreachNames:
 
 
 def select(selectors: Sequence[str], creds: Sequence[Credential],
-           breach_list: BreachListLoader | None = None, hide: Callable[[str], str] | None = None) -> Selection:
+           breach_list: BreachListLoader | None = None, hide: Callable[[str], str] | None = None,
+           outside_ok: bool = False) -> Selection:
     """Resolve each selector in the documented order: uuid, e-mail address, title, the Name of a breach in
     Have I Been Pwned's list (``breach_list``, loaded only if a selector gets that far), host or domain.
 
     ``hide``: the vault's redactor. Titles come with any vault password in them hidden (``foobar_entry`` of the
     password ``foobar`` is ``[hidden]_entry``), so a title is also compared with the selector hidden the same
-    way; when that matches several entries they cannot be told apart, and the selector is refused."""
+    way; when that matches several entries they cannot be told apart, and the selector is refused.
+
+    ``outside_ok`` (the stolen password was given): an address that no entry uses is a mailbox kept outside
+    the vault, not an error — the password finds its sharers."""
     matched: dict[str, str] = {}
     mailboxes: list[Mailbox] = []
     addresses: list[str] = []
     names = _BreachNames(breach_list)
     for raw in selectors:
         sel = raw.strip()
-        uuids, mailbox, address = _one(sel, creds, names, hide)
+        uuids, mailbox, address = _one(sel, creds, names, hide, outside_ok)
         for u in uuids:
             matched.setdefault(u, sel)
         if mailbox is not None:
@@ -107,15 +111,15 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
                      breached_at=when)
 
 
-def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Callable[[str], str] | None = None
-         ) -> tuple[list[str], Mailbox | None, str | None]:
+def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Callable[[str], str] | None = None,
+         outside_ok: bool = False) -> tuple[list[str], Mailbox | None, str | None]:
     u = normalise_uuid(sel)
     if u is not None:
         hits = [c.uuid for c in creds if c.uuid == u]
         if hits:
             return hits, None, None
     if is_email(sel):
-        return _mailbox(sel.lower(), creds)
+        return _mailbox(sel.lower(), creds, outside_ok)
     folded = sel.casefold()
     titled = [c.uuid for c in creds if c.title.casefold() == folded]
     if titled:
@@ -190,7 +194,7 @@ def _mailbox_score(c: Credential, address: str) -> tuple[int, tuple[Reason, ...]
     return score, tuple(why)
 
 
-def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mailbox, str]:
+def _mailbox(address: str, creds: Sequence[Credential], outside_ok: bool = False) -> tuple[list[str], Mailbox, str]:
     local = address.split("@", 1)[0]
     candidates = [c for c in creds if _login_address(c) == address]
     # A mail account stored with only the local part as its login (user "admin" at webmail.aaa.jp).
@@ -205,7 +209,7 @@ def _mailbox(address: str, creds: Sequence[Credential]) -> tuple[list[str], Mail
         if len(best) > 1:
             reasons.append(Reason.of(R.MAILBOX_AMBIGUOUS, others=Names(t[2].title for t in best[1:4])))
         return [chosen.uuid], Mailbox(address, chosen.uuid, tuple(reasons)), address
-    if candidates:
+    if candidates or outside_ok:
         reasons = [Reason.of(R.MAILBOX_OUTSIDE_VAULT, address=address, count=len(candidates))]
         return [], Mailbox(address, None, tuple(reasons)), address
     raise SelectorError(N_("--breached {selector!r}: no entry has this address as its login or e-mail field{near}"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from reuse_audit import __version__
-from reuse_audit.plan.model import RotationStep, StepStatus
+from reuse_audit.plan.model import RotationStep, StepStatus, Tier
 from reuse_audit.plan.view import (
     PlanView,
     action_text,
@@ -110,7 +110,8 @@ def _box(key: str, done: bool, label: str, redo: bool = False) -> str:
 
 def _step(s: RotationStep, view: PlanView) -> str:
     t = view.t
-    entry = s.uuid or "vault"
+    # the vault's own step, or a breached mailbox kept outside the vault (its address: not a secret)
+    entry = s.uuid or ("vault" if s.tier == Tier.MASTER_PASSWORD else f"mailbox:{s.title}")
     classes = "step finished" if s.finished else "step"
     box = _box(entry, s.finished, f"{heading(t, 'col_done')} {s.step}", s.status == StepStatus.REDO) \
         if s.to_do else ""

@@ -29,6 +29,7 @@ from reuse_audit.plan.model import (
     BreachTime,
     ChecklistCode,
     ChecklistItem,
+    Mailbox,
     Plan,
     RotationStep,
     StepStatus,
@@ -210,6 +211,9 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             findings=tuple(k.value for k in r.findings), reuse_group=r.reuse_group, variant_group=r.variant_group,
             status=status, status_reasons=why, checklist=checklist, passkey_url=passkey_url,
         )))
+    for mailbox in breach.selection.mailboxes if breach else ():
+        if mailbox.uuid is None:  # kept outside the vault: still the first thing to take back
+            steps.append(((Tier.BREACHED_ACCOUNT,), _outside_mailbox_step(mailbox, mail_hosts)))
     if any(K.MASTER_PASSWORD in reports[c.uuid].findings for c in creds) and not master_hit:
         master_hit = [c.title for c in creds if K.MASTER_PASSWORD in reports[c.uuid].findings]
     if master_hit:
@@ -331,6 +335,23 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
     # a new password that only misses the length/symbol guidance (some sites allow no symbols) is done
     notes = tuple(x for x in r.reasons if x.code in (R.POLICY, R.WEAK))
     return StepStatus.DONE, (Reason.of(R.CHANGED_SINCE_BREACH, date=changed), *notes)
+
+
+def _outside_mailbox_step(mailbox: Mailbox, mail_hosts: list[Service]) -> RotationStep:
+    """The step of a breached mailbox that no entry of the vault is: take it back, with its recovery checklist
+    (the provider's pages where the catalogue knows the address's provider, else the web host in the vault).
+    The vault cannot show it done: it stays to do (the HTML page can tick it)."""
+    from reuse_audit.services.catalogue import lookup_service, mailbox_provider_domains
+
+    domain = email_domain(mailbox.address) or ""
+    svc = next((found for d in mailbox_provider_domains(domain) if (found := lookup_service(d))), None)
+    return RotationStep(
+        step=0, tier=Tier.BREACHED_ACCOUNT, sub_order=SubOrder.SAME_DOMAIN_MAILBOX, uuid=None, title=mailbox.address,
+        username="", url="", group="", action=Action.CHANGE_PASSWORD,
+        reasons=(Reason.of(R.BREACHED_ACCOUNT, selector=mailbox.address), *mailbox.why),
+        change_url=None, tfa_url=svc.tfa_url if svc is not None else None,
+        category=svc.category.value if svc is not None else None, service=svc.name if svc is not None else None,
+        status=StepStatus.TODO, checklist=_checklist(svc, mail_hosts, StepStatus.TODO, None, None))
 
 
 def _master_step(entries: list[str], changed: datetime | None, at: datetime | None,
@@ -511,7 +532,7 @@ def _domain_key(c: Credential, svc: Service | None, own_domains: list[str]) -> t
     return None
 
 
-def _checklist(svc: Service | None, mail_hosts: list[Service], status: StepStatus, c: Credential,
+def _checklist(svc: Service | None, mail_hosts: list[Service], status: StepStatus, c: Credential | None,
                at: datetime | None) -> tuple[ChecklistItem, ...]:
     """The breached mailbox's recovery checklist, with the provider's pages where the catalogue knows them:
     the mailbox's own service, else the web host that holds an own-domain mailbox."""
@@ -524,6 +545,8 @@ def _checklist(svc: Service | None, mail_hosts: list[Service], status: StepStatu
     for code in ChecklistCode:
         if code == ChecklistCode.CHANGE_PASSWORD:
             done = status == StepStatus.DONE
+        elif c is None:  # a mailbox outside the vault: no tag can say it
+            done = False
         else:
             since = c.tag_since(f"{DONE_TAG}:{code.value}") or c.tag_since(DONE_TAG)
             done = at is not None and since is not None and since > at
