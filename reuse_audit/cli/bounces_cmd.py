@@ -14,7 +14,7 @@ import typer
 
 from reuse_audit.bounces.settings import OutputFormat, Thresholds
 from reuse_audit.cli import options as o
-from reuse_audit.cli.output import emit, note
+from reuse_audit.cli.output import chosen_format, emit, note
 from reuse_audit.errors import ExitCode, InputError
 
 
@@ -86,6 +86,7 @@ def bounces(
 
     params = ctx.params
     lang_code = language(params)
+    output_format = chosen_format(ctx, output_format, output)  # -o x.json writes JSON; -o x.html is refused
     thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
     since_at = parse_since(since) if since else None
     if params["password_stdin"] and params["imap_password_stdin"]:

@@ -64,8 +64,12 @@ def chosen_format(ctx: typer.Context, given: F, output: Path | None) -> F:
     the extension is an error (it would write, say, a text table into a .html file)."""
     kind = type(given)
     implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
-    if implied is None or implied not in {m.value for m in kind}:
+    if implied is None:
         return given
+    if implied not in {m.value for m in kind}:  # `bounces -o x.html` would write a text table into it
+        raise InputError(N_("{path} is a .{implied} file, which this command does not write (it writes {formats}): "
+                            "give the file another name"), path=output, implied=implied,
+                         formats=", ".join(m.value for m in kind))
     source = ctx.get_parameter_source("output_format")
     if getattr(source, "name", "") == "COMMANDLINE":
         if given.value != implied:

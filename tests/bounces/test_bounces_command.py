@@ -182,6 +182,23 @@ def test_a_device_is_not_an_empty_mailbox() -> None:
     assert result.stderr == f"reuse-audit: error: /dev/null: is a character device; {_NOT_A_FILE}\n"
 
 
+@pytest.mark.parametrize("name", ["report.html", "report.csv", "report.md"])
+def test_an_output_file_of_a_format_bounces_does_not_write_is_refused(name: str, hijacked_mbox: Path,
+                                                                       tmp_path: Path) -> None:
+    out = tmp_path / name
+    result = run(str(hijacked_mbox), "-o", str(out))
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "which this command does not write (it writes table, json)" in line
+    assert not out.exists()  # never a text table in a .html file
+
+
+def test_an_output_file_named_json_gets_json(hijacked_mbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    assert run(str(hijacked_mbox), "-o", str(out), "--quiet").exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"] == 1
+
+
 def test_failing_imap_password_command_is_one_line_with_its_stderr_and_never_its_stdout() -> None:
     cmd = (f"{sys.executable} -c \"import sys; print('hunter2'); sys.stderr.write('keyring locked\\n'); "
            "sys.exit(3)\"")
