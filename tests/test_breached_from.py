@@ -44,6 +44,17 @@ def test_breached_from_breaches_the_compromised_address(vault_factory, flood) ->
     assert tiers["Webmail"] == 1 and tiers["Google"] == 2
 
 
+def test_an_address_the_mail_shows_compromised_but_no_entry_uses_is_a_mailbox_outside_the_vault(  # type: ignore[no-untyped-def]
+        vault_factory, flood) -> None:
+    vault = vault_factory([E("Other", "u7^Hq2$Wn5&Kp9*Ze3Rb", "bob", "https://other.example/")])
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--format", "json",
+                                      "--breached-from", str(flood), "--lang", "en"], input=MASTER + "\n")
+    assert result.exit_code == 0, result.output  # was: "--breached 'alice@example.com': no entry has this address"
+    doc = json.loads(result.stdout)
+    assert doc["breach"]["mailbox"] == {**doc["breach"]["mailbox"], "address": "alice@example.com", "uuid": None}
+    assert (doc["steps"][0]["tier"], doc["steps"][0]["title"]) == (1, "alice@example.com")
+
+
 def test_breached_from_a_missing_source_is_exit_2(vault_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
     vault = vault_factory(VAULT)
     result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline",

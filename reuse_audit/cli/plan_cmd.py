@@ -43,6 +43,7 @@ class BreachRequest:
     stolen: tuple[Secret, ...] = ()
     evidence: tuple[Reason, ...] = ()
     time: BreachTime = field(default_factory=_no_breach_time)
+    shown_compromised: tuple[str, ...] = ()  # addresses the mail showed compromised (--breached-from)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
     try:
         selection = select(request.selectors, list(contents.credentials),
                            breach_list.load if breach_list is not None else None, hide,
-                           outside_ok=bool(request.stolen))
+                           outside_ok=bool(request.stolen), outside=frozenset(request.shown_compromised))
     except SelectorError as exc:
         raise SelectorError(exc.message.redacted(hide)) from None
     selection = replace(selection, how={u: hide(v) for u, v in selection.how.items()})
@@ -251,7 +252,8 @@ def plan(
     evidence, from_addresses = _breached_from(params, lang_code, quiet)
     time = breach_time(ctx, evidence)
     stolen = _prompt_stolen_password(lang_code) if breached_password_prompt else ()
-    request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time)
+    request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time,
+                            tuple(from_addresses))
     how = PlanOutput(chosen_format(ctx, output_format, output), lang_code, show_all, output, quiet, strict)
     contents, early = unlock_scoring(params, options)
     try:

@@ -77,7 +77,7 @@ class _BreachNames:
 
 def select(selectors: Sequence[str], creds: Sequence[Credential],
            breach_list: BreachListLoader | None = None, hide: Callable[[str], str] | None = None,
-           outside_ok: bool = False) -> Selection:
+           outside_ok: bool = False, outside: frozenset[str] = frozenset()) -> Selection:
     """Resolve each selector in the documented order: uuid, e-mail address, title, the Name of a breach in
     Have I Been Pwned's list (``breach_list``, loaded only if a selector gets that far), host or domain.
 
@@ -86,14 +86,15 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
     way; when that matches several entries they cannot be told apart, and the selector is refused.
 
     ``outside_ok`` (the stolen password was given): an address that no entry uses is a mailbox kept outside
-    the vault, not an error — the password finds its sharers."""
+    the vault, not an error — the password finds its sharers. So is one of ``outside``, the addresses the mail
+    showed compromised (``--breached-from``): the mail is the user's own."""
     matched: dict[str, str] = {}
     mailboxes: list[Mailbox] = []
     addresses: list[str] = []
     names = _BreachNames(breach_list)
     for raw in selectors:
         sel = raw.strip()
-        uuids, mailbox, address = _one(sel, creds, names, hide, outside_ok)
+        uuids, mailbox, address = _one(sel, creds, names, hide, outside_ok or sel.lower() in outside)
         for u in uuids:
             matched.setdefault(u, sel)
         if mailbox is not None:
