@@ -95,6 +95,11 @@ def bounces(
     for spec in imap_specs:
         ImapFolder.parse(spec)  # a bad URL is reported before any password is asked for
     addresses = list(me or [])
+    from reuse_audit.services.domains import is_email
+
+    for address in addresses:  # a typo would silently clear a compromised address: refuse it
+        if not is_email(address.strip()):
+            raise InputError(N_("--me {value!r} is not an e-mail address"), value=address)
     if not addresses and vault is not None:
         addresses = vault_logins(params, vault)
     login = imap_login(params, stdin_taken=bool(params["password_stdin"])) if imap_specs else None

@@ -149,6 +149,7 @@ def test_output_file_is_private_and_complete(hijacked_mbox: Path, tmp_path: Path
     (["imaps://mail.example.com/INBOX", "--imap-user", "a", "--imap-password-stdin",
       "--imap-password-command", "echo x"], "only one of"),
     (["INBOX", "--since", "yesterday"], "--since"),
+    (["INBOX", "--me", "notanaddress"], "--me 'notanaddress' is not an e-mail address"),
 ])
 def test_bad_input_is_one_line_and_exit_two(args: list[str], message: str) -> None:
     result = run(*args)
