@@ -388,3 +388,22 @@ def test_the_html_ticks_belong_to_one_incident_and_a_step_to_redo_drops_its_own(
     google = re.search(rf'<input type="checkbox"[^>]*data-key="{uuids["Google"]}"[^>]*>', page)
     assert google and 'data-redo="1"' not in google.group(0)
     assert "if(b.getAttribute('data-redo')==='1'&&s){s.removeItem(k)}" in page
+
+
+def test_a_password_changed_after_the_breach_and_then_back_is_to_redo_not_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "reverted.kdbx"
+    entries = mailbox_story()
+    entries[3] = Entry("Mailbox info", "info@aaa.jp", "https://webmail.aaa.jp/",
+                       [V(OLD_PW, T0), V("Tq9#wLr3!mXp8$Kv", AFTER), V(OLD_PW, AFTER + timedelta(days=1))])
+    build(path, entries)
+    step = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))["Mailbox info"]
+    assert (step["status"], step["status_reasons"]) == ("redo", ["changed_to_breached"])
+
+
+def test_the_stderr_summary_writes_large_counts_as_the_report_does(tmp_path: Path) -> None:
+    from reuse_audit.i18n import Translator
+    from reuse_audit.plan.wording import STDERR_SUMMARY
+
+    assert Translator("en").text(STDERR_SUMMARY, todo=7924, total=10000) == (
+        "plan: 7,924 of 10,000 steps have something to do")
+    assert "7,924" in Translator("ja").text(STDERR_SUMMARY, todo=7924, total=10000)

@@ -315,6 +315,8 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
     if e.held == HeldAt.NOT_CREATED:
         return StepStatus.TODO, (Reason.of(R.CREATED_AFTER_BREACH),)
     if e.then == c.password.reveal():
+        if any(p.reveal() != e.then for p in c.passwords_since(at)):  # changed after the breach, then back
+            return StepStatus.REDO, (Reason.of(R.CHANGED_TO_BREACHED),)
         return StepStatus.TODO, (Reason.of(R.UNCHANGED_SINCE_BREACH),)
     r = e.report
     problems: list[Reason] = []
