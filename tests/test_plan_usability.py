@@ -218,3 +218,14 @@ def test_a_breached_mailbox_kept_outside_the_vault_is_still_the_first_step(tmp_p
     assert {s["uuid"] for s in doc["steps"] if s["tier"] == 2} == {uuids["Shop"], uuids["Forum"]}
     assert_no_leak(result.output, ["Kamome2019!", "Unrelated-pw-77!"])
     assert _plan_of(vault, "--breached", "ceo@aaa.jp").exit_code == 2  # without it: no such address in the vault
+
+
+def test_a_plan_without_a_breach_does_not_speak_of_this_breach(tmp_path: Path) -> None:
+    from tests.conftest import MASTER, E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("A", "password1", "a"), E("B", "password1", "b")])
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline"],
+                                input=MASTER + "\n", env={"COLUMNS": "50"})  # the list, with each tier's line
+    assert result.exit_code == 0, result.output
+    assert "General hygiene" in result.stdout and "this breach" not in result.stdout

@@ -164,7 +164,7 @@ def render_html(view: PlanView, vault_name: str = "", printed: datetime | None =
         out.append(f"<p>{_h(heading(t, 'nothing'))}</p>")
     for tier, run in view.by_tier():
         out.append(f"<section><h2>{int(tier)}. {_h(tier_text(t, tier))}</h2>")
-        out.append(f'<p class="why">{_h(tier_why(t, tier))}</p>')
+        out.append(f'<p class="why">{_h(tier_why(t, tier, view.plan.breach is not None))}</p>')
         out += [_step(s, view) for s in run]
         out.append("</section>")
     for line in view.hidden():

@@ -61,7 +61,8 @@ def render_markdown(view: PlanView) -> str:
     if not view.steps:
         lines += [heading(t, "nothing"), ""]
     for tier, run in view.by_tier():
-        lines += [f"## {int(tier)}. {tier_text(t, tier)}", "", f"_{tier_why(t, tier)}_", ""]
+        why = tier_why(t, tier, view.plan.breach is not None)
+        lines += [f"## {int(tier)}. {tier_text(t, tier)}", "", f"_{why}_", ""]
         for s in run:
             lines += _step(s, view)
         lines.append("")

@@ -68,7 +68,7 @@ def render_text(plan: Plan, view: PlanView, width: int, color: bool) -> str:
     for tier, run in view.by_tier():
         out.append(("", None))
         para(f"{int(tier)}. {tier_text(t, tier)}", f"bold {TIER_STYLES[tier]}")
-        para(tier_why(t, tier), "italic", indent="   ")
+        para(tier_why(t, tier, plan.breach is not None), "italic", indent="   ")
         for s in run:
             _step_lines(s, view, width, out)
     hidden = view.hidden()

@@ -18,6 +18,7 @@ from reuse_audit.plan.wording import (
     FINISH_CHECKLIST,
     HEADINGS,
     HIDDEN_DONE,
+    HYGIENE_WHY_NO_BREACH,
     LABELLED,
     PROGRESS,
     PROGRESS_REDO,
@@ -43,7 +44,10 @@ def tier_text(t: Translator, tier: Tier) -> str:
     return t.text(TIERS[tier])
 
 
-def tier_why(t: Translator, tier: Tier) -> str:
+def tier_why(t: Translator, tier: Tier, breach: bool = True) -> str:
+    """Why a tier matters; ``breach``: the plan was made for a breach (else hygiene is not "not tied to it")."""
+    if tier == Tier.HYGIENE and not breach:
+        return t.text(HYGIENE_WHY_NO_BREACH)
     return t.text(TIER_WHY[tier])
 
 

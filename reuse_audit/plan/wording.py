@@ -42,6 +42,8 @@ TIER_WHY: dict[Tier, str] = {
     Tier.HYGIENE: N_("Not tied to this breach, but worth fixing."),
     Tier.NOTHING: N_("Their passwords are fine; turn on two-step login where the site offers it."),
 }
+#: The hygiene tier's line in a plan made without a breach (there is no "this breach").
+HYGIENE_WHY_NO_BREACH = N_("Worth fixing: weak, reused, old or breached passwords.")
 
 HEADINGS: dict[str, str] = {
     "title": N_("Rotation plan"),
