@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,15 @@ def mailbox_story() -> list[Entry]:
     ]
 
 
+def story_tagged(title: str, *tags: str) -> list[Entry]:
+    """mailbox_story() with ``tags`` on the version of ``title`` made after the breach (its new password)."""
+    entries = mailbox_story()
+    n = next(i for i, e in enumerate(entries) if e.title == title)
+    *older, new = entries[n].versions
+    entries[n] = replace(entries[n], versions=[*older, replace(new, tags=list(tags))])
+    return entries
+
+
 def plan_json(path: Path, *args: str, env: dict[str, str] | None = None, master: str = MASTER) -> dict[str, Any]:
     result = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--checks",
                                       "reuse,strength,variants", "--format", "json", *args],
@@ -136,10 +145,7 @@ def test_with_a_breach_time_each_step_says_whether_it_is_done(story: Path) -> No
 
 def test_a_changed_account_is_finished_once_its_second_factor_is_on(tmp_path: Path) -> None:
     path = tmp_path / "tfa.kdbx"
-    entries = mailbox_story()
-    entries[1] = Entry("Google", "admin@aaa.jp", "https://accounts.google.com/",
-                       [V(OLD_PW, T0), V("Zf4&nB7@qW1^eR6!", AFTER, ["reuse-audit:done:enable_2fa"])])
-    build(path, entries)
+    build(path, story_tagged("Google", "reuse-audit:done:enable_2fa"))
     google = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))["Google"]
     assert google["status"] == "done" and google["finished"] is True
     assert [(i["code"], i["status"]) for i in google["checklist"]] == [("enable_2fa", "done")]
@@ -147,10 +153,7 @@ def test_a_changed_account_is_finished_once_its_second_factor_is_on(tmp_path: Pa
 
 def test_the_mailbox_checklist_is_done_item_by_item_with_tags_added_after_the_breach(tmp_path: Path) -> None:
     path = tmp_path / "checklist.kdbx"
-    entries = mailbox_story()
-    entries[0] = Entry("Mailbox admin", "admin@aaa.jp", "https://webmail.aaa.jp/",
-                       [V(OLD_PW, T0), V("Tq8#vLr2!mXp9$Kw", AFTER, ["reuse-audit:done:remove_forwarding"])])
-    build(path, entries)
+    build(path, story_tagged("Mailbox admin", "reuse-audit:done:remove_forwarding"))
     step = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))[
         "Mailbox admin"]
     status = {i["code"]: i["status"] for i in step["checklist"]}
@@ -159,9 +162,7 @@ def test_the_mailbox_checklist_is_done_item_by_item_with_tags_added_after_the_br
     assert {"sign_out_sessions", "remove_forwarding", "revoke_app_passwords", "check_recovery", "enable_2fa",
             "review_sent"} <= set(status)
     all_done = tmp_path / "all.kdbx"
-    entries[0] = Entry("Mailbox admin", "admin@aaa.jp", "https://webmail.aaa.jp/",
-                       [V(OLD_PW, T0), V("Tq8#vLr2!mXp9$Kw", AFTER, ["reuse-audit:done"])])
-    build(all_done, entries)
+    build(all_done, story_tagged("Mailbox admin", "reuse-audit:done"))
     doc = plan_json(all_done, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat())
     assert all(i["status"] == "done" for i in by_title(doc)["Mailbox admin"]["checklist"])
     assert doc["summary"]["progress"]["done"] == 1  # the mailbox; Google still wants its second factor
@@ -310,10 +311,7 @@ def test_the_text_formats_show_progress_and_hide_done_steps_unless_all(story: Pa
     assert "Progress: 0 of 5 steps done, 1 to redo" in out  # the mailbox's checklist, Google's 2FA are open
     assert "Google (admin@aaa.jp)" in out and "[ ] Turn on two-step login" in out
     tagged = tmp_path / "tagged.kdbx"
-    entries = mailbox_story()
-    entries[1] = Entry("Google", "admin@aaa.jp", "https://accounts.google.com/",
-                       [V(OLD_PW, T0), V("Zf4&nB7@qW1^eR6!", AFTER, ["reuse-audit:done"])])
-    build(tagged, entries)
+    build(tagged, story_tagged("Google", "reuse-audit:done"))
     args[1] = str(tagged)
     out = CliRunner().invoke(app, args, input=MASTER + "\n").stdout
     assert "Progress: 1 of 5 steps done, 1 to redo" in out
