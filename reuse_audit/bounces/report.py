@@ -113,7 +113,7 @@ def _rows(result: BounceScan, t: Translator, width: int) -> str:
     lines = [t.text(W.TITLE)]
     for account in result.accounts:
         lines += wrap(visible_controls(account.address), width)
-        lines += wrap(t.text(W.ROW, verdict=t.text(W.VERDICTS[account.verdict]), bounces=account.bounces,
+        lines += wrap(t.plural(W.ROW, account.bounces, verdict=t.text(W.VERDICTS[account.verdict]),
                              via=account.via_account, forged=account.backscatter, unknown=account.unknown,
                              period=W.period(account.first, account.last)), width, "  ")
     return "\n".join(lines)

@@ -37,12 +37,12 @@ SAY: dict[Verdict, str] = {
                         "password leaked. Ask the domain owner to fix SPF/DKIM/DMARC."),
     Verdict.NONE: N_("{address}: no hijack pattern in these bounces."),
 }
-ROW = N_("{verdict}: {bounces} bounces ({via} via the account, {forged} forged, {unknown} unknown), "
-         "{period} UTC")
+ROW = NP_("{verdict}: {n} bounce ({via} via the account, {forged} forged, {unknown} unknown), {period} UTC",
+          "{verdict}: {n} bounces ({via} via the account, {forged} forged, {unknown} unknown), {period} UTC")
 DETAILS = N_("Details:")
 NEXT = N_("Next: {command}")
 NOTHING = N_("No bounces about your addresses were found ({messages} messages read).")
-SCANNED = N_("Read {messages} messages, {bounces} bounces.")
+SCANNED = NP_("Read {messages} messages, {n} bounce.", "Read {messages} messages, {n} bounces.")
 NOT_BOUNCES = N_("Set apart as not bounces: {counts}.")
 NOT_BOUNCE_KINDS: dict[str, tuple[str, str]] = {
     "auto_reply": NP_("{n} auto-reply", "{n} auto-replies"),

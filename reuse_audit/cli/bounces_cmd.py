@@ -116,7 +116,7 @@ def bounces(
     if not quiet:
         if show_progress:
             typer.echo("\r", err=True, nl=False)
-        note(t.text(SCANNED, messages=result.messages, bounces=result.bounces))
+        note(t.plural(SCANNED, result.bounces, messages=result.messages))
     raise typer.Exit(ExitCode.FINDINGS if result.breached else ExitCode.OK)
 
 

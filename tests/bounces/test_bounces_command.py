@@ -295,3 +295,13 @@ def test_the_table_follows_the_terminal_width(hijacked_mbox: Path, lang: str) ->
     for width in (80, 60):
         result = run(str(hijacked_mbox), "--quiet", "--lang", lang, env={"COLUMNS": str(width)})
         assert max(cell_len(line) for line in result.stdout.splitlines()) <= width, result.stdout
+
+
+def test_one_bounce_is_said_in_the_singular() -> None:
+    from reuse_audit.bounces import wording as W
+
+    en = Translator("en")
+    assert en.plural(W.SCANNED, 1, messages=3) == "Read 3 messages, 1 bounce."
+    assert en.plural(W.SCANNED, 2, messages=3) == "Read 3 messages, 2 bounces."
+    assert en.plural(W.ROW, 1, verdict="none", via=0, forged=0, unknown=1, period="x").startswith("none: 1 bounce (")
+    assert "エラーメール 1 通" in Translator("ja").plural(W.SCANNED, 1, messages=3)
