@@ -63,3 +63,17 @@ def test_neither_form_shows_a_secret(columns: int, story_vault) -> None:  # type
     out = audit(columns=columns, vault=str(path), password=MASTER)
     assert "Mailbox admin" in out
     assert_no_leak(out, [e.password for e in STORY] + [MASTER])
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_html_report_is_no_wider_than_a_390px_phone(lang: str) -> None:
+    from scripts.screenshot_plan import chromium, measure
+
+    page = audit("--format", "html", "--lang", lang, columns=80)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<td data-label="' in page  # each cell names its column on a phone's card
+    if chromium() is None:
+        pytest.skip("chromium is not installed (Debian package chromium; .ci/run installs it)")
+    size = measure(page, 390)
+    assert size["innerWidth"] == 390
+    assert size["scrollWidth"] <= size["innerWidth"], size

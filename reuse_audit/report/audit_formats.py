@@ -83,7 +83,8 @@ def _human_cells(r: dict[str, Any], t: Translator, keys: tuple[str, ...]) -> lis
     cells = {
         "rank": str(r["rank"]), "title": r["title"], "username": r["username"], "group": r["group"],
         "findings": t.join([t.gettext(W.KINDS.get(k, k)) for k in r["findings"].split(",") if k])
-        if t.lang != "en" else r["findings"], "reuse": r["reuse_group"], "variant": r["variant_group"],
+        if t.lang != "en" else r["findings"].replace(",", ", "),  # English: the codes, a line may break after each
+        "reuse": r["reuse_group"], "variant": r["variant_group"],
         "score": str(r["score"]), "length": str(r["length"]), "exposure": _exposure_cell(r, t),
         "otp": _yes_no(r["has_otp"], t), "reasons": r["reasons"],
     }
@@ -109,18 +110,30 @@ def render_markdown(result: AuditResult, how: AuditRender) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A table on a wide screen; below 600 px (a phone) each entry is a card whose cells carry their column's name.
+_HTML_CSS = (
+    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+    "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+    "@media (max-width:600px){body{margin:.8em}table,tbody,tr,td{display:block}thead{display:none}"
+    "tr{border:1px solid #999;margin:.8em 0;padding:.3em}td{border:none;padding:.15em .3em}"
+    "td::before{content:attr(data-label) \": \";font-weight:bold}}"
+)
+
+
 def render_html(result: AuditResult, how: AuditRender) -> str:
     t = Translator(how.lang)
     title = escape.html_text(t.gettext(W.TITLE))
+    labels = [escape.html_text(t.gettext(W.COLUMNS[k])) for k in _HTML_KEYS]
     body = []
     for r in rows(result, t):
-        body.append("<tr>" + "".join(f"<td>{escape.html_text(c)}</td>" for c in _human_cells(r, t, _HTML_KEYS))
-                    + "</tr>")
-    head = "".join(f"<th>{escape.html_text(t.gettext(W.COLUMNS[k]))}</th>" for k in _HTML_KEYS)
+        cells = _human_cells(r, t, _HTML_KEYS)
+        body.append("<tr>" + "".join(f'<td data-label="{label}">{escape.html_text(c)}</td>'
+                                     for label, c in zip(labels, cells, strict=True)) + "</tr>")
+    head = "".join(f"<th>{label}</th>" for label in labels)
     return (
-        f"<!DOCTYPE html>\n<html lang=\"{t.lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}</style></head><body>"
+        f"<!DOCTYPE html>\n<html lang=\"{t.lang}\"><head><meta charset=\"utf-8\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{_HTML_CSS}</style></head><body>"
         f"<h1>{title}</h1><p>{escape.html_text(summary_line(result, t.lang))}</p>"
         + "".join(f"<p>{escape.html_text(note)}</p>" for note in t.reasons(result.check_notes)) +
         f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body) + "\n</tbody></table></body></html>\n"
@@ -142,7 +155,7 @@ def render_table(result: AuditResult, how: AuditRender) -> str:
     entries = []
     for r in rows(result, t):
         cells = dict(zip(_TABLE_KEYS, _human_cells(r, t, _TABLE_KEYS), strict=True))
-        cells["findings"] = cells["findings"].replace(",", ", ") or "-"  # (English: the codes, comma-joined)
+        cells["findings"] = cells["findings"] or "-"
         cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
         entries.append((cells, r["reason_list"]))
     headers = [t.gettext(W.COLUMNS[k]) for k in _TABLE_KEYS]
