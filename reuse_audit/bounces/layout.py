@@ -10,7 +10,8 @@ import unicodedata
 
 from rich.cells import cell_len
 
-DEFAULT_WIDTH = 100
+from reuse_audit.report import DEFAULT_WIDTH
+
 MIN_WIDTH = 40
 _NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》”’ー…‐〜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
                              "%,.:;!?)]}")

@@ -123,13 +123,12 @@ def terminal_available() -> bool:
     return True
 
 
-DEFAULT_WIDTH = 100
-
-
 def text_width() -> int:
     """The width text output follows: ``COLUMNS`` when set, else the terminal's, else 100 columns."""
     import os
     import shutil
+
+    from reuse_audit.report import DEFAULT_WIDTH
 
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:

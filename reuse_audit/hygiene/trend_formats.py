@@ -44,16 +44,18 @@ def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translato
     from rich.console import Console
     from rich.table import Table
 
-    width = width or 100
+    from reuse_audit.report import DEFAULT_WIDTH
+    from reuse_audit.report.wrap import table_fits, widest_word
+
+    width = width or DEFAULT_WIDTH
     kinds = _kinds(points)
     headers = [t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *(kind_name(k, t) for k in kinds)]
     rows = [[local_time(p.time), str(p.entries_audited), *(shown_count(p.findings.get(k, 0), t) for k in kinds)]
             for p in points]
-    # each column needs its widest word (the time whole: it is never wrapped), and 3 cells of border and padding
-    need = [max(cell_len(w) for text in (headers[n], *(r[n] for r in rows))
-                for w in ([text] if n == 0 else text.split() or [""]))
+    # each column needs its widest word; the time whole (it is never wrapped)
+    need = [max(cell_len(text) if n == 0 else widest_word(text) for text in (headers[n], *(r[n] for r in rows)))
             for n in range(len(headers))]
-    if sum(need) + 3 * len(need) + 1 > width:
+    if not table_fits(need, width):
         return _list(points, kinds, width, t)
     table = Table(title=t.gettext(W.TREND_TITLE))
     table.add_column(headers[0], justify="left", no_wrap=True)

@@ -15,10 +15,9 @@ from reuse_audit.i18n import Translator
 from reuse_audit.plan.choices import PlanFormat as PlanFormat
 from reuse_audit.plan.model import Plan
 from reuse_audit.plan.view import PlanView, action_text, heading, tier_text
+from reuse_audit.report import DEFAULT_WIDTH
 
 __all__ = ["PlanFormat", "RenderOptions", "action_text", "heading", "plan_document", "render_plan", "tier_text"]
-
-DEFAULT_WIDTH = 100
 
 
 @dataclass(frozen=True)

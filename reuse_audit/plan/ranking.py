@@ -46,6 +46,8 @@ from reuse_audit.services.catalogue import (
     change_password_url,
     is_public_mail_domain,
     looks_like_mail_host,
+    lookup_service,
+    mailbox_provider_domains,
 )
 from reuse_audit.services.domains import email_domain, host_from_url, host_within, registrable_domain
 
@@ -343,8 +345,6 @@ def _outside_mailbox_step(mailbox: Mailbox, mail_hosts: list[Service]) -> Rotati
     """The step of a breached mailbox that no entry of the vault is: take it back, with its recovery checklist
     (the provider's pages where the catalogue knows the address's provider, else the web host in the vault).
     The vault cannot show it done: it stays to do (the HTML page can tick it)."""
-    from reuse_audit.services.catalogue import lookup_service, mailbox_provider_domains
-
     domain = email_domain(mailbox.address) or ""
     svc = next((found for d in mailbox_provider_domains(domain) if (found := lookup_service(d))), None)
     return RotationStep(

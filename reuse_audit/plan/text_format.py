@@ -29,7 +29,7 @@ from reuse_audit.plan.view import (
 )
 from reuse_audit.plan.wording import HEADLINE
 from reuse_audit.report.escape import visible_controls
-from reuse_audit.report.wrap import wrap
+from reuse_audit.report.wrap import table_fits, widest_word, wrap
 
 TIER_STYLES = {Tier.MASTER_PASSWORD: "bold magenta", Tier.BREACHED_ACCOUNT: "bold red", Tier.SAME_PASSWORD: "red",
                Tier.VARIANT: "yellow", Tier.REGISTERED: "cyan", Tier.HYGIENE: "blue", Tier.NOTHING: "green"}
@@ -145,10 +145,8 @@ def _table(view: PlanView, width: int) -> Table | None:
         cells = _cells(s, view)
         table.add_row(*(rich_escape(c) for c in cells), style=TIER_STYLES[s.tier])
         for n, c in enumerate(cells):
-            words = c.split() or [""]
-            longest[n] = max(longest[n], *(cell_len(w) for w in words))
-    # each column needs its longest word; borders and padding take 3 cells per column and one more
-    if sum(longest) + 3 * len(longest) + 1 > width:
+            longest[n] = max(longest[n], widest_word(c))
+    if not table_fits(longest, width):  # each column needs its longest word
         return None
     return table
 

@@ -141,14 +141,15 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
 
 
 _TABLE_KEYS = ("rank", "title", "username", "group", "findings", "reuse", "score", "exposure", "otp", "reasons")
-#: The width when the caller gives none (the command line always does: the terminal's, COLUMNS, else 100).
-DEFAULT_WIDTH = 100
 
 
 def render_table(result: AuditResult, how: AuditRender) -> str:
     """A table when every row fits the width without cutting a word, else a numbered list (title and login on
     one line, then the findings, then each reason on a line of its own), as the plan's text does."""
     from rich.cells import cell_len
+
+    from reuse_audit.report import DEFAULT_WIDTH
+    from reuse_audit.report.wrap import table_fits, widest_word
 
     t = Translator(how.lang)
     width = how.width or DEFAULT_WIDTH
@@ -159,10 +160,9 @@ def render_table(result: AuditResult, how: AuditRender) -> str:
         cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
         entries.append((cells, r["reason_list"]))
     headers = [t.gettext(W.COLUMNS[k]) for k in _TABLE_KEYS]
-    longest = [max([cell_len(h)] + [cell_len(w) for cells, _ in entries for w in cells[k].split()])
+    longest = [max([cell_len(h), *(widest_word(cells[k]) for cells, _ in entries)])
                for h, k in zip(headers, _TABLE_KEYS, strict=True)]
-    # each column needs its longest word; borders and padding take 3 cells per column and one more
-    if sum(longest) + 3 * len(longest) + 1 <= width:
+    if table_fits(longest, width):  # each column needs its longest word
         return _table_text(t, headers, [cells for cells, _ in entries], width, result)
     return _list_text(t, entries, width, result)
 

@@ -23,6 +23,17 @@ _GLUED_URL = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=[(\[{<\"']))[a-z][a-z0-9+.-]*
 _OPENING = frozenset("([{<\"'") | _NO_BREAK_AFTER
 
 
+def widest_word(text: str) -> int:
+    """The cells of the widest word of ``text``: what a table column must hold so that no word is cut."""
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def table_fits(needed: list[int], width: int) -> bool:
+    """Whether columns of these widths fit ``width`` with a rich table's borders and padding (3 cells a column,
+    and one more)."""
+    return sum(needed) + 3 * len(needed) + 1 <= width
+
+
 def is_url(token: str) -> bool:
     return _URL.match(token) is not None
 
