@@ -205,6 +205,7 @@ def test_a_breached_mailbox_kept_outside_the_vault_is_still_the_first_step(tmp_p
     first = doc["steps"][0]
     assert (first["tier"], first["title"], first["uuid"], first["status"]) == (1, "boss@aaa.jp", None, "todo")
     assert first["reason_codes"][:2] == ["breached_account", "mailbox_outside_vault"]
+    assert "so it is taken to live outside the vault; 1 entry uses it as its login" in first["reasons"][1]
     assert [i["code"] for i in first["checklist"]][:2] == ["change_password", "sign_out_sessions"]
     assert {s["uuid"] for s in doc["steps"] if s["tier"] == 4} == {uuids["Shop"]}  # registered to the address
     page = _plan_of(vault, "--breached", "boss@aaa.jp", "--format", "html").stdout

@@ -77,8 +77,6 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.MAILBOX_MAIL_HOST: N_("{host} is a mail host"),
     C.MAILBOX_MAIL_TITLE: N_("its title or group says mail"),
     C.MAILBOX_AMBIGUOUS: N_("also plausible: {others}; name the right one with --breached UUID"),
-    C.MAILBOX_OUTSIDE_VAULT: N_("no entry looks like the mailbox of {address}, so it is taken to live outside "
-                                "the vault; {count} entries use it as their login"),
     C.MAILBOX_SHOWS_COMPROMISED: N_("The mailbox shows {address} is compromised: {bounces} bounces about it "
                                     "within {minutes} min ({via_account} via the account) to {recipients} "
                                     "recipients, {start} – {end} UTC"),
@@ -110,6 +108,10 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.BOUNCE_DKIM: N_("signed (DKIM) by: {domains}"),
 }
 PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
+    C.MAILBOX_OUTSIDE_VAULT: NP_("no entry looks like the mailbox of {address}, so it is taken to live outside "
+                                 "the vault; {count:,} entry uses it as its login",
+                                 "no entry looks like the mailbox of {address}, so it is taken to live outside "
+                                 "the vault; {count:,} entries use it as their login"),
     C.BOUNCE_SENT_FROM_ACCOUNT: NP_("{count:,} mail you did not write was sent from your account between {start} "
                                     "and {end} UTC ({bursts} burst(s))",
                                     "{count:,} mails you did not write were sent from your account between {start} "
