@@ -138,6 +138,8 @@ PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
 }
 NO_2FA_OFFERED_AS_OF = N_("our data (as of {as_of}) lists no two-step login for this site, but many now offer "
                           "one (banks issue one-time passwords): check")
+BOUNCE_NONE_ATTRIBUTED = N_("a burst of {count} bounces ({start} – {end} UTC) that cannot be attributed: none of "
+                            "them shows where the mail came from")
 DOMAIN_KEYS: dict[str, str] = {
     "hosting": N_("may control the mail of {domain}: its web host holds the mail accounts and forwarding"),
     "domains": N_("may control the mail of {domain}: its registrar or DNS can point the mail anywhere"),
@@ -349,6 +351,12 @@ def _no_2fa_offered(t: Translator, r: Reason, _quote: Quote) -> str:
     return t.text(TEMPLATES[C.NO_2FA_OFFERED])
 
 
+def _unattributed(t: Translator, r: Reason, quote: Quote) -> str:
+    if r.get("judged") == 0:
+        return t.text(BOUNCE_NONE_ATTRIBUTED, **_values(t, r, quote))
+    return t.text(TEMPLATES[C.BOUNCE_UNATTRIBUTED], **_values(t, r, quote))
+
+
 def _domain_key(t: Translator, r: Reason, quote: Quote) -> str:
     role = str(r.get("role") or "host")
     return t.text(DOMAIN_KEYS.get(role, DOMAIN_KEYS["host"]), domain=quote(str(r.get("domain") or "")))
@@ -439,7 +447,7 @@ _SPECIAL: dict[ReasonCode, Callable[[Translator, Reason, Quote], str]] = {
     C.NO_2FA_OFFERED: _no_2fa_offered, C.DOMAIN_KEY: _domain_key,
     C.EXPOSURE_UNKNOWN: _exposure_unknown, C.SITE_BREACHED: _site_breached,
     C.SAME_PASSWORD_AS_BREACHED_SITE: _sharer_of_breached_site, C.VARIANT_OF_BREACHED_SITE: _sharer_of_breached_site,
-    C.BREACH_LIST: _breach_list,
+    C.BREACH_LIST: _breach_list, C.BOUNCE_UNATTRIBUTED: _unattributed,
 }
 
 

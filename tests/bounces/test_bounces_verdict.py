@@ -8,6 +8,7 @@ from reuse_audit.bounces.detect import read_bounce
 from reuse_audit.bounces.evidence import Origin, SentFolder, judge
 from reuse_audit.bounces.provider import provider_for
 from reuse_audit.bounces.verdict import AccountVerdict, JudgedBounce, Thresholds, Verdict, clean_subject, decide
+from reuse_audit.i18n import Translator
 from reuse_audit.reasons import ReasonCode as R
 from tests.bounces import mailgen
 from tests.bounces.bounce_factory import make_bounce
@@ -83,6 +84,13 @@ def test_a_burst_that_cannot_be_attributed_is_undetermined() -> None:
     result = _decide(items)
     assert result.verdict is Verdict.UNDETERMINED
     assert result.evidence[0].code == R.BOUNCE_UNATTRIBUTED
+    assert Translator("en").reason(result.evidence[0]).endswith(
+        "that cannot be attributed: none of them shows where the mail came from")
+    assert Translator("ja").reason(result.evidence[0]).endswith("送信元がわかるものは 1 通もありません")
+    partly = _decide(items + _kerio(2, START, timedelta(minutes=4)) + _burst(1, timedelta(minutes=1), via_account=False,
+                                                                         relays=("smtp.example.com",)))
+    assert partly.verdict is Verdict.UNDETERMINED
+    assert "cannot be attributed: only 1 of them show" in Translator("en").reason(partly.evidence[0])
 
 
 def test_one_bounce_via_the_account_makes_an_unknown_burst_compromised() -> None:
