@@ -36,6 +36,7 @@ def vault_logins(params: dict[str, object], vault: Path) -> list[str]:
 def bounces(
     ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(
+        metavar="SOURCE...",
         help="Mailboxes to read: mbox file, Maildir, directory of .eml files, or imaps://host[:port]/FOLDER.",
         show_default=False)],
     me: Annotated[list[str] | None, typer.Option(

@@ -15,7 +15,7 @@ from reuse_audit.hygiene.choices import TrendFormat
 
 def trend(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The history file written by `audit --history-file`.",
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The history file written by `audit --history-file`.",
                                          show_default=False)],
     output_format: Annotated[TrendFormat, typer.Option("--format", "-f", envvar=o.env("FORMAT"),
                                                        case_sensitive=False, help="table, json or html.")

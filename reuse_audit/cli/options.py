@@ -64,7 +64,7 @@ def _config_callback(ctx: typer.Context, _param: typer.CallbackParam, value: Pat
 
 
 # ---- unlocking a vault ----
-VaultArg = Annotated[Path, typer.Argument(help="The KeePass KDBX file.", show_default=False)]
+VaultArg = Annotated[Path, typer.Argument(metavar="VAULT", help="The KeePass KDBX file.", show_default=False)]
 KeyfileOpt = Annotated[Path | None, typer.Option("--keyfile", envvar=env("KEYFILE"),
                                                  help="Key file (XML v1/v2, hex, 32-byte or any file).")]
 PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", envvar=env("PASSWORD_STDIN"),
