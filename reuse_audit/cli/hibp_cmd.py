@@ -13,7 +13,8 @@ from reuse_audit.errors import ExitCode
 
 
 def hibp_verify(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The downloaded corpus: sorted file or range directory.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE",
+                                         help="The downloaded corpus: sorted file or range directory.")],
     quiet: o.QuietOpt = False,
 ) -> None:
     """Check a whole downloaded HIBP corpus once: line count, format and sort order. Exit 0 ok, 2 not."""

@@ -1,8 +1,9 @@
 """Wrapping text to a terminal width measured in display cells (a CJK character takes two).
 
 Words are kept whole; Japanese and Chinese text, which has no spaces, may break between any two characters
-(but not before 、。）」 and the like). A URL is never broken: it goes on a line of its own, which may be
-longer than the width only when the URL alone is (with the closing marks glued to it in Japanese: "）").
+(but not before 、。）」, a small kana or the like, nor after （「). A URL is never broken: it goes on a line of
+its own, which may be longer than the width only when the URL alone is (with the closing marks glued to it in
+Japanese: "）").
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from rich.cells import cell_len
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
 # Characters after which (or before which) a line may break inside a run without spaces.
-_NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》ー～…‥,.:;?!)]}%")
-_NO_BREAK_AFTER = frozenset("（「『【〔〈《([{")
+_NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》”’ー～〜…‥‐ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+                             ",.:;?!)]}%")
+_NO_BREAK_AFTER = frozenset("（「『【〔〈《“‘([{")
 
 
 # A URL glued to other text: to Japanese, which has no spaces ("パスキーの設定：https://…", "（https://…）"), or
