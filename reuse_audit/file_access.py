@@ -16,6 +16,7 @@ a pipe is read by a helper thread the caller stops waiting for after the same ti
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
@@ -35,6 +36,27 @@ _CHUNK = 1 << 16
 _O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
 _O_BINARY: int = getattr(os, "O_BINARY", 0)
 _O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
+
+
+#: The regular files this process has read, by (device, inode), each with what it is (an ``N_`` msgid): a report
+#: must never be written over one of them (``-o`` naming the vault or its key file would destroy it).
+_read_files: dict[tuple[int, int], str] = {}
+
+
+def remember_input(st: os.stat_result, what: str) -> None:
+    """Note that the regular file ``st`` describes is an input of this run (see :func:`input_at`)."""
+    if stat.S_ISREG(st.st_mode) and st.st_ino:
+        _read_files.setdefault((st.st_dev, st.st_ino), what)
+
+
+def input_at(path: Path) -> str | None:
+    """What ``path`` is ("KeePass file", "key file", ...) when it is, or links to, a file this run read (also by
+    a hard link); else None."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return _read_files.get((st.st_dev, st.st_ino)) if stat.S_ISREG(st.st_mode) and st.st_ino else None
 
 
 class PathKind(StrEnum):
@@ -139,6 +161,8 @@ def require_regular_file(path: Path, what: str, *, error: type[ReuseAuditError] 
     if kind is not PathKind.REGULAR:
         raise error(N_("{path}: is {kind}; the {what} must be a regular file ({why})"), path=path,
                     kind=a_noun(kind.value), what=Message(what), why=Message(why))
+    with contextlib.suppress(OSError):
+        remember_input(os.stat(path), what)
 
 
 def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
@@ -167,8 +191,10 @@ def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputErr
             raise error(_no_such(path, what)) from None
         raise error(_os_problem(path, exc, what)) from None
     try:
-        kind = kind_of_mode(os.fstat(fd).st_mode)
+        st = os.fstat(fd)
+        kind = kind_of_mode(st.st_mode)
         if kind is PathKind.REGULAR:
+            remember_input(st, what)
             return _read_regular(fd)
         if kind is PathKind.FIFO:
             return _read_pipe(fd, path, what, error, fifo_wait, idle_wait, limit)

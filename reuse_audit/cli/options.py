@@ -232,6 +232,10 @@ def with_options(*, before: tuple[inspect.Parameter, ...] = (),
             for ctx in [*args[:len(head)], *(kwargs[p.name] for p in head if p.name in kwargs)]:
                 # the values as typer converted them (a Path, not its text)
                 ctx.params.update((k, v) for k, v in kwargs.items() if k not in contexts)
+            if isinstance(kwargs.get("output"), Path):
+                from reuse_audit.cli.output import refuse_output_over_input
+
+                refuse_output_over_input(kwargs["output"], kwargs)  # before any work: never over the vault
             return command(*args, **{k: v for k, v in kwargs.items() if k in names})
 
         run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]

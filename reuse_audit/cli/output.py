@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -27,11 +28,45 @@ def emit(text: str | Iterable[str], output: Path | None) -> None:
     if output is None:
         _to_stdout([text] if isinstance(text, str) else text)
         return
+    refuse_output_over_input(output)
     whole = text if isinstance(text, str) else "".join(text)
     try:
         write_private(output, whole)
     except OSError as exc:
         raise InputError(N_("{path}: cannot write the report ({reason})"), path=output, reason=os_reason(exc)) from None
+
+
+#: What a command's file parameters are called in the message of :func:`refuse_output_over_input`.
+_INPUT_NAMES = {"vault": N_("KeePass file"), "keyfile": N_("key file"), "history_file": N_("history file"),
+                "baseline": N_("baseline file"), "config": N_("config file"), "file": N_("input file")}
+
+
+def refuse_output_over_input(output: Path, params: Mapping[str, object] | None = None) -> None:
+    """InputError when ``output`` is a file this run reads: one it has read already, or one of the command's file
+    ``params`` (checked before any work). ``-o`` naming the vault or its key file would destroy it."""
+    from reuse_audit.errors import Message
+    from reuse_audit.file_access import input_at
+
+    what = input_at(output)
+    for name, value in (params or {}).items():
+        if what is not None:
+            break
+        if name == "output":
+            continue
+        for given in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(given, Path) and _same_file(given, output):
+                what = _INPUT_NAMES.get(name, N_("input file"))
+                break
+    if what is not None:
+        raise InputError(N_("{path}: is the {what} this command reads; refusing to write the report over it: "
+                            "give another file name"), path=output, what=Message(what))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.is_file() and os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 def _to_stdout(pieces: Iterable[str]) -> None:
