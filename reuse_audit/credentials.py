@@ -65,6 +65,25 @@ class Credential:
     history: tuple[PasswordRun, ...] = ()
     history_reach: datetime | None = None
     tags_since: tuple[tuple[str, datetime | None], ...] = ()  # each current tag: since when it is carried
+    # The title, username, URL and e-mail as the vault holds them, when a vault password in them is hidden in the
+    # fields above (a password "example" and the login "tanaka@example.jp"): to match and look up, never shown.
+    clear: tuple[str, str, str, str] | None = field(default=None, repr=False)
+
+    @property
+    def real_title(self) -> str:
+        return self.title if self.clear is None else self.clear[0]
+
+    @property
+    def real_username(self) -> str:
+        return self.username if self.clear is None else self.clear[1]
+
+    @property
+    def real_url(self) -> str:
+        return self.url if self.clear is None else self.clear[2]
+
+    @property
+    def real_email(self) -> str:
+        return self.email if self.clear is None else self.clear[3]
 
     def password_at(self, when: datetime) -> tuple[HeldAt, Secret | None]:
         """The password this entry held at ``when`` (the run with the latest start not after it)."""

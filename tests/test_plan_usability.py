@@ -183,11 +183,47 @@ def test_a_title_that_holds_a_vault_password_can_still_be_named(tmp_path: Path) 
     doc = json.loads(result.stdout)
     assert doc["breach"]["matched"] == [uuids["foobar_entry"]]
     assert_no_leak(result.output, ["foobar", "qwerty", "asdfgh"])
-    ambiguous = _plan_of(vault, "--breached", "Site qwerty")  # both titles are shown as "Site [hidden]"
-    assert ambiguous.exit_code == 2
-    assert ambiguous.stderr == ("reuse-audit: error: --breached 'Site [hidden]' matches 2 entries whose titles hold "
-                                "a vault password, which cannot be told apart: give the entry's UUID instead\n")
+    # both titles are shown as "Site [hidden]", but each is matched as the vault holds it
+    for title in ("Site qwerty", "Site asdfgh"):
+        named = _plan_of(vault, "--breached", title)
+        assert named.exit_code == 0, named.output
+        assert json.loads(named.stdout)["breach"]["matched"] == [uuids[title]]
+        assert_no_leak(named.output, ["foobar", "qwerty", "asdfgh"])
+    unknown = _plan_of(vault, "--breached", "Site foobar")  # shown as "Site [hidden]" too: names no entry
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("reuse-audit: error: --breached 'Site [hidden]' matches no entry")
     assert _plan_of(vault, "--breached", uuids["Site qwerty"]).exit_code == 0
+
+
+def test_a_password_that_stands_in_logins_and_urls_does_not_stop_the_plan(tmp_path: Path) -> None:
+    """Passwords "example", "yamada1985" and "google" are hidden wherever they stand in shown text, but an entry is
+    matched and looked up by its fields as the vault holds them: the address, the host, the catalogue's pages."""
+    from tests.conftest import E, assert_no_leak, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    uuids = build_vault(vault, [
+        E("Mail", "Sh4red!Mailbox-pw", "tanaka@example.jp", "https://mail.example.jp/"),
+        E("Amazon", "Sh4red!Mailbox-pw", "tanaka@example.jp", "https://www.amazon.co.jp/"),
+        E("Forum", "example", "x", "https://forum.test/"),
+        E("Gmail", "Gm-pw-2020!x", "yamada1985@gmail.com", "https://mail.google.com/"),
+        E("Twitter", "Gm-pw-2020!x", "yamada1985@gmail.com", "https://twitter.com/"),
+        E("G2", "google", "y", "https://g2.test/"),
+        E("Y", "yamada1985", "z", "https://y.test/")])
+    for selector in ("tanaka@example.jp", "mail.example.jp", "TANAKA@example.jp"):
+        result = _plan_of(vault, "--breached", selector)
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        assert [(s["tier"], s["uuid"]) for s in doc["steps"][:2]] == [(1, uuids["Mail"]), (2, uuids["Amazon"])]
+        assert "example.jp" not in result.output
+    result = _plan_of(vault, "--breached", "yamada1985@gmail.com")
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout)["steps"][0]
+    assert (first["uuid"], first["username"]) == (uuids["Gmail"], "[hidden]@gmail.com")
+    assert "this is the breached account (you named [hidden]@gmail.com)" in first["reasons"]
+    # the mailbox's provider is still known: its own checklist pages (the catalogue's words, not the vault's)
+    assert "https://myaccount.google.com/device-activity" in [i.get("url") for i in first["checklist"]]
+    assert "yamada1985" not in result.output and "mail.google.com/\"" not in result.output
+    assert_no_leak(result.output, ["Sh4red!Mailbox-pw", "Gm-pw-2020!x"])
 
 
 def test_a_breached_mailbox_kept_outside_the_vault_is_still_the_first_step(tmp_path: Path,

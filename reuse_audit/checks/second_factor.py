@@ -36,7 +36,7 @@ PASSKEY_ELSEWHERE_TAG = "reuse-audit:passkey-elsewhere"
 
 def service_of(c: Credential) -> Service | None:
     """The catalogued service behind the entry's URL, if any (raises CatalogueError if it cannot load)."""
-    host = host_from_url(c.url) if c.url else None
+    host = host_from_url(c.real_url) if c.real_url else None  # the URL as held: our catalogue's words are shown
     return lookup_service(host) if host else None
 
 

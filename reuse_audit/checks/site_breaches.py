@@ -67,7 +67,7 @@ def breach_reason(c: Credential, breach: Breach) -> Reason:
 
 def breach_of(c: Credential, index: BreachIndex) -> Breach | None:
     """The most recent breach of the entry's site that its password predates, or None."""
-    host = host_from_url(c.url) if c.url else None
+    host = host_from_url(c.real_url) if c.real_url else None  # as held: the breach list's words are shown
     return next((b for b in index.for_host(host) if predates(c, b)), None)
 
 

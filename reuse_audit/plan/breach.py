@@ -81,9 +81,10 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
     """Resolve each selector in the documented order: uuid, e-mail address, title, the Name of a breach in
     Have I Been Pwned's list (``breach_list``, loaded only if a selector gets that far), host or domain.
 
-    ``hide``: the vault's redactor. Titles come with any vault password in them hidden (``foobar_entry`` of the
-    password ``foobar`` is ``[hidden]_entry``), so a title is also compared with the selector hidden the same
-    way; when that matches several entries they cannot be told apart, and the selector is refused.
+    ``hide``: the vault's redactor. Selectors are matched with the entries' fields as the vault holds them (the
+    login ``tanaka@example.jp`` when a password is ``example``); what the selection shows — the breached addresses,
+    the mailbox and its reasons — is hidden as the entries' own fields are shown (``tanaka@[hidden].jp``), and
+    compared with them so.
 
     ``outside_ok`` (the stolen password was given): an address that no entry uses is a mailbox kept outside
     the vault, not an error — the password finds its sharers. So is one of ``outside``, the addresses the mail
@@ -92,9 +93,10 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
     mailboxes: list[Mailbox] = []
     addresses: list[str] = []
     names = _BreachNames(breach_list)
+    shown: Callable[[str], str] = hide if hide is not None else str
     for raw in selectors:
         sel = raw.strip()
-        uuids, mailbox, address = _one(sel, creds, names, hide, outside_ok or sel.lower() in outside)
+        uuids, mailbox, address = _one(sel, creds, names, shown, outside_ok or sel.lower() in outside)
         for u in uuids:
             matched.setdefault(u, sel)
         if mailbox is not None:
@@ -105,35 +107,28 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
     for u in sorted(matched, key=order.__getitem__):  # a breached entry that is itself a mailbox
         c = creds[order[u]]
         login = _login_address(c)
-        if login and login not in addresses and _mailbox_score(c, login)[0] >= 2:
-            addresses.append(login)
+        if login and shown(login) not in addresses and _mailbox_score(c, login, shown)[0] >= 2:
+            addresses.append(shown(login))
     when = max((b.happened_by for b in names.named), default=None)
     return Selection(tuple(sorted(matched, key=order.__getitem__)), tuple(mailboxes), tuple(addresses), matched,
                      breached_at=when)
 
 
-def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Callable[[str], str] | None = None,
+def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Callable[[str], str],
          outside_ok: bool = False) -> tuple[list[str], Mailbox | None, str | None]:
+    """The entries ``sel`` names, the mailbox and the address it breaches. Entries are matched on their fields as
+    the vault holds them; what is returned to be shown (addresses, reasons) has vault passwords hidden (``hide``)."""
     u = normalise_uuid(sel)
     if u is not None:
         hits = [c.uuid for c in creds if c.uuid == u]
         if hits:
             return hits, None, None
     if is_email(sel):
-        return _mailbox(sel.lower(), creds, outside_ok)
+        return _mailbox(sel.lower(), creds, hide, outside_ok)
     folded = sel.casefold()
-    titled = [c.uuid for c in creds if c.title.casefold() == folded]
+    titled = [c.uuid for c in creds if c.real_title.casefold() == folded]
     if titled:
         return titled, None, None
-    hidden = hide(sel) if hide is not None else sel
-    if hidden != sel:  # the selector holds a vault password: so do the titles it may name, as they are shown
-        titled = [c.uuid for c in creds if c.title.casefold() == hidden.casefold()]
-        if len(titled) == 1:
-            return titled, None, None
-        if titled:
-            raise SelectorError(N_("--breached {selector!r} matches {n} entries whose titles hold a vault password, "
-                                   "which cannot be told apart: give the entry's UUID instead"),
-                                selector=sel, n=len(titled))
     breach = names.find(sel)
     if breach is not None:
         names.named.append(breach)
@@ -158,7 +153,7 @@ def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[st
                             selector=sel, breach=breach.name)
     out = []
     for c in creds:
-        h = host_from_url(c.url) if c.url else None
+        h = host_from_url(c.real_url) if c.real_url else None
         if h and any(host_within(h, x) for x in hosts):
             out.append(c.uuid)
     if not out:
@@ -168,51 +163,55 @@ def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[st
 
 
 def _login_address(c: Credential) -> str | None:
-    for value in (c.username, c.email):
+    for value in (c.real_username, c.real_email):
         if value and is_email(value.strip()):
             return value.strip().lower()
     return None
 
 
-def _mailbox_score(c: Credential, address: str) -> tuple[int, tuple[Reason, ...]]:
-    """How plainly ``c`` is the mailbox of ``address`` (0: not at all), and why."""
+def _mailbox_score(c: Credential, address: str, hide: Callable[[str], str]) -> tuple[int, tuple[Reason, ...]]:
+    """How plainly ``c`` is the mailbox of ``address`` (0: not at all), and why (shown through ``hide``)."""
     domain = email_domain(address) or ""
-    host = host_from_url(c.url) if c.url else None
+    host = host_from_url(c.real_url) if c.real_url else None
     reg = registrable_domain(host) if host else ""
     providers = mailbox_provider_domains(domain) if domain else ()
     score, why = 0, []
     if host and reg in providers:
         score += 3
         why.append(Reason.of(R.MAILBOX_HOST_IN_DOMAIN if reg == registrable_domain(domain)
-                             else R.MAILBOX_PROVIDER_HOST, host=host, domain=domain))
+                             else R.MAILBOX_PROVIDER_HOST, host=hide(host), domain=hide(domain)))
     if host and looks_like_mail_host(host):
         score += 2
-        why.append(Reason.of(R.MAILBOX_MAIL_HOST, host=host))
-    text = f"{c.title} {c.group}".casefold()
+        why.append(Reason.of(R.MAILBOX_MAIL_HOST, host=hide(host)))
+    text = f"{c.real_title} {c.group}".casefold()
     if "mail" in text or "メール" in text:
         score += 1
         why.append(Reason.of(R.MAILBOX_MAIL_TITLE))
     return score, tuple(why)
 
 
-def _mailbox(address: str, creds: Sequence[Credential], outside_ok: bool = False) -> tuple[list[str], Mailbox, str]:
+def _mailbox(address: str, creds: Sequence[Credential], hide: Callable[[str], str], outside_ok: bool = False
+             ) -> tuple[list[str], Mailbox, str]:
+    """The mailbox entry of ``address``, matched on the entries' fields as the vault holds them; the address is
+    returned and shown through ``hide`` (as the entries' logins are shown)."""
     local = address.split("@", 1)[0]
     candidates = [c for c in creds if _login_address(c) == address]
     # A mail account stored with only the local part as its login (user "admin" at webmail.aaa.jp).
-    candidates += [c for c in creds if c.username.strip().lower() == local and c not in candidates
-                   and _mailbox_score(c, address)[0] >= 3]
-    scored = sorted(((_mailbox_score(c, address), i, c) for i, c in enumerate(candidates)),
+    candidates += [c for c in creds if c.real_username.strip().lower() == local and c not in candidates
+                   and _mailbox_score(c, address, hide)[0] >= 3]
+    shown = hide(address)
+    scored = sorted(((_mailbox_score(c, address, hide), i, c) for i, c in enumerate(candidates)),
                     key=lambda t: (-t[0][0], t[1]))
     best = [t for t in scored if t[0][0] > 0 and t[0][0] == scored[0][0][0]] if scored else []
     if best:
         (_score, why), _i, chosen = best[0]
-        reasons = [Reason.of(R.MAILBOX_TAKEN, title=chosen.title, address=address), *why]
+        reasons = [Reason.of(R.MAILBOX_TAKEN, title=chosen.title, address=shown), *why]
         if len(best) > 1:
             reasons.append(Reason.of(R.MAILBOX_AMBIGUOUS, others=Names(t[2].title for t in best[1:4])))
-        return [chosen.uuid], Mailbox(address, chosen.uuid, tuple(reasons)), address
+        return [chosen.uuid], Mailbox(shown, chosen.uuid, tuple(reasons)), shown
     if candidates or outside_ok:
-        reasons = [Reason.of(R.MAILBOX_OUTSIDE_VAULT, address=address, count=len(candidates))]
-        return [], Mailbox(address, None, tuple(reasons)), address
+        reasons = [Reason.of(R.MAILBOX_OUTSIDE_VAULT, address=shown, count=len(candidates))]
+        return [], Mailbox(shown, None, tuple(reasons)), shown
     raise SelectorError(N_("--breached {selector!r}: no entry has this address as its login or e-mail field{near}"),
                         selector=address, near=_near(address, creds))
 
@@ -223,7 +222,7 @@ def _by_host(sel: str, creds: Sequence[Credential]) -> list[str]:
         return []  # "co.jp" or "com" names no site: breaching everything under it would be a typo's doing
     out = []
     for c in creds:
-        h = host_from_url(c.url) if c.url else None
+        h = host_from_url(c.real_url) if c.real_url else None
         if h and (host_within(h, host) or registrable_domain(h) == host):
             out.append(c.uuid)
     return out

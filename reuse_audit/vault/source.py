@@ -139,15 +139,17 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None,
         except _RefCycle:
             skipped.append(SkippedEntry(r.uuid, hide(title_raw), SkipReason.UNREADABLE))
             continue
-        title = hide(fields.get("Title", ""))
+        lower_keys = {k.lower(): k for k in r.strings}
+        email = next((r.strings[lower_keys[k]] for k in _EMAIL_FIELDS if k in lower_keys), "")
+        clear = (fields.get("Title", ""), fields.get("UserName", ""), fields.get("URL", ""), email.strip())
+        shown = (hide(clear[0]), hide(clear[1]), hide(clear[2]), hide(clear[3]))
+        title = shown[0]
         password = fields.get("Password", "")
         if not password:
             skipped.append(SkippedEntry(r.uuid, title, SkipReason.EMPTY_PASSWORD))
             continue
         linked = _exact_reference_target(r.strings.get("Password", ""), resolver)
-        lower_keys = {k.lower(): k for k in r.strings}
         has_otp = any(k in lower_keys for k in _OTP_FIELDS)
-        email = next((r.strings[lower_keys[k]] for k in _EMAIL_FIELDS if k in lower_keys), "")
         expires = None
         if r.times.get("Expires", "").lower() == "true":
             expires = _parse_time(r.times.get("ExpiryTime"), kdbx4)
@@ -156,12 +158,13 @@ def read_contents(vault: UnlockedVault, path: Path, master: Secret | None,
         excluded = (not r.quality_check) or r.custom_data.get("KnownBad", "").lower() == "true"
         history = _entry_history(r, resolver, password, created, modified, kdbx4)
         creds.append(Credential(
-            uuid=r.uuid, title=title, username=hide(fields.get("UserName", "")), url=hide(fields.get("URL", "")),
+            uuid=r.uuid, title=title, username=shown[1], url=shown[2],
             group=hide_repeated(r.group), password=Secret(password), has_otp=has_otp, excluded=excluded,
             linked_to=linked,
             has_passkey=any(k.upper().startswith(_PASSKEY_PREFIX) for k in r.strings),
             expires=expires, created=created, modified=modified, password_since=history.password_since,
-            email=hide(email.strip()), tags=tuple(hide_repeated(t) for t in r.tags), history=history.runs,
+            email=shown[3], clear=None if shown == clear else clear, tags=tuple(hide_repeated(t) for t in r.tags),
+            history=history.runs,
             history_reach=history.reach, tags_since=tuple((hide_repeated(t), at) for t, at in history.tags_since),
         ))
     return VaultContents(
