@@ -84,7 +84,8 @@ def _step_lines(s: RotationStep, view: PlanView, width: int, out: list[tuple[str
     style = TIER_STYLES[s.tier]
     number = f"{s.step:>3}. "
     indent = " " * len(number)
-    mark = _MARKS[s.status] + " " if s.to_do and (s.status != StepStatus.TODO or s.checklist) else ""
+    shown = StepStatus.TODO if s.status == StepStatus.DONE and not s.finished else s.status  # its checklist is left
+    mark = _MARKS[shown] + " " if s.to_do and (s.status != StepStatus.TODO or s.checklist) else ""
     head = f"{mark}{action_text(t, s.action)} — {who(s, t)}"
     out.extend((line, f"bold {style}") for line in wrap(_safe(head), width, indent, number))
     status = view.status_line(s)

@@ -12,6 +12,7 @@ from reuse_audit.i18n import Translator
 from reuse_audit.plan.model import Action, ChecklistItem, Plan, RotationStep, StepStatus, Tier
 from reuse_audit.plan.wording import (
     ACTIONS,
+    CHANGED_CHECKLIST_LEFT,
     CHECKLIST,
     DO_NOW,
     DO_NOW_ITEM,
@@ -197,6 +198,9 @@ class PlanView:
         if s.action == Action.NONE or (s.status == StepStatus.TODO and not said):
             return None
         words = self.t.reasons(tuple(said))
+        label = status_text(self.t, s.status)
+        if s.status == StepStatus.DONE and not s.finished:  # never "done" while the header does not count it
+            label = self.t.plural(CHANGED_CHECKLIST_LEFT, sum(1 for i in s.checklist if i.status != StepStatus.DONE))
         if not words:
-            return status_text(self.t, s.status)
-        return labelled(self.t, status_text(self.t, s.status), self.t.join_parts(words))
+            return label
+        return labelled(self.t, label, self.t.join_parts(words))

@@ -93,6 +93,9 @@ STATUSES: dict[StepStatus, str] = {
     StepStatus.REDO: N_("redo"),
 }
 
+#: The status of a step whose password is changed (``done``) while its checklist is not ("Finish the checklist").
+CHANGED_CHECKLIST_LEFT = NP_("password changed, {n:,} checklist item left", "password changed, {n:,} checklist items left")
+
 CHECKLIST: dict[ChecklistCode, str] = {
     ChecklistCode.CHANGE_PASSWORD: N_("Change the password (a new one, not used anywhere else)"),
     ChecklistCode.SIGN_OUT_SESSIONS: N_("Sign out every device and session signed in to the account"),
