@@ -42,7 +42,8 @@ def small_vault(tmp_path: Path) -> Path:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     path = tmp_path / "pwned.txt"
-    path.write_text(hashlib.sha1(b"hunter2", usedforsecurity=False).hexdigest().upper() + ":17\n")
+    hunter2 = hashlib.sha1(b"hunter2", usedforsecurity=False).hexdigest().upper()
+    path.write_text(f"{'0' * 40}:1\n{hunter2}:17\n{'F' * 40}:1\n")  # from range 00000 to FFFFF, as a whole corpus
     return path
 
 

@@ -126,6 +126,9 @@ class VerifyReport:
     missing_ranges: int | None = None
     remembered_in: str | None = None  # the cache file that now records this single file as verified
     not_remembered: str | None = None  # why an ok single file could not be recorded (cache unwritable)
+    # A single file: whether its first hash is in range 00000 and its last in FFFFF, as in every complete corpus
+    # (a download cut short ends before); None for a directory, whose missing ranges are counted instead.
+    spans: bool | None = None
 
     def __str__(self) -> str:
         what = f"{self.range_files:,} range files, " if self.range_files is not None else ""
@@ -135,6 +138,9 @@ class VerifyReport:
         parts.append(f"{self.malformed_lines:,} malformed")
         if self.missing_ranges:
             parts.append(f"{self.missing_ranges:,} range files missing")
+        if self.spans is False:
+            parts.append("does not run from hash range 00000 to FFFFF as a whole corpus does (a download cut short, "
+                         "or an excerpt): its misses stay unknown")
         if self.first_bad_line is not None:
             parts.append(f"first bad line {self.first_bad_line} ({self.first_bad_reason})")
         text = ", ".join(parts)
@@ -146,5 +152,7 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        """True when every line is well formed, in order, and (for a directory) no range is missing."""
-        return self.sorted and self.malformed_lines == 0 and self.lines > 0 and not self.missing_ranges
+        """True when every line is well formed, in order, and no range is missing (a directory) or the file runs
+        from the first range to the last."""
+        return (self.sorted and self.malformed_lines == 0 and self.lines > 0 and not self.missing_ranges
+                and self.spans is not False)

@@ -120,7 +120,9 @@ class SortedHashFile:
                 _Line(_BELOW_ALL, 0, 0, 0),
                 _Line(_ABOVE_ALL, 0, self.size, self.size),
             ]
+            self._opening = True  # where a fault is, is said only of the sample read on open (see _not_hibp)
             self._check_sample()
+            self._opening = False
         except BaseException:
             os.close(self._fd)
             raise
@@ -302,7 +304,12 @@ class SortedHashFile:
                 self._anchor_lines.insert(at, line)
 
     def _not_hibp(self, offset: int, why: str) -> ExposureServiceError:
-        """``why``: an ``N_`` msgid."""
+        """``why``: an ``N_`` msgid. The byte offset is said only for a fault found by the sample read on open: one
+        found by a lookup lies where the looked-up hash would be, and its offset would tell its first hex digits."""
+        if not self._opening:
+            return ExposureServiceError(ExposureErrorCode.NOT_HIBP_FILE,
+                                        N_("not a Pwned Passwords SHA-1 file: {path} ({why}; hibp verify finds "
+                                           "where)"), path=self.path, why=Message(why))
         return ExposureServiceError(
             ExposureErrorCode.NOT_HIBP_FILE,
             N_("not a Pwned Passwords SHA-1 file: {path} ({why}, near byte {offset})"), path=self.path,
@@ -310,6 +317,12 @@ class SortedHashFile:
         )
 
     def _unsorted(self, offset: int) -> ExposureServiceError:
+        """As :meth:`_not_hibp`: the offset only for the sample read on open."""
+        if not self._opening:
+            return ExposureServiceError(
+                ExposureErrorCode.UNSORTED_FILE,
+                N_("HIBP file is not sorted by hash: {path} (download the file ordered by hash, or check it with "
+                   "verify)"), path=self.path)
         return ExposureServiceError(
             ExposureErrorCode.UNSORTED_FILE,
             N_("HIBP file is not sorted by hash near byte {offset}: {path} "

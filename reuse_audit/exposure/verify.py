@@ -74,9 +74,10 @@ def verify_hibp_file(path: Path, progress: ProgressCallback | None = None, *, re
 
 
 def trust_for_this_process(path: Path) -> bool:
-    """Verify a (small) file and, when it is ok, trust it for the rest of this process only: nothing is
-    written to the cache. For the demo's bundled excerpt. Returns whether it was ok."""
-    report = verify_hibp_file(path, remember=False)
+    """Verify a (small) file and, when it is ok but for being an excerpt (it need not run from range 00000 to
+    FFFFF), trust it for the rest of this process only: nothing is written to the cache. For the demo's bundled
+    excerpt. Returns whether it was ok."""
+    report = replace(verify_hibp_file(path, remember=False), spans=None)
     if report.ok:
         with Path(path).open("rb") as stream:
             remember_in_process(CorpusIdentity.of(os.fstat(stream.fileno())))
@@ -93,6 +94,7 @@ class _Tally:
         self.first_bad: int | None = None
         self.first_reason: str | None = None
         self.previous = b""
+        self.first_hash = b""  # of the first well-formed line
 
     def bad(self, number: int, reason: str) -> None:
         if self.first_bad is None:
@@ -110,6 +112,7 @@ class _Tally:
             and all(map(operator.lt, hashes, islice(hashes, 1, None)))
         ):
             self.lines += count
+            self.first_hash = self.first_hash or hashes[0]
             self.previous = hashes[-1]
             return
         for raw in bytes(data[:stop]).split(b"\n")[:-1]:
@@ -123,6 +126,7 @@ class _Tally:
             self.bad(self.lines, "not HASH:COUNT")
             return
         key = match.group(1).upper()
+        self.first_hash = self.first_hash or key
         if not self.previous < key:
             self.unsorted += 1
             self.bad(self.lines, "out of order" if self.previous != key else "duplicate hash")
@@ -147,6 +151,7 @@ def _verify_file(path: Path, progress: ProgressCallback | None, remember_it: boo
         unsorted_lines=tally.unsorted,
         first_bad_line=None if tally.first_bad is None else str(tally.first_bad),
         first_bad_reason=tally.first_reason,
+        spans=tally.first_hash.startswith(b"00000") and tally.previous.startswith(b"FFFFF"),
     )
     identity = CorpusIdentity.of(before)
     if not (remember_it and report.ok and stat.S_ISREG(before.st_mode) and identity == CorpusIdentity.of(after)):

@@ -94,7 +94,8 @@ STATUSES: dict[StepStatus, str] = {
 }
 
 #: The status of a step whose password is changed (``done``) while its checklist is not ("Finish the checklist").
-CHANGED_CHECKLIST_LEFT = NP_("password changed, {n:,} checklist item left", "password changed, {n:,} checklist items left")
+CHANGED_CHECKLIST_LEFT = NP_("password changed, {n:,} checklist item left",
+                             "password changed, {n:,} checklist items left")
 
 CHECKLIST: dict[ChecklistCode, str] = {
     ChecklistCode.CHANGE_PASSWORD: N_("Change the password (a new one, not used anywhere else)"),

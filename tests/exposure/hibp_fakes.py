@@ -182,9 +182,13 @@ def write_sorted_file(
     newline: str = "\n",
     final_newline: bool = True,
 ) -> list[str]:
-    """Write a sorted ``HASH:COUNT`` file of ``hashes`` plus random filler; returns all hashes in order."""
+    """Write a sorted ``HASH:COUNT`` file of ``hashes`` plus random filler; returns all hashes in order. Two of the
+    filler hashes are in ranges 00000 and FFFFF, so that the file spans the hash space as a whole corpus does."""
     rng = random.Random(seed)
     rows = dict(hashes)
+    if filler >= 2:
+        rows.setdefault(f"00000{rng.getrandbits(140):035X}", 1)
+        rows.setdefault(f"FFFFF{rng.getrandbits(140):035X}", 1)
     while len(rows) < len(hashes) + filler:
         rows.setdefault(f"{rng.getrandbits(160):040X}", rng.randint(1, 5000))
     ordered = sorted(rows)

@@ -151,6 +151,11 @@ def test_local_disorder_where_a_search_looks_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExposureServiceError) as caught:
         check_exposure(secrets("hunter2"), hibp_file=path)
     assert caught.value.code is ExposureErrorCode.UNSORTED_FILE
+    # where a lookup met the fault is where the password's hash would be: its offset would tell the hash's first
+    # hex digits to anyone holding the public file
+    assert "byte" not in str(caught.value)
+    assert str(caught.value) == (f"HIBP file is not sorted by hash: {path} (download the file ordered by hash, or "
+                                 "check it with verify)")
 
 
 @pytest.mark.parametrize(
@@ -180,6 +185,7 @@ def test_garbage_where_a_search_looks_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExposureServiceError) as caught:
         check_exposure(secrets("hunter2"), hibp_file=path)
     assert caught.value.code is ExposureErrorCode.NOT_HIBP_FILE
+    assert "byte" not in str(caught.value) and "hibp verify finds where" in str(caught.value)
 
 
 def test_empty_and_missing_files_are_refused(tmp_path: Path) -> None:

@@ -138,3 +138,20 @@ def test_the_record_lives_in_the_user_cache_directory(monkeypatch: pytest.Monkey
     monkeypatch.undo()  # the autouse fixture's redirection
     monkeypatch.setattr(platformdirs, "user_cache_dir", lambda name: str(tmp_path / "cache" / name))
     assert verified_module.record_path() == tmp_path / "cache" / "reuse-audit" / "verified-corpora.json"
+
+
+@pytest.mark.parametrize("cut", ["tail", "head", "mid_count", "one_line"])
+def test_a_download_cut_short_is_not_verified_and_its_misses_stay_unknown(corpus: Path, cut: str) -> None:
+    """A sorted file that does not run from range 00000 to FFFFF is not a whole corpus: a password beyond the cut
+    would be "not found" — safe — if it were verified."""
+    data = corpus.read_bytes()
+    lines = data.splitlines(keepends=True)
+    kept = {"tail": lambda: b"".join(lines[: len(lines) * 3 // 4]),
+            "head": lambda: b"".join(lines[len(lines) // 4:]),
+            "mid_count": lambda: data[: data.index(b":", len(data) * 3 // 4) + 2],  # cut inside a count
+            "one_line": lambda: lines[0].rstrip(b"\n")}[cut]()
+    corpus.write_bytes(kept)
+    report = verify_hibp_file(corpus)
+    assert not report.ok and report.spans is False and report.remembered_in is None
+    assert "does not run from hash range 00000 to FFFFF" in str(report)
+    assert lookup(corpus, "never-breached") == [UNVERIFIED]
