@@ -266,3 +266,24 @@ def test_a_plan_without_a_breach_does_not_speak_of_this_breach(tmp_path: Path) -
                                 input=MASTER + "\n", env={"COLUMNS": "50"})  # the list, with each tier's line
     assert result.exit_code == 0, result.output
     assert "General hygiene" in result.stdout and "this breach" not in result.stdout
+
+
+def test_an_entry_whose_breach_check_could_not_run_is_reviewed_never_fine(tmp_path: Path) -> None:
+    """A check that could not run is unknown, never safe: not "No password change needed", not done."""
+    import hashlib
+
+    from tests.conftest import MASTER, E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    uuids = build_vault(vault, [E("Bank", "Unrelated-pw-77!x", "12345", "https://bank.example/")])
+    corpus = tmp_path / "pwned.txt"  # never verified: a miss in it is unknown
+    corpus.write_text(hashlib.sha1(b"hunter2", usedforsecurity=False).hexdigest().upper() + ":17\n")
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--hibp-file", str(corpus),
+                                      "--format", "json", "--all"], input=MASTER + "\n")
+    assert result.exit_code == 0, result.output
+    [step] = json.loads(result.stdout)["steps"]
+    assert (step["uuid"], step["tier"], step["action"], step["status"]) == (uuids["Bank"], 5, "review", "todo")
+    assert "exposure_unknown" in step["reason_codes"]
+    text = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--hibp-file", str(corpus),
+                                    "--all"], input=MASTER + "\n", env={"COLUMNS": "100"}).stdout
+    assert "No password change needed" not in text and "Their passwords are fine" not in text

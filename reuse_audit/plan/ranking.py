@@ -170,7 +170,9 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         else:
             if c.excluded and not include_excluded:
                 continue  # exclusion silences hygiene, never a breach
-            tier = Tier.HYGIENE if PASSWORD_KINDS & set(r.findings) else Tier.NOTHING
+            # a password whose breach check could not run is unknown, never "fine": it is reviewed with the rest
+            unknown = r.exposure is not None and r.exposure.status == ExposureStatus.UNKNOWN
+            tier = Tier.HYGIENE if PASSWORD_KINDS & set(r.findings) or unknown else Tier.NOTHING
         if key_of is not None and Tier.SAME_PASSWORD <= tier <= Tier.REGISTERED:
             # the web host, registrar or DNS of the breached address's domain holds the keys to its mail
             sub = SubOrder.DOMAIN_KEYS
