@@ -165,6 +165,26 @@ def require_regular_file(path: Path, what: str, *, error: type[ReuseAuditError] 
         remember_input(os.stat(path), what)
 
 
+CACHE_LIMIT = 64 << 20  # bytes: our caches are far smaller; a larger one is not ours
+
+
+def read_cache(path: Path, limit: int = CACHE_LIMIT) -> bytes | None:
+    """The bytes of one of our cache files, or None when it is missing or is not a regular file of at most
+    ``limit`` bytes (a pipe, a device, a link to /dev/zero): a cache is never waited on nor read without end, and
+    one that is not ours is ignored, as a corrupt one is. Raises OSError when a regular file cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY | _O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        return _read_regular(fd)
+    finally:
+        os.close(fd)
+
+
 def read_input(path: Path, what: str, *, error: type[ReuseAuditError] = InputError,
                fifo_wait: float = FIFO_WAIT, idle_wait: float = IDLE_WAIT, limit: int = STREAM_LIMIT) -> bytes:
     """The bytes of the input file ``path``; ``what`` names it in messages (an ``N_`` msgid: "key file").

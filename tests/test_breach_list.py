@@ -277,3 +277,16 @@ def test_nothing_about_the_vault_reaches_the_cache(vault: Path) -> None:
     text = cache_path().read_text()
     assert "Adobe-unique-pw-1!" not in text and "www.adobe.com" not in text and "Elsewhere" not in text
     assert os.listdir(cache_path().parent) == [cache_path().name]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX FIFOs and devices")
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "deep_json"])
+def test_a_cache_that_is_not_a_regular_file_of_ours_is_ignored_at_once(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "hibp-breaches.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev_zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_bytes(b"{" + b'"a":[' * 50_000 + b"]" * 50_000 + b"}")
+    assert read_cache(path) is None

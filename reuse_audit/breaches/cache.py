@@ -66,11 +66,14 @@ class CachedList:
 def read_cache(path: Path | None = None) -> CachedList | None:
     """The cached list, or None when there is none that can be trusted."""
     path = path or cache_path()
+    from reuse_audit.file_access import read_cache as read_cache_file
+
     try:
-        document = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
+        data = read_cache_file(path)
+        if data is None:
+            return None
+        document = json.loads(data)
+    except (OSError, ValueError, RecursionError) as exc:
         log.debug("breach list cache %s unusable: %s", path, type(exc).__name__)
         return None
     if not isinstance(document, dict) or document.get("version") != _VERSION:

@@ -98,9 +98,12 @@ def remember(identity: CorpusIdentity, lines: int) -> Path:
 
 def _load(path: Path) -> list[dict[str, Any]]:
     """The records in ``path``; a missing, unreadable or foreign file holds none (it is never trusted)."""
+    from reuse_audit.file_access import read_cache
+
     try:
-        document = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = read_cache(path)
+        document = json.loads(data) if data is not None else None
+    except (OSError, ValueError, RecursionError):
         return []
     if not isinstance(document, dict) or document.get("version") != _VERSION:
         return []

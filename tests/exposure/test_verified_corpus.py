@@ -155,3 +155,17 @@ def test_a_download_cut_short_is_not_verified_and_its_misses_stay_unknown(corpus
     assert not report.ok and report.spans is False and report.remembered_in is None
     assert "does not run from hash range 00000 to FFFFF" in str(report)
     assert lookup(corpus, "never-breached") == [UNVERIFIED]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX FIFOs and devices")
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "deep_json"])
+def test_a_record_that_is_not_a_regular_file_of_ours_is_ignored_at_once(corpus: Path, private_cache: Path,
+                                                                        kind: str) -> None:
+    private_cache.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(private_cache)  # nothing ever writes to it: it was waited on for ever
+    elif kind == "dev_zero":
+        private_cache.symlink_to("/dev/zero")  # read without end until memory ran out
+    else:
+        private_cache.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    assert lookup(corpus, "never-breached") == [UNVERIFIED]
