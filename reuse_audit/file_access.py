@@ -168,10 +168,10 @@ def require_regular_file(path: Path, what: str, *, error: type[ReuseAuditError] 
 CACHE_LIMIT = 64 << 20  # bytes: our caches are far smaller; a larger one is not ours
 
 
-def read_cache(path: Path, limit: int = CACHE_LIMIT) -> bytes | None:
-    """The bytes of one of our cache files, or None when it is missing or is not a regular file of at most
-    ``limit`` bytes (a pipe, a device, a link to /dev/zero): a cache is never waited on nor read without end, and
-    one that is not ours is ignored, as a corrupt one is. Raises OSError when a regular file cannot be read."""
+def read_if_small_regular(path: Path, limit: int = CACHE_LIMIT) -> bytes | None:
+    """The bytes of ``path``, or None when it is missing or is not a regular file of at most ``limit`` bytes (a
+    pipe, a device, a link to /dev/zero, a sparse file of gigabytes): for our caches and the corpus's range files,
+    never waited on nor read without end. Raises OSError when a regular file cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY | _O_CLOEXEC)
     except FileNotFoundError:

@@ -66,7 +66,7 @@ class CachedList:
 def read_cache(path: Path | None = None) -> CachedList | None:
     """The cached list, or None when there is none that can be trusted."""
     path = path or cache_path()
-    from reuse_audit.file_access import read_cache as read_cache_file
+    from reuse_audit.file_access import read_if_small_regular as read_cache_file
 
     try:
         data = read_cache_file(path)

@@ -40,6 +40,18 @@ def range_file(directory: Path, prefix: str) -> Path | None:
     return None
 
 
+#: Bytes a range file may hold: the corpus's largest are under 100 KB. A larger one (a sparse file of gigabytes)
+#: is bad, not read: it would take seconds past the deadline and gigabytes of memory.
+RANGE_FILE_LIMIT = 4 << 20
+
+
+def read_range_file(path: Path) -> bytes | None:
+    """The range file's bytes; None when it is not a regular file of at most :data:`RANGE_FILE_LIMIT` bytes."""
+    from reuse_audit.file_access import read_if_small_regular
+
+    return read_if_small_regular(path, RANGE_FILE_LIMIT)
+
+
 def lookup_ranges(directory: Path, keys: Iterable[HashKey]) -> Iterator[RangeOutcome]:
     """Read each needed range file once, in prefix order, yielding one outcome per distinct prefix.
 
@@ -60,13 +72,15 @@ def _lookup_range(directory: Path, prefix: str, suffixes: set[str]) -> RangeOutc
             prefix, ExposureFailure.FILE_MISSING, f"its range file is missing from {directory}"
         )
     try:
-        body = path.read_bytes()
+        body = read_range_file(path)
     except OSError as exc:
         return RangeOutcome.failed(
             prefix, ExposureFailure.FILE_UNREADABLE,
             f"its range file in {directory} is unreadable: {exc.strerror}",
         )
     try:
+        if body is None:
+            raise MalformedRangeBody("not a regular file of a range file's size")
         return RangeOutcome(prefix, find_counts(body, suffixes, check_order=True))
     except MalformedRangeBody as exc:
         log.debug("HIBP range file: %s", exc)

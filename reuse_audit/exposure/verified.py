@@ -98,10 +98,10 @@ def remember(identity: CorpusIdentity, lines: int) -> Path:
 
 def _load(path: Path) -> list[dict[str, Any]]:
     """The records in ``path``; a missing, unreadable or foreign file holds none (it is never trusted)."""
-    from reuse_audit.file_access import read_cache
+    from reuse_audit.file_access import read_if_small_regular
 
     try:
-        data = read_cache(path)
+        data = read_if_small_regular(path)
         document = json.loads(data) if data is not None else None
     except (OSError, ValueError, RecursionError):
         return []

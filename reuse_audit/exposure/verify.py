@@ -24,7 +24,7 @@ from pathlib import Path
 from reuse_audit.errors import os_reason
 from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback, VerifyReport
 from reuse_audit.exposure.range_body import MalformedRangeBody, count_range_lines
-from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME
+from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME, read_range_file
 from reuse_audit.exposure.verified import CorpusIdentity, remember, remember_in_process
 
 _CHUNK = 8 << 20
@@ -215,16 +215,21 @@ def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyRe
         name = _range_file_name(prefix, present_map[index])
         if name is not None:
             present += 1
-            body = (path / name).read_bytes()
-            try:
-                lines += count_range_lines(body)
-            except MalformedRangeBody:
-                bad = _tally_range_file(body)
-                lines += bad.lines
-                malformed += bad.malformed
-                unsorted += bad.unsorted
-                if bad.first_bad is not None and first_bad is None:
-                    first_bad, first_reason = f"{prefix}.txt:{bad.first_bad}", bad.first_reason
+            body = read_range_file(path / name)
+            if body is None:  # a pipe, a device, or a file far larger than any range file: not read
+                malformed += 1
+                if first_bad is None:
+                    first_bad, first_reason = f"{prefix}.txt", "not a regular file of a range file's size"
+            else:
+                try:
+                    lines += count_range_lines(body)
+                except MalformedRangeBody:
+                    bad = _tally_range_file(body)
+                    lines += bad.lines
+                    malformed += bad.malformed
+                    unsorted += bad.unsorted
+                    if bad.first_bad is not None and first_bad is None:
+                        first_bad, first_reason = f"{prefix}.txt:{bad.first_bad}", bad.first_reason
         if progress is not None and (index % 1024 == 1023 or index == RANGE_COUNT - 1):
             progress(index + 1, RANGE_COUNT)
     return VerifyReport(

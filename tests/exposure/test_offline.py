@@ -355,3 +355,26 @@ def test_no_hash_or_prefix_in_offline_errors_or_logs(tmp_path: Path, caplog: pyt
         check_exposure(secrets("hunter2"), hibp_file=path)
     text = (str(caught.value) + caplog.text).upper()
     assert target[5:] not in text and target[:5] not in text
+
+
+def test_a_range_file_far_larger_than_any_range_is_bad_not_read(tmp_path: Path) -> None:
+    """A sparse file of gigabytes took seconds past the deadline and gigabytes of memory; it is refused unread."""
+    import os
+
+    from reuse_audit.exposure.range_directory import RANGE_FILE_LIMIT
+
+    directory = tmp_path / "ranges"
+    write_range_directory(directory, {sha1("hunter2"): "17", sha1("password"): "9"})
+    huge = directory / f"{sha1('hunter2')[:5]}.txt"
+    os.truncate(huge, RANGE_FILE_LIMIT + 1)
+    hunter2, password = check_exposure(secrets("hunter2", "password"), hibp_file=directory)
+    assert (hunter2.status, hunter2.failure) == (ExposureStatus.UNKNOWN, ExposureFailure.MALFORMED_FILE)
+    assert password.count == 9
+    if hasattr(os, "mkfifo"):
+        fifo = directory / f"{sha1('password')[:5]}.txt"
+        fifo.unlink()
+        os.mkfifo(fifo)  # nothing writes to it: verify must not wait for it
+    report = verify_hibp_file(directory)
+    assert not report.ok and report.malformed_lines >= 1
+    assert (report.first_bad_line, report.first_bad_reason) == (f"{huge.name}", "not a regular file of a range "
+                                                                               "file's size")
