@@ -66,7 +66,8 @@ def find_counts(body: bytes, suffixes: Collection[str], *, check_order: bool = F
 
     Suffixes absent from the body, or present only as ``Add-Padding`` rows (count 0), map to 0.
     Raises :class:`MalformedRangeBody` if any line of the body is not ``SUFFIX:COUNT`` (a count of more
-    than 15 digits included), or, with ``check_order``, if the suffixes are not in strictly rising order.
+    than 15 digits included), if a wanted suffix is listed twice (contradictory counts), or, with
+    ``check_order``, if the suffixes are not in strictly rising order.
     """
     upper = _validated(body, check_order)[0]
     counts: dict[str, int] = {}
@@ -100,9 +101,12 @@ def _validated(body: bytes, check_order: bool) -> tuple[bytes, int]:
 
 
 def _count_of(upper_body: bytes, suffix: bytes) -> int:
-    start = upper_body.find(b"\n" + suffix + b":")
+    needle = b"\n" + suffix + b":"
+    start = upper_body.find(needle)
     if start < 0:
         return 0
+    if upper_body.find(needle, start + 1) >= 0:  # "SUFFIX:0" (padding) and "SUFFIX:17043": which is it?
+        raise MalformedRangeBody("a wanted suffix appears twice")
     value_start = start + len(suffix) + 2
     value_end = upper_body.find(b"\n", value_start)
     raw = upper_body[value_start:] if value_end < 0 else upper_body[value_start:value_end]

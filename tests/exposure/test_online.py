@@ -84,6 +84,16 @@ def test_padding_rows_are_not_breaches(hibp: FakeHibp, fast_retries: RetryPolicy
     assert result == ExposureResult(ExposureStatus.NOT_FOUND, 0, None)
 
 
+def test_a_wanted_suffix_listed_twice_is_a_malformed_response_never_the_first_count(
+        hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
+    """A padding row "SUFFIX:0" before the real "SUFFIX:17043" read as not found: which count is right is unknown."""
+    hibp.add("hunter2", 17_043)
+    hibp.padding_hashes.add(sha1("hunter2"))
+    (result,) = run(hibp, ["hunter2"], fast_retries)
+    assert result.status is ExposureStatus.UNKNOWN
+    assert result.failure is ExposureFailure.MALFORMED_RESPONSE
+
+
 def test_counts_with_thousands_separators(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
     hibp.add("popular", "1,234,567")
     (result,) = run(hibp, ["popular"], fast_retries)
