@@ -83,3 +83,52 @@ def test_a_history_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     p.write_bytes(b"\xff\xfe{}\n")
     with pytest.raises(HygieneInputError, match=r"h.jsonl: not a history file \(not UTF-8 text"):
         render_trend(p)
+
+
+HOSTILE_JSON = {
+    "deep": "[" * 100_000 + "]" * 100_000,  # nesting past the stack
+    "huge_int": '{"baseline_version": 1' + "0" * 5000 + "}",  # over Python's 4,300-digit limit
+    "surrogate": '{"baseline_version": 1, "findings": [], "created": "\\ud800"}',  # no text to show
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_JSON))
+def test_hostile_json_in_a_baseline_is_one_line(tmp_path: Path, kind: str) -> None:
+    p = tmp_path / "b.json"
+    p.write_text(HOSTILE_JSON[kind])
+    with pytest.raises(HygieneInputError, match=r"b.json: not a reuse-audit baseline \(not JSON\)$"):
+        load_baseline(p)
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("[" * 100_000 + "]" * 100_000, "not JSON"),
+    ('{"time": "2026-01-01T00:00:00Z", "findings": {"weak": 1' + "0" * 5000 + "}}", "not JSON"),
+    ('{"time": "2026-01-01T00:00:00Z", "findings": {"\\ud800": 1}}', "not JSON"),
+    ('{"history_version": "1", "time": "2026-01-01T00:00:00Z", "findings": {}}',
+     "its history_version is not a whole number from 1"),
+    ('{"history_version": 0, "time": "2026-01-01T00:00:00Z", "findings": {}}',
+     "its history_version is not a whole number from 1"),
+    ('{"history_version": -5, "time": "2026-01-01T00:00:00Z", "findings": {}}',
+     "its history_version is not a whole number from 1"),
+])
+def test_hostile_json_in_a_history_is_one_line(tmp_path: Path, line: str, problem: str) -> None:
+    p = tmp_path / "h.jsonl"
+    p.write_text(line + "\n")
+    for fmt in ("table", "json"):
+        with pytest.raises(HygieneInputError) as caught:
+            render_trend(p, fmt)
+        assert str(caught.value) == f"{p}:1: not a reuse-audit history line ({problem})"
+
+
+def test_the_baseline_notes_show_control_characters_as_escapes() -> None:
+    """They go to a terminal: a title's CSI or right-to-left override, a baseline file's ESC, never raw."""
+    from reuse_audit.findings import FindingKind
+    from reuse_audit.hygiene.baseline import Baseline, BaselineDiff, BaselineFinding, baseline_notes
+
+    evil = BaselineFinding("u1", FindingKind.WEAK, None, "Evil\x9b2J\u202eRTL")
+    gone = BaselineFinding("u2", FindingKind.WEAK, None, "GONE\x1b[2J\x07")
+    diff = BaselineDiff(new=(), accepted=(), fixed=(evil,), gone=(gone,), not_checked=())
+    lines = baseline_notes(diff, Baseline(1, "\x1b[41m2026-01-01", (evil, gone)))
+    text = "\n".join(lines)
+    assert not any(ch in text for ch in "\x9b\u202e\x1b\x07")
+    assert "Evil\\x9b2J\\u202eRTL" in text and "GONE\\x1b[2J\\x07" in text

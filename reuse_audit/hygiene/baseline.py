@@ -167,7 +167,8 @@ def load_baseline(path: Path) -> Baseline:
     text = read_text_input(path, N_("baseline file"), error=HygieneInputError)
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800") is no text to show
+    except (ValueError, RecursionError):  # bad JSON; an integer of over 4,300 digits; nesting past the stack
         raise HygieneInputError(N_("{path}: not a reuse-audit baseline (not JSON)"), path=path) from None
     if not isinstance(data, dict) or "baseline_version" not in data:
         raise HygieneInputError(N_("{path}: not a reuse-audit baseline (no baseline_version)"), path=path)
@@ -247,15 +248,16 @@ def baseline_notes(diff: BaselineDiff, baseline: Baseline, lang: str = "en") -> 
     """Lines for stderr: counts, then what was fixed since the baseline (titles when it has them)."""
     from reuse_audit.hygiene import wording as W
     from reuse_audit.i18n import Translator
+    from reuse_audit.report.escape import visible_controls as shown  # vault and file text reach a terminal
 
     t = Translator(lang)
     head = t.text(W.BASELINE, new=len(diff.new), accepted=len(diff.accepted), fixed=len(diff.fixed))
-    extra = [t.text(W.BASELINE_SINCE, date=baseline.created[:10])] if baseline.created else []
+    extra = [t.text(W.BASELINE_SINCE, date=shown(baseline.created[:10]))] if baseline.created else []
     if diff.gone:
         extra.append(t.text(W.BASELINE_GONE, n=len(diff.gone)))
     if diff.not_checked:
         extra.append(t.text(W.BASELINE_NOT_CHECKED, n=len(diff.not_checked)))
     lines = [t.join([head, *extra])]
-    lines += [t.text(W.FIXED, title=f.title or f.uuid, kind=f.kind.value) for f in diff.fixed]
-    lines += [t.text(W.GONE, title=f.title or f.uuid, kind=f.kind.value) for f in diff.gone]
+    lines += [t.text(W.FIXED, title=shown(f.title or f.uuid), kind=f.kind.value) for f in diff.fixed]
+    lines += [t.text(W.GONE, title=shown(f.title or f.uuid), kind=f.kind.value) for f in diff.gone]
     return lines

@@ -50,13 +50,17 @@ def history_point(result: AuditResult, now: datetime | None = None) -> HistoryPo
 def _point(line: str, where: str) -> HistoryPoint:
     try:
         data = json.loads(line)
-    except json.JSONDecodeError:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800") is no text to show
+    except (ValueError, RecursionError):  # bad JSON; an integer of over 4,300 digits; nesting past the stack
         raise HygieneInputError(N_("{where}: not a reuse-audit history line (not JSON)"), where=where) from None
     if not isinstance(data, dict) or not isinstance(data.get("time"), str) or not isinstance(
             data.get("findings"), dict):
         raise HygieneInputError(N_("{where}: not a reuse-audit history line (needs time and findings)"), where=where)
     version = data.get("history_version", 1)
-    if not isinstance(version, int) or version > HISTORY_VERSION:
+    if not _is_count(version) or version < 1:  # "1", 0, -5, true
+        raise HygieneInputError(N_("{where}: not a reuse-audit history line (its history_version is not a whole "
+                                   "number from 1)"), where=where)
+    if version > HISTORY_VERSION:
         raise HygieneInputError(N_("{where}: written by a newer reuse-audit (history_version {version})"),
                                 where=where, version=version)
     counts: dict[str, int | None] = {}
