@@ -111,7 +111,18 @@ def password_from_stdin(option: str = "--password-stdin") -> Secret:
                              reason=os_reason(exc, fallback="None")) from None
     if not raw:
         raise KeySourceError(N_("{option}: nothing on standard input"), option=option)
+    _remember_stdin_file(stream)
     return decode_password(raw, Message(_STDIN_LINE, option=option))
+
+
+def _remember_stdin_file(stream: object) -> None:
+    """A file redirected to stdin (``< pw.txt``) is an input: ``-o pw.txt`` must not write the report over it."""
+    from reuse_audit.file_access import remember_input
+
+    try:
+        remember_input(os.fstat(stream.fileno()), N_("master password file"))  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        pass  # no descriptor (embedded use): nothing to protect
 
 
 def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:

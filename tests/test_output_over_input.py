@@ -78,3 +78,18 @@ def test_a_file_read_during_the_run_is_refused_at_the_end_too(tmp_path: Path) ->
     other = tmp_path / "other.json"
     other.write_text("{}")
     refuse_output_over_input(other, {"vault": tmp_path / "missing.kdbx", "output": other})
+
+
+def test_output_onto_the_file_the_master_password_was_read_from_is_refused(tmp_path: Path) -> None:
+    build_vault(tmp_path / "v.kdbx", ENTRIES)
+    secret = tmp_path / "pw.txt"
+    secret.write_text(MASTER + "\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with secret.open("rb") as stdin:
+        proc = subprocess.run([sys.executable, "-m", "reuse_audit", "baseline", "create", "v.kdbx",
+                               "--password-stdin", "--offline", "-o", "pw.txt"], stdin=stdin, capture_output=True,
+                              text=True, timeout=120, cwd=tmp_path, env=env, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr == ("reuse-audit: error: pw.txt: is the master password file this command reads; refusing to "
+                           "write the report over it: give another file name\n")
+    assert secret.read_text() == MASTER + "\n"
