@@ -412,3 +412,24 @@ def test_the_stderr_summary_writes_large_counts_as_the_report_does(tmp_path: Pat
     assert Translator("en").text(STDERR_SUMMARY, todo=7924, total=10000) == (
         "plan: 7,924 of 10,000 steps have something to do")
     assert "7,924" in Translator("ja").text(STDERR_SUMMARY, todo=7924, total=10000)
+
+
+def test_a_link_to_the_breached_mailbox_stays_to_do_when_only_the_mailbox_is_changed(tmp_path: Path) -> None:
+    """Facebook's password is {REF:P@I:<mailbox>}: changing the mailbox's password in KeePass changes what the
+    link reads, not facebook.com, which still has the stolen one. It was "nothing to do, done"."""
+    from pykeepass import PyKeePass
+
+    path = tmp_path / "ref.kdbx"
+    uuids = build(path, [Entry("Mailbox admin", "admin@aaa.jp", "https://webmail.aaa.jp/",
+                               [V(OLD_PW, T0), V("Tq8#vLr2!mXp9$Kw", AFTER)])])
+    kp = PyKeePass(str(path), password=MASTER)
+    target = uuids["Mailbox admin"].replace("-", "").upper()
+    link = kp.add_entry(kp.root_group, "Facebook", "fb", "{REF:P@I:" + target + "}", url="https://www.facebook.com/",
+                        force_creation=True)
+    link.ctime = link.mtime = T0
+    kp.save()
+    facebook = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat(),
+                                  "--all"))["Facebook"]
+    assert (facebook["tier"], facebook["action"], facebook["status"]) == (2, "change_password", "todo")
+    assert facebook["reason_codes"][0] == "linked_to_breached"
+    assert facebook["status_reasons"] == ["unchanged_since_breach"]

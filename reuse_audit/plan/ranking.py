@@ -126,6 +126,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     entries (exclusion silences hygiene, never a breach)."""
     now = now or audit.options.now or datetime.now(UTC)
     creds = [e.credential for e in audit.entries]
+    held_by = {c.uuid: c for c in audit.vault.credentials}  # a {REF:} link's target, excluded ones included
     reports = {e.credential.uuid: e for e in audit.entries}
     at = breach.time.at if breach is not None else None
     breached_uuids = set(breach.selection.matched) if breach else set()
@@ -144,7 +145,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     mail_hosts = [svc for svc in services if svc is not None and svc.role is ServiceRole.HOSTING]
     for c, svc in zip(creds, services, strict=True):
         r = reports[c.uuid]
-        e = _relate(c, r, at, breached)
+        e = _relate(c, r, at, breached, held_by)
         if e.held == HeldAt.UNKNOWN:
             unknown_at_breach += 1
         reasons: list[Reason] = []
@@ -292,8 +293,14 @@ def _breached_secrets(breach: BreachInput | None, creds: list[Credential], at: d
     return out
 
 
-def _relate(c: Credential, r: EntryReport, at: datetime | None, breached: _Breached) -> _Entry:
+def _relate(c: Credential, r: EntryReport, at: datetime | None, breached: _Breached,
+            held_by: dict[str, Credential]) -> _Entry:
     held, then = (None, None) if at is None else c.password_at(at)
+    target = held_by.get(c.linked_to) if c.linked_to else None
+    if target is not None and at is not None and held == HeldAt.KNOWN:
+        # A {REF:P@I:...} link holds whatever its target holds: the site still has what the target held at the
+        # breach, until this entry gets a password of its own (changing the target in KeePass changes no site).
+        held, then = target.password_at(at)
     e = _Entry(c, r, held, then.reveal() if then is not None else None)
     e.names = names = entry_site_names(c)
     e.same_now, e.kind_now = breached.relation(c.password.reveal(), names)
@@ -318,6 +325,8 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
         return StepStatus.TODO, (Reason.of(R.UNKNOWN_AT_BREACH),)
     if e.held == HeldAt.NOT_CREATED:
         return StepStatus.TODO, (Reason.of(R.CREATED_AFTER_BREACH),)
+    if c.linked_to and (e.same_then or e.kind_then is not None):
+        return StepStatus.TODO, (Reason.of(R.UNCHANGED_SINCE_BREACH),)  # still a link: its site was not changed
     if e.then == c.password.reveal():
         if any(p.reveal() != e.then for p in c.passwords_since(at)):  # changed after the breach, then back
             return StepStatus.REDO, (Reason.of(R.CHANGED_TO_BREACHED),)
