@@ -77,3 +77,25 @@ def test_the_html_report_is_no_wider_than_a_390px_phone(lang: str) -> None:
     size = measure(page, 390)
     assert size["innerWidth"] == 390
     assert size["scrollWidth"] <= size["innerWidth"], size
+
+
+@pytest.mark.parametrize("columns", range(88, 132, 4))
+def test_a_table_never_cuts_a_word_when_rich_would_narrow_its_widest_column(tmp_path, columns: int) -> None:  # type: ignore[no-untyped-def]
+    """Every column's longest word fit the width, yet rich narrowed the widest column below a word ("recommended"
+    / ")," at 100 columns): the widths are now ours, each at least its longest word."""
+    from tests.conftest import E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("weak", "123456", "x"), E("one", "a", "y"), E("Some rather long title here", "abcdef", "z"),
+                        E("Shared one", "Same-pw-2020!", "u1"), E("Shared two", "Same-pw-2020!", "u2")])
+    out = audit("--checks", "reuse,strength", columns=columns, vault=str(vault), password=MASTER)
+    if "┃" not in out:
+        return  # the list: tested above
+    document = json.loads(audit("--checks", "reuse,strength", "--format", "json", columns=columns, vault=str(vault),
+                                password=MASTER))
+    cells = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+    words_shown = {w for row in cells for cell in row for w in cell.split()}
+    for entry in document["entries"]:
+        for reason in entry["reasons"]:
+            for word in reason.split():  # whole, maybe with the "; " that joins two reasons
+                assert any(word in shown for shown in words_shown), (word, columns)

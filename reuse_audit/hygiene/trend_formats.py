@@ -40,12 +40,11 @@ def kind_name(kind: str, t: Translator) -> str:
 def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
     """A table when every cell fits the width whole (nothing cut, no "…"), else a list: a run a line, then its
     counts."""
-    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
     from reuse_audit.report import DEFAULT_WIDTH
-    from reuse_audit.report.wrap import table_fits, widest_word
+    from reuse_audit.report.wrap import column_widths
 
     width = width or DEFAULT_WIDTH
     kinds = _kinds(points)
@@ -53,14 +52,15 @@ def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translato
     rows = [[local_time(p.time), str(p.entries_audited), *(shown_count(p.findings.get(k, 0), t) for k in kinds)]
             for p in points]
     # each column needs its widest word; the time whole (it is never wrapped)
-    need = [max(cell_len(text) if n == 0 else widest_word(text) for text in (headers[n], *(r[n] for r in rows)))
-            for n in range(len(headers))]
-    if not table_fits(need, width):
+    columns = [[text.replace(" ", "\u00a0") for text in (headers[0], *(r[0] for r in rows))]]
+    columns += [[headers[n], *(r[n] for r in rows)] for n in range(1, len(headers))]
+    widths = column_widths(columns, width)
+    if widths is None:
         return _list(points, kinds, width, t)
     table = Table(title=t.gettext(W.TREND_TITLE))
-    table.add_column(headers[0], justify="left", no_wrap=True)
-    for header in headers[1:]:
-        table.add_column(header, justify="right", overflow="fold")
+    table.add_column(headers[0], justify="left", no_wrap=True, width=widths[0])
+    for header, column_width in zip(headers[1:], widths[1:], strict=True):
+        table.add_column(header, justify="right", overflow="fold", width=column_width)
     for row in rows:
         table.add_row(*row)
     buf = io.StringIO()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 
-from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
@@ -29,7 +28,7 @@ from reuse_audit.plan.view import (
 )
 from reuse_audit.plan.wording import HEADLINE
 from reuse_audit.report.escape import visible_controls
-from reuse_audit.report.wrap import table_fits, widest_word, wrap
+from reuse_audit.report.wrap import column_widths, wrap
 
 TIER_STYLES = {Tier.MASTER_PASSWORD: "bold magenta", Tier.BREACHED_ACCOUNT: "bold red", Tier.SAME_PASSWORD: "red",
                Tier.VARIANT: "yellow", Tier.REGISTERED: "cyan", Tier.HYGIENE: "blue", Tier.NOTHING: "green"}
@@ -137,18 +136,18 @@ _COLUMNS = ("col_step", "col_tier", "col_action", "col_title", "col_username", "
 def _table(view: PlanView, width: int) -> Table | None:
     """The steps as one table, or None when a word or a URL would have to be cut to fit ``width``."""
     t = view.t
-    table = Table(show_lines=True, width=None)
-    headers = [rich_escape(heading(t, key)) for key in _COLUMNS]
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    longest = [cell_len(header) for header in headers]
-    for s in view.steps:
-        cells = _cells(s, view)
-        table.add_row(*(rich_escape(c) for c in cells), style=TIER_STYLES[s.tier])
-        for n, c in enumerate(cells):
-            longest[n] = max(longest[n], widest_word(c))
-    if not table_fits(longest, width):  # each column needs its longest word
+    headers = [heading(t, key) for key in _COLUMNS]
+    rows = [_cells(s, view) for s in view.steps]
+    # each column needs its longest word, the header whole
+    widths = column_widths([[header.replace(" ", "\u00a0"), *(cells[n] for cells in rows)]
+                            for n, header in enumerate(headers)], width)
+    if widths is None:
         return None
+    table = Table(show_lines=True, width=None)
+    for header, column_width in zip(headers, widths, strict=True):
+        table.add_column(rich_escape(header), overflow="fold", width=column_width)
+    for s, cells in zip(view.steps, rows, strict=True):
+        table.add_row(*(rich_escape(c) for c in cells), style=TIER_STYLES[s.tier])
     return table
 
 

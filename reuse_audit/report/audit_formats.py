@@ -146,10 +146,8 @@ _TABLE_KEYS = ("rank", "title", "username", "group", "findings", "reuse", "score
 def render_table(result: AuditResult, how: AuditRender) -> str:
     """A table when every row fits the width without cutting a word, else a numbered list (title and login on
     one line, then the findings, then each reason on a line of its own), as the plan's text does."""
-    from rich.cells import cell_len
-
     from reuse_audit.report import DEFAULT_WIDTH
-    from reuse_audit.report.wrap import table_fits, widest_word
+    from reuse_audit.report.wrap import column_widths
 
     t = Translator(how.lang)
     width = how.width or DEFAULT_WIDTH
@@ -160,21 +158,22 @@ def render_table(result: AuditResult, how: AuditRender) -> str:
         cells["reuse"] = " ".join(x for x in (r["reuse_group"], r["variant_group"]) if x)
         entries.append((cells, r["reason_list"]))
     headers = [t.gettext(W.COLUMNS[k]) for k in _TABLE_KEYS]
-    longest = [max([cell_len(h), *(widest_word(cells[k]) for cells, _ in entries)])
-               for h, k in zip(headers, _TABLE_KEYS, strict=True)]
-    if table_fits(longest, width):  # each column needs its longest word
-        return _table_text(t, headers, [cells for cells, _ in entries], width, result)
+    # each column needs its longest word, the header whole
+    widths = column_widths([[h.replace(" ", "\u00a0"), *(cells[k] for cells, _ in entries)]
+                            for h, k in zip(headers, _TABLE_KEYS, strict=True)], width)
+    if widths is not None:
+        return _table_text(t, headers, [cells for cells, _ in entries], widths, width, result)
     return _list_text(t, entries, width, result)
 
 
-def _table_text(t: Translator, headers: list[str], entries: list[dict[str, str]], width: int,
+def _table_text(t: Translator, headers: list[str], entries: list[dict[str, str]], widths: list[int], width: int,
                 result: AuditResult) -> str:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=escape.rich_text(t.gettext(W.TABLE_TITLE)), show_lines=False)
-    for header in headers:
-        table.add_column(escape.rich_text(header), overflow="fold")
+    for header, column_width in zip(headers, widths, strict=True):
+        table.add_column(escape.rich_text(header), overflow="fold", width=column_width)
     for cells in entries:
         table.add_row(*(escape.rich_text(cells[k]) for k in _TABLE_KEYS))
     buf = io.StringIO()

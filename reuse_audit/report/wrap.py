@@ -36,6 +36,25 @@ def table_fits(needed: list[int], width: int) -> bool:
     return sum(needed) + 3 * len(needed) + 1 <= width
 
 
+def column_widths(columns: list[list[str]], width: int) -> list[int] | None:
+    """The content width of each column of a table ``width`` cells wide (a rich table's borders and padding
+    included), each column given as its cells (header first); None when some column's longest word cannot
+    have its whole width. As rich does, the widest column is narrowed first, a cell at a time, but never below
+    its longest word (rich would cut "recommended" when the table was just too wide)."""
+    need = [max((widest_word(text) for text in cells), default=0) for cells in columns]
+    if not table_fits(need, width):
+        return None
+    want = [max((cell_len(line) for text in cells for line in text.splitlines() or [""]), default=0)
+            for cells in columns]
+    widths = [max(w, n) for w, n in zip(want, need, strict=True)]
+    excess = sum(widths) + 3 * len(widths) + 1 - width
+    while excess > 0:
+        n = max((i for i in range(len(widths)) if widths[i] > need[i]), key=lambda i: widths[i])
+        widths[n] -= 1
+        excess -= 1
+    return widths
+
+
 def is_url(token: str) -> bool:
     return _URL.match(token) is not None
 
