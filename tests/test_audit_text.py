@@ -99,3 +99,19 @@ def test_a_table_never_cuts_a_word_when_rich_would_narrow_its_widest_column(tmp_
         for reason in entry["reasons"]:
             for word in reason.split():  # whole, maybe with the "; " that joins two reasons
                 assert any(word in shown for shown in words_shown), (word, columns)
+
+
+def test_counts_of_one_are_singular(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("one", "a", "y")])
+    result = CliRunner().invoke(app, ["audit", str(vault), "--password-stdin", "--offline", "--checks",
+                                      "reuse,strength", "--format", "json"], input=MASTER + "\n")
+    (entry,) = json.loads(result.stdout)["entries"]
+    assert "1 character (12 or more recommended)" in " ".join(entry["reasons"])
+    assert result.stderr.startswith("1 entry (1 audited, 0 skipped), 0 share a password in 0 groups")
+    build_vault(vault, [E("A", "Same-pw-2020!", "a"), E("B", "Same-pw-2020!", "b")])
+    result = CliRunner().invoke(app, ["audit", str(vault), "--password-stdin", "--offline", "--checks", "reuse",
+                                      "--format", "json"], input=MASTER + "\n")
+    assert result.stderr.startswith("2 entries (2 audited, 0 skipped), 2 share a password in 1 group,")

@@ -150,7 +150,8 @@ NOW_SHARED = N_("now shares its password with {names}")
 REUSED_MORE = NP_("{names} and {n:,} more", "{names} and {n:,} more")
 REUSED_COUNTED = NP_("same password as {n:,} other entry ({group})", "same password as {n:,} other entries ({group})")
 WEAK = N_("weak password: {strength} (zxcvbn {score} of 4)")
-POLICY_LENGTH = N_("{length} characters ({min_length} or more recommended)")
+POLICY_LENGTH = NP_("{n:,} character ({min_length} or more recommended)",
+                    "{n:,} characters ({min_length} or more recommended)")
 POLICY_NO_SYMBOL = N_("no symbol")
 POLICY_OTHER = N_("does not meet the password policy")
 #: zxcvbn's score 0-4 in words.
@@ -372,7 +373,7 @@ def _policy(t: Translator, r: Reason, _quote: Quote) -> str:
     parts = []
     length, min_length = r.get("length"), r.get("min_length")
     if isinstance(length, int) and isinstance(min_length, int) and length < min_length:
-        parts.append(t.text(POLICY_LENGTH, length=length, min_length=min_length))
+        parts.append(t.plural(POLICY_LENGTH, length, min_length=min_length))
     if r.get("no_symbol") is True:
         parts.append(t.gettext(POLICY_NO_SYMBOL))
     return t.join(parts) if parts else t.gettext(POLICY_OTHER)

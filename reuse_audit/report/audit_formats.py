@@ -225,15 +225,15 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
             return t.text(W.NOT_CHECKED, what=t.gettext(W.COUNTS[key + "_name"]))
         return t.text(W.COUNTS[key], n=result.count(kind))
 
-    parts = [t.text(W.ENTRIES, total=result.vault.entries_total, audited=len(result.entries),
-                    skipped=len(result.skipped))]
+    parts = [t.plural(W.ENTRIES, result.vault.entries_total, audited=len(result.entries),
+                      skipped=len(result.skipped))]
     if K.REUSED in unchecked:
         parts.append(t.text(W.NOT_CHECKED, what=t.gettext(W.COUNTS["reuse"])))
     else:
         shared = sum(1 for e in result.entries if e.reuse_group)
-        parts.append(t.text(W.SHARED, shared=shared, groups=len(result.reuse_groups)))
+        parts.append(t.plural(W.SHARED, len(result.reuse_groups), shared=shared))
     if result.variant_groups:
-        parts.append(t.text(W.VARIANTS, n=result.count(K.VARIANT), groups=len(result.variant_groups)))
+        parts.append(t.plural(W.VARIANTS, len(result.variant_groups), count=result.count(K.VARIANT)))
     parts.append(n(K.WEAK, "weak"))
     parts.append(n(K.POLICY, "policy"))
     if K.PWNED in unchecked and not any(result.checked(e, K.PWNED) for e in result.entries):

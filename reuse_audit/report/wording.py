@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reuse_audit.i18n import N_
+from reuse_audit.i18n import N_, NP_
 
 COLUMNS: dict[str, str] = {
     "rank": N_("#"),
@@ -47,10 +47,11 @@ EXPOSURE: dict[str, str] = {
 }
 
 # The summary line on stderr and at the top of reports.
-ENTRIES = N_("{total} entries ({audited} audited, {skipped} skipped)")
+ENTRIES = NP_("{n:,} entry ({audited:,} audited, {skipped:,} skipped)",
+              "{n:,} entries ({audited:,} audited, {skipped:,} skipped)")
 NOT_CHECKED = N_("{what}: not checked")
-SHARED = N_("{shared} share a password in {groups} groups")
-VARIANTS = N_("{n} use variants in {groups} groups")
+SHARED = NP_("{shared:,} share a password in {n:,} group", "{shared:,} share a password in {n:,} groups")
+VARIANTS = NP_("{count:,} use variants in {n:,} group", "{count:,} use variants in {n:,} groups")
 COUNTS: dict[str, str] = {
     "reuse": N_("reuse"),
     "weak": N_("{n} weak"),
