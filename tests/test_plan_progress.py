@@ -186,6 +186,12 @@ def test_without_a_breach_time_the_old_password_still_counts_and_nothing_is_done
     suggestion = next(n for n in doc["notes"] if "re-run" in n)
     minute_before = (AFTER - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%MZ")
     assert f"--breached-at {minute_before}" in suggestion and "--breached admin@aaa.jp" in suggestion
+    command = suggestion[suggestion.index("reuse-audit plan "):]
+    for lang in ("en", "ja"):  # the text keeps the command whole on a line of its own, to be copied
+        text = CliRunner().invoke(app, ["plan", str(story), "--password-stdin", "--offline", "--breached",
+                                        "admin@aaa.jp", "--lang", lang], input=MASTER + "\n",
+                                  env={"COLUMNS": "80"}).stdout
+        assert "    " + command in text.splitlines()
 
 
 def test_an_entry_whose_history_does_not_reach_the_breach_is_unknown_then_and_never_done(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from reuse_audit.report.wrap import column_widths, wrap
 
 TIER_STYLES = {Tier.MASTER_PASSWORD: "bold magenta", Tier.BREACHED_ACCOUNT: "bold red", Tier.SAME_PASSWORD: "red",
                Tier.VARIANT: "yellow", Tier.REGISTERED: "cyan", Tier.HYGIENE: "blue", Tier.NOTHING: "green"}
+_COMMAND = "reuse-audit plan "  # how a suggested command starts (plan notes end with one)
 _MARKS = {StepStatus.DONE: "[x]", StepStatus.REDO: "[!]", StepStatus.TODO: "[ ]"}
 
 
@@ -55,7 +56,13 @@ def render_text(plan: Plan, view: PlanView, width: int, color: bool) -> str:
     if now:
         para(now, "bold")
     for label, text in view.header_lines():
-        para(labelled(t, label, text) if label else text, indent="  ")
+        line = labelled(t, label, text) if label else text
+        command = line.find(_COMMAND)
+        if command < 0:
+            para(line, indent="  ")
+        else:  # a command to re-run ends the note: on a line of its own, whole, to be copied (as a URL is)
+            para(line[:command].rstrip(), indent="  ")
+            out.append(("    " + _safe(line[command:]), None))
     steps = view.steps
     if not steps:
         para(heading(t, "nothing"))
