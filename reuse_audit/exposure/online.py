@@ -148,14 +148,17 @@ class RangeClient:
                 why = f"{attempt.words} after {_tries(tries)}"
                 return RangeOutcome.failed(prefix, failure, why), answered
             wait = attempt.retry_after if attempt.retry_after is not None else self._policy.backoff(tries)
-            if time.monotonic() + wait >= self._deadline.at:
-                return self._deadline_passed(prefix, last, tries), answered
+            if time.monotonic() + wait >= self._deadline.at:  # not reached yet: waiting would pass it
+                return self._deadline_passed(prefix, last, tries, wait), answered
             log.debug("HIBP range request: %s, retrying in %.2f s", attempt.words, wait)
             if self.stopped.wait(wait):
                 return self._deadline_passed(prefix, last, tries), answered
 
-    def _deadline_passed(self, prefix: str, last: _Attempt | None, tries: int) -> RangeOutcome:
+    def _deadline_passed(self, prefix: str, last: _Attempt | None, tries: int, wait: float | None = None
+                         ) -> RangeOutcome:
         limit = deadline_reason(self._deadline.seconds)
+        if wait is not None:  # the server asked to wait (Retry-After) or the back-off would: past the deadline
+            limit = f"waiting {wait:g} s more to try again would pass the deadline of {self._deadline.seconds:g} s"
         why = f"{last.words} after {_tries(tries)}; {limit}" if last else limit
         return RangeOutcome.failed(prefix, ExposureFailure.DEADLINE, why)
 

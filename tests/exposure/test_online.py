@@ -140,6 +140,16 @@ def test_rate_limit_honours_retry_after(hibp: FakeHibp, fast_retries: RetryPolic
     assert second.at - first.at >= 0.25
 
 
+def test_a_retry_after_that_would_pass_the_deadline_says_so_not_that_it_was_reached(
+        hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
+    hibp.add("hunter2", 8)
+    hibp.script(sha1("hunter2")[:5], Action("status", 429, {"Retry-After": "1"}))
+    (result,) = run(hibp, ["hunter2"], fast_retries, deadline=0.2)  # capped at 0.3 s: more than is left
+    assert result.status is ExposureStatus.UNKNOWN and result.failure is ExposureFailure.DEADLINE
+    assert result.reason is not None and "reached" not in result.reason
+    assert "s more to try again would pass the deadline of 0.2 s" in result.reason
+
+
 def test_read_timeout_is_retried(hibp: FakeHibp, fast_retries: RetryPolicy) -> None:
     hibp.add("hunter2", 8)
     hibp.script(sha1("hunter2")[:5], Action("sleep", seconds=1.0))
