@@ -101,3 +101,11 @@ def test_imap_deadline_stops_a_dripping_server_with_exit_2(tmp_path: Path) -> No
         ], input="pw\n")
     assert result.exit_code == 2
     assert "IMAP deadline of 1 s reached" in result.output
+
+
+def test_the_summary_counts_entries_and_its_note_distinct_passwords(small_vault: Path) -> None:
+    with drip_server("slow", latency=8.0) as server:
+        result = audit(small_vault, "--hibp-url", server.url, "--hibp-deadline", "0.5")
+    entries = len(json.loads(audit(small_vault, "--format", "json", "--offline").stdout)["entries"])
+    assert f"{entries} entries with unknown exposure" in result.stderr
+    assert "distinct passwords could not be checked against Have I Been Pwned" in result.stderr

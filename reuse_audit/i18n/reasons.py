@@ -133,8 +133,8 @@ PLURAL_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
                                       "is unknown: run `reuse-audit hibp verify {path}` once",
                                       "{count:,} passwords were not found in a corpus that is not verified, so "
                                       "they are unknown: run `reuse-audit hibp verify {path}` once"),
-    C.EXPOSURE_INCOMPLETE: NP_("{count:,} password could not be checked against Have I Been Pwned",
-                               "{count:,} passwords could not be checked against Have I Been Pwned"),
+    C.EXPOSURE_INCOMPLETE: NP_("{count:,} distinct password could not be checked against Have I Been Pwned",
+                               "{count:,} distinct passwords could not be checked against Have I Been Pwned"),
 }
 NO_2FA_OFFERED_AS_OF = N_("our data (as of {as_of}) lists no two-step login for this site, but many now offer "
                           "one (banks issue one-time passwords): check")

@@ -243,7 +243,7 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
     elif result.count(K.PWNED):
         parts.append(t.text(W.COUNTS["pwned"], n=result.count(K.PWNED)))
     if result.unknown_exposure:
-        parts.append(t.text(W.COUNTS["unknown_exposure"], n=result.unknown_exposure))
+        parts.append(t.plural(W.UNKNOWN_EXPOSURE, result.unknown_exposure))
     if K.SITE_BREACHED in unchecked or result.count(K.SITE_BREACHED):
         parts.append(n(K.SITE_BREACHED, "site_breached"))
     for k, key in ((K.EXPIRED, "expired"), (K.OLD, "old"), (K.MASTER_PASSWORD, "master_password")):

@@ -52,6 +52,8 @@ ENTRIES = NP_("{n:,} entry ({audited:,} audited, {skipped:,} skipped)",
 NOT_CHECKED = N_("{what}: not checked")
 SHARED = NP_("{shared:,} share a password in {n:,} group", "{shared:,} share a password in {n:,} groups")
 VARIANTS = NP_("{count:,} use variants in {n:,} group", "{count:,} use variants in {n:,} groups")
+#: Entries whose breach check could not run (the run's note counts distinct passwords, which entries may share).
+UNKNOWN_EXPOSURE = NP_("{n:,} entry with unknown exposure", "{n:,} entries with unknown exposure")
 COUNTS: dict[str, str] = {
     "reuse": N_("reuse"),
     "weak": N_("{n} weak"),
@@ -63,7 +65,6 @@ COUNTS: dict[str, str] = {
     "pwned_name": N_("pwned"),
     "site_breached": N_("{n} on breached sites"),
     "site_breached_name": N_("breached sites"),
-    "unknown_exposure": N_("{n} unknown exposure"),
     "expired": N_("{n} expired"),
     "old": N_("{n} old"),
     "insecure_url": N_("{n} on unencrypted http:// or ftp://"),
