@@ -49,6 +49,11 @@ def remember_input(st: os.stat_result, what: str) -> None:
         _read_files.setdefault((st.st_dev, st.st_ino), what)
 
 
+def forget_inputs() -> None:
+    """Start a new run's record of its inputs (a process may run several commands: tests, embedding)."""
+    _read_files.clear()
+
+
 def input_at(path: Path) -> str | None:
     """What ``path`` is ("KeePass file", "key file", ...) when it is, or links to, a file this run read (also by
     a hard link); else None."""

@@ -46,6 +46,9 @@ def guarded(command: F) -> F:
         # the command's parsed parameters: its typer.Context's, else the keyword arguments typer calls it with
         ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
         _Run.params = ctx.params if ctx is not None else kwargs
+        from reuse_audit.file_access import forget_inputs
+
+        forget_inputs()  # the files an earlier command of this process read are not this one's (see -o)
         try:
             return command(*args, **kwargs)
         except ReuseAuditError as exc:
