@@ -6,6 +6,7 @@ loaded when the caller asks for it, so ordinary mail in a large mailbox is never
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import imaplib
 import mailbox
@@ -23,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from reuse_audit.bounces.settings import DEFAULT_IMAP_DEADLINE
 from reuse_audit.deadline import Deadline, SocketWatchdog, Watch
-from reuse_audit.errors import ReuseAuditError, os_reason
+from reuse_audit.errors import Message, ReuseAuditError, os_reason
 from reuse_audit.file_access import require_regular_file
 from reuse_audit.i18n import N_
 from reuse_audit.secret import Secret
@@ -169,9 +170,14 @@ class ImapFolder:
 
     @classmethod
     def parse(cls, url: str) -> ImapFolder:
-        """Read an ``imaps://`` URL; anything else (plain ``imap://`` included) is refused."""
+        """Read an ``imaps://`` URL; anything else (plain ``imap://`` included) is refused, and so is a password in
+        it (``ps`` and the shell's history show it). Messages quote the URL with any password masked."""
+        given, url = url, _shown_url(url)
+        if given != url and _USERINFO_PASSWORD.match(given):
+            raise MailSourceError(N_("{url}: a password in the IMAP URL shows in ps and in the shell's history; "
+                                     "remove it and use --imap-password-stdin or --imap-password-command"), url=url)
         try:
-            parts = urlsplit(url)
+            parts = urlsplit(given)
         except ValueError:  # "imaps://[::1/INBOX": an unclosed IPv6 address
             raise MailSourceError(N_("bad IMAP URL: {url}"), url=url) from None
         if parts.scheme.lower() != "imaps":
@@ -192,7 +198,41 @@ def _imap_date(value: datetime) -> str:
 
 
 def _quote_folder(name: str) -> str:
+    """The folder name as an IMAP quoted string: a non-ASCII name ("送信済み") in IMAP's modified UTF-7 (RFC 3501
+    5.1.3); an ASCII one as given (it may be modified UTF-7 already: "&kAFP4W4IMH8-")."""
+    if not name.isascii():
+        name = _modified_utf7(name)
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _modified_utf7(name: str) -> str:
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            encoded = base64.b64encode("".join(pending).encode("utf-16-be")).decode("ascii")
+            out.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for ch in name:
+        if " " <= ch <= "~":
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            pending.append(ch)
+    flush()
+    return "".join(out)
+
+
+_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#@]*?):([^/?#]*)@", re.IGNORECASE)
+
+
+def _shown_url(url: str) -> str:
+    """``url`` as a message may quote it: a password in its user info masked, control characters escaped."""
+    from reuse_audit.report.escape import visible_controls
+
+    return visible_controls(_USERINFO_PASSWORD.sub(r"\1:***@", url, count=1))
 
 
 _FETCH_UID = re.compile(rb"UID (\d+)")
@@ -252,7 +292,7 @@ class ImapSource:
             if deadline.expired():
                 raise self._deadline_error(deadline) from None
             raise MailSourceError(N_("cannot connect to IMAP server {where}: {name}"), where=where,
-                                  name=exc.__class__.__name__) from None
+                                  name=_network_reason(exc)) from None
         try:
             client.login(self.login.user, self.login.password.reveal())
         except (OSError, imaplib.IMAP4.error) as exc:
@@ -261,7 +301,7 @@ class ImapSource:
                 raise self._deadline_error(deadline) from None
             if isinstance(exc, imaplib.IMAP4.abort | OSError):
                 raise MailSourceError(N_("IMAP error on {where}: {name}"), where=where,
-                                      name=exc.__class__.__name__) from None
+                                      name=_network_reason(exc)) from None
             raise MailSourceError(N_("IMAP login refused for {user} at {where}"), user=self.login.user,
                                   where=where) from None
         return client
@@ -333,7 +373,7 @@ class ImapSource:
 
     def _imap_error(self, exc: BaseException) -> MailSourceError:
         return MailSourceError(N_("IMAP error on {where}: {name}"),
-                               where=f"{self.location.host}/{self.location.folder}", name=exc.__class__.__name__)
+                               where=f"{self.location.host}/{self.location.folder}", name=_network_reason(exc))
 
     @staticmethod
     def _fetch_body(client: imaplib.IMAP4_SSL, uid: str) -> bytes:
@@ -341,6 +381,23 @@ class ImapSource:
         if status != "OK":
             return b""
         return b"".join(item[1] for item in data if isinstance(item, tuple))
+
+
+def _network_reason(exc: BaseException) -> Message | str:
+    """Why a connection or an IMAP conversation failed, in words (the exception's name when there are none)."""
+    if isinstance(exc, socket.gaierror):
+        return Message(N_("host not found"))
+    if isinstance(exc, ConnectionRefusedError):
+        return Message(N_("connection refused"))
+    if isinstance(exc, ConnectionResetError | BrokenPipeError | imaplib.IMAP4.abort):
+        return Message(N_("the server broke off the connection"))
+    if isinstance(exc, ssl.SSLError):
+        return Message(N_("no TLS there (is it the imaps:// port?)"))
+    if isinstance(exc, TimeoutError):
+        return Message(N_("timed out"))
+    if isinstance(exc, imaplib.IMAP4.error):
+        return Message(N_("the server's answer is not IMAP"))
+    return exc.__class__.__name__
 
 
 def _logout(client: imaplib.IMAP4_SSL, watchdog: SocketWatchdog) -> None:

@@ -121,6 +121,11 @@ def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:
     elif command:
         password = password_from_command(command, "--imap-password-command")
     else:
+        from reuse_audit.cli.output import terminal_available
+
+        if not terminal_available():  # getpass would warn, then read the password from stdin, echoed
+            raise InputError(N_("no terminal to ask for the IMAP password: use --imap-password-stdin or "
+                                "--imap-password-command CMD"))
         try:
             from reuse_audit.i18n import Translator
 

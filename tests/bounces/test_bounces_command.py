@@ -305,3 +305,33 @@ def test_one_bounce_is_said_in_the_singular() -> None:
     assert en.plural(W.SCANNED, 2, messages=3) == "Read 3 messages, 2 bounces."
     assert en.plural(W.ROW, 1, verdict="none", via=0, forged=0, unknown=1, period="x").startswith("none: 1 bounce (")
     assert "エラーメール 1 通" in Translator("ja").plural(W.SCANNED, 1, messages=3)
+
+
+def test_a_password_in_an_imap_url_is_refused_and_never_echoed() -> None:
+    for url in ("imaps://admin%40aaa.jp:S3cret-imap-pw!@127.0.0.1:1/INBOX", "imaps://u:S3cret-imap-pw!@[::1/INBOX",
+                "imap://u:S3cret-imap-pw!@127.0.0.1:99999/INBOX"):
+        result = run(url, "--imap-user", "u", "--imap-password-stdin", input="x\n")
+        assert result.exit_code == 2
+        assert "S3cret-imap-pw" not in result.output and ":***@" in result.stderr
+        assert "shows in ps and in the shell's history" in result.stderr
+
+
+def test_an_imap_connection_failure_is_worded_not_an_exception_name() -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run(f"imaps://127.0.0.1:{port}/INBOX", "--imap-user", "u", "--imap-password-stdin", input="x\n")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(f"cannot connect to IMAP server 127.0.0.1:{port}: connection refused")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a controlling terminal is POSIX")
+def test_no_terminal_for_the_imap_password_is_one_line_never_an_echoed_read_of_stdin() -> None:
+    proc = subprocess.run([sys.executable, "-m", "reuse_audit", "bounces", "imaps://127.0.0.1:1/INBOX",
+                           "--imap-user", "u"], input=b"typed-on-stdin\n", capture_output=True, timeout=60,
+                          start_new_session=True, check=False)  # a new session has no controlling terminal
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == ("reuse-audit: error: no terminal to ask for the IMAP password: use "
+                                    "--imap-password-stdin or --imap-password-command CMD\n")

@@ -83,6 +83,8 @@ def _fill_mailbox(home: Path) -> None:
     _deliver(inbox, 99, make_bounce(when=old, message_id="<old@example.com>"), old)
     sent = home / "Maildir" / ".Sent"
     _deliver(sent, 0, ordinary_mail(5, start), start)
+    # "送信済み" (Sent), as a Japanese client names it: on disk and on the wire in IMAP's modified UTF-7
+    _deliver(home / "Maildir" / ".&kAFP4W4IMH8-", 0, ordinary_mail(5, start), start)
 
 
 def _accounts() -> tuple[str, str, str, int, int]:
@@ -220,6 +222,13 @@ def test_imap_fetches_headers_then_only_likely_bounces(imap: Imap, monkeypatch: 
 def test_imap_sent_folder_is_read(imap: Imap) -> None:
     scan = find_compromised([imap.url()], sent=[imap.url("Sent")], imap_login=_login(imap))
     assert scan.compromised == (USER,)
+
+
+def test_a_folder_named_in_japanese_is_read(imap: Imap) -> None:
+    """It was "internal error (UnicodeEncodeError)": a non-ASCII name goes in IMAP's modified UTF-7."""
+    for name in ("送信済み", "&kAFP4W4IMH8-"):  # as shown, or as the server lists it
+        scan = find_compromised([imap.url()], sent=[imap.url(name)], imap_login=_login(imap))
+        assert scan.compromised == (USER,)
 
 
 def test_imap_missing_folder_is_a_mail_source_error(imap: Imap) -> None:
