@@ -23,6 +23,7 @@ class NotBounceKind(StrEnum):
     SUCCESS_DSN = "success_dsn"
     REPORT = "report"
     PHISHING = "phishing"
+    BULK = "bulk"  # a newsletter or list mail (List-Id, List-Unsubscribe, Precedence: bulk) with a bounce-like subject
 
 
 # Auto-reply subjects: English, German, French, Italian, Spanish, Portuguese, Dutch, Japanese, Chinese, and
@@ -128,7 +129,12 @@ def kind_from_headers(
         return NotBounceKind.AUTO_REPLY
     if bounce_subject and prefixed and not automated_sender(fields):
         return NotBounceKind.HUMAN_REPLY
+    if fields.has_any(_BULK_HEADERS) or fields.get("Precedence").strip().lower() in ("bulk", "list", "junk"):
+        return NotBounceKind.BULK  # a mail system's notice is never list mail (a list server's error is "fml")
     return None
+
+
+_BULK_HEADERS = frozenset({"list-id", "list-unsubscribe", "list-post"})
 
 
 def success_subject(subject: str) -> bool:

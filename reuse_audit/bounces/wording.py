@@ -52,6 +52,7 @@ NOT_BOUNCE_KINDS: dict[str, tuple[str, str]] = {
     "success_dsn": NP_("{n} delivery confirmation", "{n} delivery confirmations"),
     "report": NP_("{n} abuse or DMARC report", "{n} abuse or DMARC reports"),
     "phishing": NP_("{n} fake mail-server notice (phishing)", "{n} fake mail-server notices (phishing)"),
+    "bulk": NP_("{n} newsletter or list mail", "{n} newsletters or list mails"),
 }
 
 

@@ -281,7 +281,7 @@ def test_a_relay_given_for_one_address_decides_its_bounces(unattributed_mbox: Pa
 def test_json_counts_the_look_alikes_and_marks_details(hijacked_mbox: Path) -> None:
     document = json.loads(run(str(hijacked_mbox), "--format", "json", "--quiet").stdout)
     assert set(document["not_bounces"]) == {"auto_reply", "challenge", "human_reply", "receipt", "success_dsn",
-                                            "report", "phishing"}
+                                            "report", "phishing", "bulk"}
     assert document["unattributed"] == 0
     evidence = document["accounts"][0]["evidence"]
     assert evidence[0]["kind"] == "sent_from_account" and evidence[0]["detail"] is False

@@ -72,7 +72,24 @@ def test_subjects_of_mail_the_owner_never_sent_are_redacted(tmp_path: Path) -> N
 def test_look_alikes_are_counted_apart_by_kind(tmp_path: Path) -> None:
     result = _scan("backscatter", tmp_path)
     assert result.not_bounces == {"auto_reply": 9, "challenge": 1, "human_reply": 1, "receipt": 1,
-                                  "success_dsn": 1, "report": 1, "phishing": 1}
+                                  "success_dsn": 1, "report": 1, "phishing": 1, "bulk": 0}
+
+
+def test_a_newsletter_with_a_bounce_like_subject_is_list_mail_not_a_bounce() -> None:
+    """25 of them ("Mail delivery failed? Not with Shop Mail Pro", a quoted "550 5.1.1 <friend@...>") made an
+    undetermined burst: mail with List-Id, List-Unsubscribe or Precedence: bulk from a person's address is not a
+    mail system's notice."""
+    from reuse_audit.bounces.detect import NotBounce, read_message
+    from reuse_audit.bounces.notbounce import NotBounceKind
+
+    for header in ("List-Unsubscribe: <https://shop.example/u>", "List-Id: <news.shop.example>",
+                   "Precedence: bulk"):
+        raw = ("From: Shop <news@shop.example>\r\nTo: alice@example.com\r\n"
+               "Subject: Mail delivery failed? Not with Shop Mail Pro (#3)\r\n"
+               f"{header}\r\nDate: Wed, 1 May 2024 10:00:00 +0000\r\n\r\n"
+               "Never see 550 5.1.1 <friend3@other.example> again.\r\n").encode()
+        found = read_message(raw)
+        assert isinstance(found, NotBounce) and found.kind is NotBounceKind.BULK, header
 
 
 def test_backscatter_evidence_names_forged_hops_other_peoples_relays_and_original_less_bounces(
