@@ -66,6 +66,7 @@ class MailRead:
     bounces: list[Bounce] = field(default_factory=list)
     messages: int = 0
     not_bounces: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0  # copies of a message already read (INBOX and All Mail, a Maildir and its backup)
 
 
 def about(bounce: Bounce, me: frozenset[str]) -> str | None:
@@ -86,6 +87,7 @@ def read_mail(
 ) -> MailRead:
     """Every bounce in ``sources``, the look-alikes counted by kind; ordinary mail is never parsed whole."""
     read = MailRead()
+    seen: set[object] = set()
     for source in sources:
         for message in source.messages():
             read.messages += 1
@@ -95,6 +97,13 @@ def read_mail(
                 headers = parse_headers(message.headers)
             except Exception:  # noqa: BLE001, S112 - a header block the parser rejects is no bounce we can read
                 continue
+            # One message read twice (two copies of a mailbox, a folder given twice) is one: counted twice, 12
+            # bounces a day became a burst of 24. Its Message-ID, else its whole header block, names it.
+            key: object = " ".join(str(headers.get("Message-ID") or "").split()).lower() or hash(message.headers)
+            if key in seen:
+                read.duplicates += 1
+                continue
+            seen.add(key)
             if since is not None:
                 when = message_date(headers)
                 if when is not None and when < since:

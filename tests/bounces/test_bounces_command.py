@@ -335,3 +335,15 @@ def test_no_terminal_for_the_imap_password_is_one_line_never_an_echoed_read_of_s
     assert proc.returncode == 2
     assert proc.stderr.decode() == ("reuse-audit: error: no terminal to ask for the IMAP password: use "
                                     "--imap-password-stdin or --imap-password-command CMD\n")
+
+
+def test_a_mailbox_read_twice_counts_each_bounce_once(hijacked_mbox: Path, tmp_path: Path) -> None:
+    """INBOX and All Mail, a Maildir and its backup: 12 bounces a day read twice made a burst of 24."""
+    import shutil
+
+    copy = tmp_path / "copy.mbox"
+    shutil.copyfile(hijacked_mbox, copy)
+    once = json.loads(run(str(hijacked_mbox), "--format", "json", "--quiet").stdout)
+    twice = json.loads(run(str(hijacked_mbox), str(copy), "--format", "json", "--quiet").stdout)
+    assert twice["bounces"] == once["bounces"] and twice["messages"] == 2 * once["messages"]
+    assert [a["bounces"] for a in twice["accounts"]] == [a["bounces"] for a in once["accounts"]]
