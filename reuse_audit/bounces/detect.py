@@ -450,7 +450,12 @@ def read_message(raw: bytes, headers: Message | None = None, screened: Screen | 
             return NotBounce(found.kind, message_date(headers))
         if not found.signals:
             return None
-        return _read_bounce(raw, headers, list(found.signals))
+        try:
+            return _read_bounce(raw, headers, list(found.signals))
+        except RecursionError:
+            # MIME nested past Python's stack (the returned copy is the sender's to shape: 1,000 multiparts deep
+            # hid every bounce of a hijack): read as a notice of its headers alone, its origin unknown
+            return _read_bounce(split_headers(raw) + b"\r\n\r\n", headers, list(found.signals))
     except Exception:  # noqa: BLE001 - one odd message must never stop a scan
         return None
 

@@ -121,3 +121,20 @@ def test_the_report_fits_80_columns(name: str, lang: str, tmp_path: Path) -> Non
     text = render_table(_scan(name, tmp_path), lang=lang, width=80)
     too_long = [line for line in text.splitlines() if cell_len(line) > 80 and " " in line.strip()]
     assert too_long == []
+
+
+def test_a_bounce_whose_returned_copy_nests_mime_past_the_stack_is_still_a_bounce() -> None:
+    """The returned copy is the sender's to shape: nested 1,000 multiparts deep it hit Python's recursion limit and
+    every bounce of a hijack was silently dropped ("No bounces about your addresses were found")."""
+    from reuse_audit.bounces.detect import Bounce, read_message
+
+    depth = 1000
+    body = "".join(f"--b{i}\r\nContent-Type: multipart/mixed; boundary=\"b{i + 1}\"\r\n\r\n" for i in range(depth))
+    body += "x\r\n" + "".join(f"--b{i}--\r\n" for i in reversed(range(depth)))
+    raw = ("From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\r\nTo: alice@example.com\r\n"
+           "Subject: Undelivered Mail Returned to Sender\r\nDate: Wed, 1 May 2024 10:00:00 +0000\r\n"
+           "Message-ID: <deep@mx.example.com>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n" + body).encode()
+    found = read_message(raw)
+    assert isinstance(found, Bounce)
+    assert found.original is None  # its origin is unknown, never guessed
