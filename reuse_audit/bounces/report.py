@@ -19,13 +19,12 @@ from reuse_audit.bounces.settings import OutputFormat as OutputFormat
 from reuse_audit.bounces.verdict import FACT_CODES, AccountVerdict, Burst, Verdict
 from reuse_audit.i18n import Translator
 from reuse_audit.report.escape import json_text, rich_text, visible_controls
+from reuse_audit.report.wrap import column_widths
 from reuse_audit.times import iso
 
 SCHEMA_VERSION = 1
 _VERDICT_STYLE = {Verdict.COMPROMISED: "bold red", Verdict.UNDETERMINED: "bold yellow", Verdict.SPOOFED: "yellow",
                   Verdict.NONE: "green"}
-_MIN_WIDTHS = {"period": 11}
-_ADDRESS_MAX = 32
 
 
 def next_command(vault: str | None, addresses: tuple[str, ...]) -> str:
@@ -89,22 +88,25 @@ def _table(result: BounceScan, t: Translator, width: int) -> str:
                       soft_wrap=False)
     table = Table(title=rich_text(t.text(W.TITLE)), box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), show_edge=False,
                   title_justify="left")
-    verdict_width = max(cell_len(t.text(v)) for v in W.VERDICTS.values())
-    address_width = min(_ADDRESS_MAX, max(cell_len(a.address) for a in result.accounts))
-    for key in ("address", "verdict", "bounces", "via", "backscatter", "unknown", "period"):
+    keys = ("address", "verdict", "bounces", "via", "backscatter", "unknown", "period")
+    rows = [(visible_controls(account.address), t.text(W.VERDICTS[account.verdict]), str(account.bounces),
+             str(account.via_account), str(account.backscatter), str(account.unknown),
+             W.period(account.first, account.last)) for account in result.accounts]
+    headers = [t.text(W.COLUMNS[key]) for key in keys]
+    # No word cut (an address or a time cut in two is misread; rich cut them, and clipped a row at the edge):
+    # each column at least its longest word, or a paragraph an address. This table's frame is a space between
+    # columns and one after each (2n - 1 cells), where column_widths counts a boxed table's (3n + 1).
+    widths = column_widths([[header, *(row[n] for row in rows)] for n, header in enumerate(headers)],
+                           width + len(headers) + 2)
+    if widths is None:
+        return _rows(result, t, width)
+    for key, header, column_width in zip(keys, headers, widths, strict=True):
         numeric = key not in ("address", "verdict", "period")
-        table.add_column(rich_text(t.text(W.COLUMNS[key])), justify="right" if numeric else "left",
-                         overflow="fold", no_wrap=key == "verdict",
-                         min_width={"verdict": verdict_width, "address": address_width}.get(key, _MIN_WIDTHS.get(key)))
-    for account in result.accounts:
-        table.add_row(
-            rich_text(account.address),
-            f"[{_VERDICT_STYLE[account.verdict]}]{rich_text(t.text(W.VERDICTS[account.verdict]))}[/]",
-            str(account.bounces), str(account.via_account), str(account.backscatter), str(account.unknown),
-            rich_text(W.period(account.first, account.last)),
-        )
-    if table.__rich_measure__(console, console.options).minimum > width:
-        return _rows(result, t, width)  # too narrow for a table: one short paragraph per address
+        table.add_column(rich_text(header), justify="right" if numeric else "left", overflow="fold",
+                         width=column_width)
+    for account, row in zip(result.accounts, rows, strict=True):
+        table.add_row(rich_text(row[0]), f"[{_VERDICT_STYLE[account.verdict]}]{rich_text(row[1])}[/]",
+                      *row[2:6], rich_text(row[6]))
     console.print(table)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 

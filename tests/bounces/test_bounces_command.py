@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner, Result
 
 from reuse_audit.bounces import find_compromised
@@ -347,3 +348,21 @@ def test_a_mailbox_read_twice_counts_each_bounce_once(hijacked_mbox: Path, tmp_p
     twice = json.loads(run(str(hijacked_mbox), str(copy), "--format", "json", "--quiet").stdout)
     assert twice["bounces"] == once["bounces"] and twice["messages"] == 2 * once["messages"]
     assert [a["bounces"] for a in twice["accounts"]] == [a["bounces"] for a in once["accounts"]]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 98, 100, 120])
+def test_the_table_keeps_every_cell_whole_or_gives_way_to_the_list(hijacked_mbox: Path, tmp_path: Path,
+                                                                   columns: int) -> None:
+    """A period lost its end time and an address was cut in two; a row was clipped at the terminal's edge."""
+    box = mailbox.mbox(hijacked_mbox)
+    start = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    long_address = "shironeko.the.cat@mail.subdomain.nyaan.example.awsapps.com"
+    for n in range(3):
+        box.add(make_bounce(when=start + timedelta(minutes=n), message_id=f"<long{n}@example.com>",
+                            sender=long_address, recipients=[f"z{n}@gmail.com"]))
+    box.flush()
+    out = run(str(hijacked_mbox), env={"COLUMNS": str(columns)}).stdout
+    document = json.loads(run(str(hijacked_mbox), "--format", "json", "--quiet").stdout)
+    assert all(cell_len(line) <= columns for line in out.splitlines() if "://" not in line)
+    for account in document["accounts"]:
+        assert account["address"] in out
