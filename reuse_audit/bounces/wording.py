@@ -43,6 +43,7 @@ DETAILS = N_("Details:")
 NEXT = N_("Next: {command}")
 NOTHING = N_("No bounces about your addresses were found ({messages} messages read).")
 SCANNED = NP_("Read {messages} messages, {n} bounce.", "Read {messages} messages, {n} bounces.")
+SCANNED_ONE = NP_("Read 1 message, {n} bounce.", "Read 1 message, {n} bounces.")  # "Read 1 messages" read wrong
 NOT_BOUNCES = N_("Set apart as not bounces: {counts}.")
 NOT_BOUNCE_KINDS: dict[str, tuple[str, str]] = {
     "auto_reply": NP_("{n} auto-reply", "{n} auto-replies"),

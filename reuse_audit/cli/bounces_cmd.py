@@ -80,7 +80,7 @@ def bounces(
     """Tell from a flood of bounces whether your mail account is used by someone else."""
     from reuse_audit.bounces import find_compromised
     from reuse_audit.bounces.sources import ImapFolder, is_imap_url
-    from reuse_audit.bounces.wording import SCANNED
+    from reuse_audit.bounces.wording import SCANNED, SCANNED_ONE
     from reuse_audit.cli.build import imap_login, language
     from reuse_audit.i18n import N_, Translator
     from reuse_audit.times import parse_since
@@ -117,7 +117,8 @@ def bounces(
     if not quiet:
         if show_progress:
             typer.echo("\r", err=True, nl=False)
-        note(t.plural(SCANNED, result.bounces, messages=result.messages))
+        note(t.plural(SCANNED_ONE, result.bounces) if result.messages == 1
+             else t.plural(SCANNED, result.bounces, messages=f"{result.messages:,}"))
     raise typer.Exit(ExitCode.FINDINGS if result.breached else ExitCode.OK)
 
 

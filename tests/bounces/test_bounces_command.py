@@ -308,6 +308,13 @@ def test_one_bounce_is_said_in_the_singular() -> None:
     assert "エラーメール 1 通" in Translator("ja").plural(W.SCANNED, 1, messages=3)
 
 
+def test_one_message_read_is_said_in_the_singular(tmp_path: Path) -> None:
+    one = tmp_path / "one.eml"
+    one.write_bytes(make_bounce())
+    result = run(str(one), "--format", "json")
+    assert result.stderr.strip() == "Read 1 message, 1 bounce."
+
+
 def test_a_password_in_an_imap_url_is_refused_and_never_echoed() -> None:
     for url in ("imaps://admin%40aaa.jp:S3cret-imap-pw!@127.0.0.1:1/INBOX", "imaps://u:S3cret-imap-pw!@[::1/INBOX",
                 "imap://u:S3cret-imap-pw!@127.0.0.1:99999/INBOX"):
