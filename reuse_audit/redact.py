@@ -11,17 +11,18 @@ MIN_LENGTH = 4
 
 
 class Redactor:
-    """Replaces every occurrence of any known password (of MIN_LENGTH or more) in a string with MASK.
+    """Replaces every occurrence of any known password (of MIN_LENGTH or more) in a string with MASK, in any
+    letter case ("Kamome" of the password "kamome" too: a host or an address is shown lower-cased).
 
-    Passwords are indexed by their first MIN_LENGTH characters, so a text costs one dictionary lookup per
-    position however many passwords the vault holds (a regex alternation of thousands is far slower).
+    Passwords are indexed by their first MIN_LENGTH characters, lower-cased, so a text costs one dictionary
+    lookup per position however many passwords the vault holds (a regex alternation of thousands is far slower).
     """
 
     __slots__ = ("_by_head",)
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         by_head: dict[str, list[str]] = defaultdict(list)
-        for s in {s for s in secrets if len(s) >= MIN_LENGTH}:
+        for s in {_lower(s) for s in secrets if len(s) >= MIN_LENGTH}:
             by_head[s[:MIN_LENGTH]].append(s)
         for candidates in by_head.values():
             candidates.sort(key=len, reverse=True)  # the longest match wins
@@ -30,14 +31,15 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if not self._by_head or len(text) < MIN_LENGTH:
             return text
-        if self._by_head.keys().isdisjoint([text[i : i + MIN_LENGTH] for i in range(len(text) - MIN_LENGTH + 1)]):
+        folded = _lower(text)
+        if self._by_head.keys().isdisjoint([folded[i : i + MIN_LENGTH] for i in range(len(text) - MIN_LENGTH + 1)]):
             return text  # most text holds no password: no head of one anywhere (a set lookup per position, in C)
         out: list[str] = []
         i = start = 0
         last = len(text) - MIN_LENGTH
         while i <= last:
-            candidates = self._by_head.get(text[i : i + MIN_LENGTH])
-            hit = next((c for c in candidates if text.startswith(c, i)), None) if candidates else None
+            candidates = self._by_head.get(folded[i : i + MIN_LENGTH])
+            hit = next((c for c in candidates if folded.startswith(c, i)), None) if candidates else None
             if hit is None:
                 i += 1
                 continue
@@ -51,3 +53,12 @@ class Redactor:
 
     def __repr__(self) -> str:
         return "Redactor(***)"
+
+
+def _lower(text: str) -> str:
+    """``text`` in lower case, character for character (a character whose lower case is longer, such as "İ",
+    is kept: positions in the lower-cased text must be those of the text)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch if len(low := ch.lower()) != 1 else low for ch in text)

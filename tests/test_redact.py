@@ -23,3 +23,14 @@ def test_text_without_secrets_is_unchanged() -> None:
 
 def test_repr_is_masked() -> None:
     assert "foobar" not in repr(Redactor(["foobar"]))
+
+
+def test_a_password_is_hidden_in_any_letter_case() -> None:
+    """A host or an address is shown lower-cased: "Webmail.Kamome.jp" became "webmail.kamome.jp", which showed the
+    password "kamome"."""
+    from reuse_audit.redact import Redactor
+
+    hide = Redactor(["kamome", "Sh0p!Pw"])
+    assert hide("https://Webmail.Kamome.jp/") == "https://Webmail.[hidden].jp/"
+    assert hide("tanaka@KAMOME.jp and sh0p!pw") == "tanaka@[hidden].jp and [hidden]"
+    assert hide("İstanbul kamome") == "İstanbul [hidden]"  # a character whose lower case is longer keeps its place
