@@ -49,19 +49,40 @@ def remember_input(st: os.stat_result, what: str) -> None:
         _read_files.setdefault((st.st_dev, st.st_ino), what)
 
 
+#: Folders whose files this run reads (a Maildir, a folder of .eml files, the corpus's range files), each with
+#: what it is: an existing file in one is an input too. Our own package's files always are.
+_read_folders: dict[str, str] = {os.path.realpath(Path(__file__).parent): N_("program file")}
+
+
+def remember_input_folder(path: Path, what: str) -> None:
+    """Note that the files in folder ``path`` (and below it) are inputs of this run (see :func:`input_at`)."""
+    with contextlib.suppress(OSError, ValueError):
+        _read_folders.setdefault(os.path.realpath(path), what)
+
+
 def forget_inputs() -> None:
     """Start a new run's record of its inputs (a process may run several commands: tests, embedding)."""
     _read_files.clear()
+    own = os.path.realpath(Path(__file__).parent)
+    for folder in [f for f in _read_folders if f != own]:
+        del _read_folders[folder]
 
 
 def input_at(path: Path) -> str | None:
     """What ``path`` is ("KeePass file", "key file", ...) when it is, or links to, a file this run read (also by
-    a hard link); else None."""
+    a hard link), or an existing file in a folder it reads; else None."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return _read_files.get((st.st_dev, st.st_ino)) if stat.S_ISREG(st.st_mode) and st.st_ino else None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    what = _read_files.get((st.st_dev, st.st_ino)) if st.st_ino else None
+    if what is None:
+        real = os.path.realpath(path)
+        what = next((w for folder, w in _read_folders.items() if real.startswith(folder.rstrip(os.sep) + os.sep)),
+                    None)
+    return what
 
 
 class PathKind(StrEnum):

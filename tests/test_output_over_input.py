@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from reuse_audit.cli.output import refuse_output_over_input
 from reuse_audit.errors import InputError
@@ -93,3 +94,27 @@ def test_output_onto_the_file_the_master_password_was_read_from_is_refused(tmp_p
     assert proc.stderr == ("reuse-audit: error: pw.txt: is the master password file this command reads; refusing to "
                            "write the report over it: give another file name\n")
     assert secret.read_text() == MASTER + "\n"
+
+
+def test_output_onto_a_file_in_a_folder_the_command_reads_is_refused(tmp_path: Path) -> None:
+    """A message of a Maildir or of a folder of .eml files, a range file of the corpus, reuse-audit's own data
+    were replaced by the report; a new file in such a folder is written as ever."""
+    from reuse_audit.cli import app
+    from tests.bounces.bounce_factory import make_bounce
+
+    for layout in ("maildir", "eml"):
+        folder = tmp_path / layout
+        message = folder / ("cur/1.host:2,S" if layout == "maildir" else "a.eml")
+        for sub in ("cur", "new", "tmp") if layout == "maildir" else ():
+            (folder / sub).mkdir(parents=True)
+        folder.mkdir(exist_ok=True)
+        message.write_bytes(make_bounce())
+        result = CliRunner().invoke(app, ["bounces", str(folder), "-o", str(message)])
+        assert result.exit_code == 2 and "is the mailbox this command reads" in result.stderr
+        assert message.read_bytes() == make_bounce()
+        assert CliRunner().invoke(app, ["bounces", str(folder), "-o", str(folder / "report.txt")]).exit_code == 0
+    own = Path(__import__("reuse_audit").__file__).parent / "data" / "services.json"
+    before = own.read_bytes()
+    result = CliRunner().invoke(app, ["demo", "-o", str(own)])
+    assert result.exit_code == 2 and "is the program file this command reads" in result.stderr
+    assert own.read_bytes() == before

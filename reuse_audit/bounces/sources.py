@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from reuse_audit.bounces.settings import DEFAULT_IMAP_DEADLINE
 from reuse_audit.deadline import Deadline, SocketWatchdog, Watch
 from reuse_audit.errors import Message, ReuseAuditError, os_reason
-from reuse_audit.file_access import require_regular_file
+from reuse_audit.file_access import remember_input_folder, require_regular_file
 from reuse_audit.i18n import N_
 from reuse_audit.secret import Secret
 
@@ -437,7 +437,9 @@ def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | 
     path = Path(spec).expanduser()
     if path.is_dir():
         if (path / "cur").is_dir() and (path / "new").is_dir():
+            remember_input_folder(path, N_("mailbox"))
             return MaildirSource(path)
+        remember_input_folder(path, N_("mailbox"))
         files = tuple(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".eml"))
         if not files:
             raise MailSourceError(N_("no Maildir and no .eml files in {path}"), path=path)

@@ -59,6 +59,10 @@ def lookup_ranges(directory: Path, keys: Iterable[HashKey]) -> Iterator[RangeOut
     the suffixes in strictly rising order. A missing, unreadable or bad file leaves its passwords unknown;
     since the whole range is scanned, a suffix absent from a good file is really not in the corpus.
     """
+    from reuse_audit.file_access import remember_input_folder
+    from reuse_audit.i18n import N_
+
+    remember_input_folder(directory, N_("HIBP range file"))  # -o must not replace a range file
     by_prefix = suffixes_by_prefix(keys)
     for prefix in sorted(by_prefix):
         yield _lookup_range(directory, prefix, by_prefix[prefix])
