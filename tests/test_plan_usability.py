@@ -287,3 +287,25 @@ def test_an_entry_whose_breach_check_could_not_run_is_reviewed_never_fine(tmp_pa
     text = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--hibp-file", str(corpus),
                                     "--all"], input=MASTER + "\n", env={"COLUMNS": "100"}).stdout
     assert "No password change needed" not in text and "Their passwords are fine" not in text
+
+
+def test_two_addresses_shown_alike_are_still_told_apart(tmp_path: Path) -> None:
+    """Passwords "admin" and "test" show admin@aaa.jp and test@aaa.jp both as "[hidden]@aaa.jp": compared as shown,
+    the test account was "registered to the breached address" and the site on the own domain lost its step."""
+    from tests.conftest import E, assert_no_leak, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    uuids = build_vault(vault, [
+        E("Mailbox admin", "Kamome2019!", "admin@aaa.jp", "https://webmail.aaa.jp/", "Mail"),
+        E("Mailbox info", "Kamome2019!", "info@aaa.jp", "https://webmail.aaa.jp/", "Mail"),
+        E("Test account", "Hq7#unique-test-pw", "test@aaa.jp", "https://app.example.org/"),
+        E("Site CMS", "Cms!unique-pw-9981", "editor", "https://www.aaa.jp/wp-admin/"),
+        E("Router", "admin", "rt", "https://192.168.1.1/"), E("Legacy", "test", "lg", "https://legacy.example.net/")])
+    result = _plan_of(vault, "--breached", "admin@aaa.jp", "--all")
+    assert result.exit_code == 0, result.output
+    steps = {s["uuid"]: s for s in json.loads(result.stdout)["steps"]}
+    assert (steps[uuids["Test account"]]["tier"], steps[uuids["Test account"]]["action"]) == (6, "none")
+    assert (steps[uuids["Site CMS"]]["tier"], steps[uuids["Site CMS"]]["action"]) == (4, "secure_account")
+    assert "same_domain_mailbox" in steps[uuids["Mailbox info"]]["reason_codes"]
+    assert_no_leak(result.output, ["Kamome2019!", "Hq7#unique-test-pw", "Cms!unique-pw-9981"])
+    assert "admin@" not in result.output and "test@" not in result.output

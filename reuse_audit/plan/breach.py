@@ -50,6 +50,9 @@ class Selection:
     # BreachDate to the end of that day, or of the month or year when HIBP knows no more; the latest of several
     # named breaches).
     breached_at: datetime | None = None
+    # The breached addresses as the user and the vault wrote them (``addresses`` shows them with any vault password
+    # in them hidden): to compare with the entries' fields as held, never to show.
+    held_addresses: tuple[str, ...] = ()
 
 
 @dataclass
@@ -94,6 +97,7 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
     addresses: list[str] = []
     names = _BreachNames(breach_list)
     shown: Callable[[str], str] = hide if hide is not None else str
+    held: list[str] = []
     for raw in selectors:
         sel = raw.strip()
         uuids, mailbox, address = _one(sel, creds, names, shown, outside_ok or sel.lower() in outside)
@@ -101,17 +105,19 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
             matched.setdefault(u, sel)
         if mailbox is not None:
             mailboxes.append(mailbox)
-        if address and address not in addresses:
+        if address and sel.lower() not in held:
             addresses.append(address)
+            held.append(sel.lower())
     order = {c.uuid: i for i, c in enumerate(creds)}
     for u in sorted(matched, key=order.__getitem__):  # a breached entry that is itself a mailbox
         c = creds[order[u]]
         login = _login_address(c)
-        if login and shown(login) not in addresses and _mailbox_score(c, login, shown)[0] >= 2:
+        if login and login not in held and _mailbox_score(c, login, shown)[0] >= 2:
             addresses.append(shown(login))
+            held.append(login)
     when = max((b.happened_by for b in names.named), default=None)
     return Selection(tuple(sorted(matched, key=order.__getitem__)), tuple(mailboxes), tuple(addresses), matched,
-                     breached_at=when)
+                     breached_at=when, held_addresses=tuple(held))
 
 
 def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Callable[[str], str],

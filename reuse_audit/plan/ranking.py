@@ -10,7 +10,7 @@ every account that shares or varies the old one. Plaintext passwords are compare
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -131,7 +131,9 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     at = breach.time.at if breach is not None else None
     breached_uuids = set(breach.selection.matched) if breach else set()
     breached = _Breached(_breached_secrets(breach, creds, at, now))
-    addresses = tuple(breach.selection.addresses) if breach else ()
+    addresses = tuple(breach.selection.addresses) if breach else ()  # as shown: vault passwords in them hidden
+    held = (tuple(breach.selection.held_addresses) or addresses) if breach else ()  # as held: to compare
+    hide = audit.vault.redact
     what = _what(breach, creds)
     master = audit.vault.master_password.reveal() if audit.vault.master_password else None
 
@@ -139,7 +141,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
     master_hit: list[str] = []
     unknown_at_breach = 0
     breached_sites = _breached_sites(audit)
-    own_domains = _own_domains(addresses)
+    own_domains = _own_domains(held)
     mailbox_uuids = {m.uuid for m in breach.selection.mailboxes if m.uuid} if breach else set()
     services = [service_of(c) for c in creds]
     mail_hosts = [svc for svc in services if svc is not None and svc.role is ServiceRole.HOSTING]
@@ -150,7 +152,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             unknown_at_breach += 1
         reasons: list[Reason] = []
         sub = SubOrder.SAME_DOMAIN_MAILBOX
-        registered = _registered_to(c, addresses) if addresses else None
+        registered = _registered_to(c, held) if held else None
         key_of = _domain_key(c, svc, own_domains) if c.uuid not in breached_uuids else None
         if c.uuid in breached_uuids:
             tier = Tier.BREACHED_ACCOUNT
@@ -160,14 +162,14 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             reasons.append(Reason.of(R.LINKED_TO_BREACHED if c.linked_to else R.SAME_PASSWORD_AS_BREACHED,
                                      what=what))
             if key_of is None:  # the domain's keys come first, with their own reason (below)
-                sub = _sub_order(c, addresses, svc, reasons)
+                sub = _sub_order(c, held, svc, reasons, hide)
         elif (kind := e.kind_then or e.kind_now) is not None:
             tier = Tier.VARIANT
             reasons.append(Reason.of(R.VARIANT_OF_BREACHED, what=what, kinds=(kind,)))
         elif registered or key_of is not None:
             tier = Tier.REGISTERED
             if registered:
-                reasons.append(Reason.of(R.REGISTERED_TO_BREACHED_ADDRESS, address=registered))
+                reasons.append(Reason.of(R.REGISTERED_TO_BREACHED_ADDRESS, address=hide(registered)))
         else:
             if c.excluded and not include_excluded:
                 continue  # exclusion silences hygiene, never a breach
@@ -178,7 +180,7 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
             # the web host, registrar or DNS of the breached address's domain holds the keys to its mail
             sub = SubOrder.DOMAIN_KEYS
             reasons.insert(1 if tier != Tier.REGISTERED or registered else 0,
-                           Reason.of(R.DOMAIN_KEY, domain=key_of[0], role=key_of[1]))
+                           Reason.of(R.DOMAIN_KEY, domain=hide(key_of[0]), role=key_of[1]))
             if tier == Tier.REGISTERED and not registered and addresses:
                 reasons.append(Reason.of(R.CHECK_LOGIN_ADDRESS, address=addresses[0]))
         if tier <= Tier.VARIANT and master is not None and master in (c.password.reveal(), e.then):
@@ -436,23 +438,28 @@ def _what(breach: BreachInput | None, creds: list[Credential]) -> Subject:
 
 
 def _registered_to(c: Credential, addresses: Sequence[str]) -> str | None:
-    for value in (c.username, c.email):
+    """The breached address ``c`` signs in with (its login or e-mail field as held; ``addresses`` as held)."""
+    for value in (c.real_username, c.real_email):
         if value.strip().lower() in addresses:
             return value.strip().lower()
     return None
 
 
-def _sub_order(c: Credential, addresses: Sequence[str], svc: Service | None, reasons: list[Reason]) -> SubOrder:
-    login = c.username.strip().lower()
+def _sub_order(c: Credential, addresses: Sequence[str], svc: Service | None, reasons: list[Reason],
+               hide: Callable[[str], str]) -> SubOrder:
+    """Where ``c`` ranks within tier 2, compared on its fields and the breached ``addresses`` as held; the reason
+    added says it through ``hide``."""
+    login = c.real_username.strip().lower()
     domains = {email_domain(a) for a in addresses}
-    host = host_from_url(c.url) if c.url else None
-    mail_like = looks_like_mail_host(host) or "mail" in f"{c.title} {c.group}".casefold()
+    host = host_from_url(c.real_url) if c.real_url else None
+    mail_like = looks_like_mail_host(host) or "mail" in f"{c.real_title} {c.group}".casefold()
     if mail_like and (email_domain(login) in domains or any(host and host.endswith(str(d)) for d in domains)):
-        reasons.append(Reason.of(R.SAME_DOMAIN_MAILBOX, domain=next(iter(sorted(d for d in domains if d)), "")))
+        reasons.append(Reason.of(R.SAME_DOMAIN_MAILBOX,
+                                 domain=hide(next(iter(sorted(d for d in domains if d)), ""))))
         return SubOrder.SAME_DOMAIN_MAILBOX
-    if login in addresses or c.email.strip().lower() in addresses:
-        reasons.append(Reason.of(R.LOGIN_IS_BREACHED_ADDRESS, address=login if login in addresses
-                                 else c.email.strip().lower()))
+    if login in addresses or c.real_email.strip().lower() in addresses:
+        reasons.append(Reason.of(R.LOGIN_IS_BREACHED_ADDRESS, address=hide(login if login in addresses
+                                                                             else c.real_email.strip().lower())))
         return SubOrder.LOGIN_IS_ADDRESS
     if svc is not None and svc.high_value:
         reasons.append(Reason.of(R.HIGH_VALUE_SERVICE, category=svc.category.value, service=svc.name))
@@ -537,7 +544,7 @@ def _domain_key(c: Credential, svc: Service | None, own_domains: list[str]) -> t
         return None
     if svc is not None and svc.role is not None:
         return own_domains[0], svc.role.value
-    host = host_from_url(c.url) if c.url else None
+    host = host_from_url(c.real_url) if c.real_url else None
     if host and not looks_like_mail_host(host):
         for domain in own_domains:
             if host_within(host, domain):
