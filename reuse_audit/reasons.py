@@ -6,7 +6,7 @@ redacted), addresses, host names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -278,6 +278,15 @@ class Reason:
             if key == name:
                 return value
         return None
+
+    def hidden(self, hide: Callable[[str], str]) -> Reason:
+        """This reason with ``hide`` (the vault's redactor) applied to each text parameter and name."""
+        def one(value: ParamValue) -> ParamValue:
+            if isinstance(value, Names):
+                return Names(hide(v) for v in value)
+            return hide(value) if isinstance(value, str) else value
+
+        return Reason(self.code, tuple((k, one(v)) for k, v in self.params))
 
     def json_params(self) -> dict[str, object]:
         """Parameters as the JSON reports carry them: scalars as text, lists of names as lists."""

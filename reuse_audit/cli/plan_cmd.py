@@ -15,6 +15,8 @@ from reuse_audit.i18n import N_
 from reuse_audit.plan.choices import PlanFormat
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reuse_audit.audit import AuditOptions
     from reuse_audit.breaches.load import BreachList
     from reuse_audit.checks.strength import EarlyScoring
@@ -98,7 +100,7 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
         return None
     hide = contents.redact  # a selector is echoed in the plan: never let one that happens to be a password through
     if not (request.selectors or request.stolen):
-        return BreachInput(Selection((), (), (), {}), (), (), request.evidence, request.time)
+        return BreachInput(Selection((), (), (), {}), (), (), _hidden(request.evidence, hide), request.time)
     try:
         selection = select(request.selectors, list(contents.credentials),
                            breach_list.load if breach_list is not None else None, hide,
@@ -109,8 +111,14 @@ def _breach(request: BreachRequest, contents: VaultContents, breach_list: _Share
     time = request.time
     if time.at is None and selection.breached_at is not None:  # a breach of the list: its BreachDate
         time = BreachTime(selection.breached_at, BreachTimeSource.BREACH_LIST)
-    return BreachInput(selection, tuple(hide(x) for x in request.selectors), request.stolen, request.evidence,
-                       time)
+    return BreachInput(selection, tuple(hide(x) for x in request.selectors), request.stolen,
+                       _hidden(request.evidence, hide), time)
+
+
+def _hidden(evidence: tuple[Reason, ...], hide: Callable[[str], str]) -> tuple[Reason, ...]:
+    """What the mail showed, as the plan shows it: an address that holds a vault password hidden, as in the
+    vault's own fields ("bounces about tanaka@[hidden].jp")."""
+    return tuple(reason.hidden(hide) for reason in evidence)
 
 
 def make_plan(contents: VaultContents, options: AuditOptions, request: BreachRequest, how: PlanOutput, *,
