@@ -115,3 +115,16 @@ def test_counts_of_one_are_singular(tmp_path) -> None:  # type: ignore[no-untype
     result = CliRunner().invoke(app, ["audit", str(vault), "--password-stdin", "--offline", "--checks", "reuse",
                                       "--format", "json"], input=MASTER + "\n")
     assert result.stderr.startswith("2 entries (2 audited, 0 skipped), 2 share a password in 1 group,")
+
+
+def test_an_insecure_url_holding_a_vault_password_is_still_found_and_shown_hidden(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("Store", "shop", "me", "https://b.example/"),
+                        E("Old store", "Sh0p!unique-pw-123", "me", "http://shop.example.com/login")])
+    result = CliRunner().invoke(app, ["audit", str(vault), "--password-stdin", "--offline", "--checks", "urls",
+                                      "--format", "json"], input=MASTER + "\n")
+    [entry] = [e for e in json.loads(result.stdout)["entries"] if e["title"] == "Old store"]
+    assert entry["findings"] == ["insecure_url"]
+    assert "shop" not in result.stdout.replace("Shop", "")

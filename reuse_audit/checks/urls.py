@@ -19,6 +19,7 @@ from reuse_audit.credentials import Credential
 from reuse_audit.findings import Check, FindingKind
 from reuse_audit.reasons import Reason
 from reuse_audit.reasons import ReasonCode as R
+from reuse_audit.redact import MASK
 from reuse_audit.services.domains import host_from_url, host_within, is_intranet_host
 
 INSECURE_SCHEMES = frozenset({"http", "ftp"})
@@ -60,9 +61,10 @@ class InsecureUrlCheck:
     def run(self, credentials: Sequence[Credential], context: CheckContext) -> EntryCheckOutcome:
         out: dict[str, tuple[EntryFinding, ...]] = {}
         for c in credentials:
-            found = insecure_url(c.url) if c.url else None
+            found = insecure_url(c.real_url) if c.real_url else None  # the URL as held decides
             if found is not None:
-                scheme, host = found
+                shown = insecure_url(c.url) if c.url != c.real_url else found  # a vault password in it hidden
+                scheme, host = found[0], shown[1] if shown is not None else MASK
                 out[c.uuid] = (EntryFinding(FindingKind.INSECURE_URL,
                                             Reason.of(R.INSECURE_URL, scheme=scheme, host=host)),)
         return EntryCheckOutcome(out)
