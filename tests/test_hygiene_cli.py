@@ -252,7 +252,8 @@ def test_ignore_options_and_tag_drop_findings_and_are_summarised(runner, vault_f
     from reuse_audit.vault.source import load_vault
     from reuse_audit.vault.unlock import VaultKey
 
-    test_uuid = next(c.uuid for c in load_vault(path, VaultKey(Secret(MASTER))).credentials if c.title == "Test")
+    # its title is its password in another case: shown "[hidden]", held "Test"
+    test_uuid = next(c.uuid for c in load_vault(path, VaultKey(Secret(MASTER))).credentials if c.real_title == "Test")
     assert _audit(runner, path).exit_code == 1
     result = _audit(runner, path, "--ignore-group", "Cards", "--ignore", test_uuid.replace("-", ""))
     assert result.exit_code == 0, result.output
