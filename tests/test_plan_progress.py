@@ -378,9 +378,21 @@ def test_a_changed_password_with_its_checklist_open_is_not_finished_and_do_now_s
     lines = text.splitlines()
     head = next(n for n, line in enumerate(lines) if "Change password now — Mailbox admin" in line)
     assert lines[head].strip().startswith(f"{mailbox['step']}. [ ] ")
-    left = sum(1 for item in mailbox["checklist"] if item["status"] != "done")
-    assert lines[head + 1].strip().startswith(f"» password changed, {left} checklist items left: ")
+    left_items = sum(1 for item in mailbox["checklist"] if item["status"] != "done")
+    assert lines[head + 1].strip().startswith(f"» password changed, {left_items} checklist items left: ")
     assert not any(line.strip().startswith("» done") for line in lines if "Mailbox admin" in line)
+    # the header counts the steps left, as the progress line counts those finished; the CSV says which is which
+    left = sum(1 for s in doc["steps"] if s["action"] != "none" and not s["finished"])
+    assert lines[0].startswith(f"Rotation plan — {left} steps to do out of ")
+    csv_out = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--breached",
+                                       "admin@aaa.jp", "--breached-at", BREACH.isoformat(), "--format", "csv"],
+                                 input=MASTER + "\n").stdout
+    import csv
+    import io
+
+    rows = {r["title"]: r for r in csv.DictReader(io.StringIO(csv_out))}
+    assert (rows["Mailbox admin"]["status"], rows["Mailbox admin"]["finished"]) == ("done", "no")
+    assert int(rows["Mailbox admin"]["checklist_left"]) == left_items
 
 
 

@@ -145,7 +145,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     emit(render_plan(made, how.fmt, rendering), how.output)
     if not how.quiet:
         t = Translator(how.lang)
-        line = t.text(STDERR_SUMMARY, todo=len(made.todo), total=len(made.steps))
+        line = t.text(STDERR_SUMMARY, todo=sum(1 for s in made.todo if not s.finished), total=len(made.steps))
         if made.exposure_note:
             line = f"{line} ({t.reason(made.exposure_note)})"
         note(line)

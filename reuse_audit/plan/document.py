@@ -6,7 +6,7 @@ from typing import Any
 
 from reuse_audit import __version__
 from reuse_audit.i18n import Translator
-from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, RotationStep, Tier
+from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, RotationStep, StepStatus, Tier
 from reuse_audit.plan.view import action_text, checklist_text
 from reuse_audit.report import escape
 from reuse_audit.times import iso
@@ -104,7 +104,7 @@ def render_json(plan: Plan, lang: str, extra: dict[str, Any] | None) -> str:
 
 
 CSV_COLUMNS = ("step", "tier", "action", "status", "title", "username", "url", "group", "reasons", "reason_codes",
-               "change_url", "tfa_url", "has_otp", "uuid")
+               "change_url", "tfa_url", "has_otp", "uuid", "finished", "checklist_left")
 
 
 def render_csv(plan: Plan, lang: str) -> str:
@@ -118,6 +118,9 @@ def render_csv(plan: Plan, lang: str) -> str:
             "reasons": t.join_parts(t.reasons(s.reasons)),
             "reason_codes": ",".join(s.reason_codes), "change_url": s.change_url or "",
             "tfa_url": s.tfa_url or "", "has_otp": "yes" if s.has_otp else "no", "uuid": s.uuid or "",
+            # "done" is the password's status; finished is the step's, checklist included (what the progress counts)
+            "finished": "yes" if s.finished else "no",
+            "checklist_left": sum(1 for i in s.checklist if i.status != StepStatus.DONE),
         }
         rows.append([row[c] for c in CSV_COLUMNS])
     return escape.csv_text(CSV_COLUMNS, rows)

@@ -122,7 +122,8 @@ class PlanView:
             yield tier, list(run)
 
     def summary(self) -> str:
-        return self.t.plural(SUMMARY, len(self.plan.todo), total=self.plan.entries_total)
+        # steps left: a finished one is counted done by the progress line, not here too
+        return self.t.plural(SUMMARY, sum(1 for s in self.plan.todo if not s.finished), total=self.plan.entries_total)
 
     def progress(self) -> str | None:
         """"6 of 10 steps done, 1 to redo" when the plan has a breach time; None otherwise (nothing can be
