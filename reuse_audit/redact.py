@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 MASK = "[hidden]"
+#: The masks to choose from: the first that holds no vault password ("hidden" may be one: the mask must not show it).
+_MASKS = (MASK, "[masked]", "[\u2022\u2022\u2022]")
 #: Shorter passwords are not masked inside other text: hiding every "1" or "ab" would garble every report.
 MIN_LENGTH = 4
 
@@ -18,7 +20,7 @@ class Redactor:
     lookup per position however many passwords the vault holds (a regex alternation of thousands is far slower).
     """
 
-    __slots__ = ("_by_head",)
+    __slots__ = ("_by_head", "mask")
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         by_head: dict[str, list[str]] = defaultdict(list)
@@ -27,6 +29,8 @@ class Redactor:
         for candidates in by_head.values():
             candidates.sort(key=len, reverse=True)  # the longest match wins
         self._by_head = dict(by_head)
+        held = [c for candidates in by_head.values() for c in candidates]
+        self.mask = next((m for m in _MASKS if not any(c in _lower(m) for c in held)), _MASKS[-1])
 
     def __call__(self, text: str) -> str:
         if not self._by_head or len(text) < MIN_LENGTH:
@@ -44,7 +48,7 @@ class Redactor:
                 i += 1
                 continue
             out.append(text[start:i])
-            out.append(MASK)
+            out.append(self.mask)
             i = start = i + len(hit)
         if not out:
             return text

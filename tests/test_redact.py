@@ -34,3 +34,10 @@ def test_a_password_is_hidden_in_any_letter_case() -> None:
     assert hide("https://Webmail.Kamome.jp/") == "https://Webmail.[hidden].jp/"
     assert hide("tanaka@KAMOME.jp and sh0p!pw") == "tanaka@[hidden].jp and [hidden]"
     assert hide("İstanbul kamome") == "İstanbul [hidden]"  # a character whose lower case is longer keeps its place
+
+
+def test_the_mask_never_shows_a_password() -> None:
+    """With a vault password "hidden", "[hidden]" itself showed it."""
+    hide = Redactor(["hidden", "Sh0p!Pw"])
+    assert hide("user hidden and Sh0p!Pw") == "user [masked] and [masked]"
+    assert Redactor(["hidden", "masked"])("hidden") == "[\u2022\u2022\u2022]"
