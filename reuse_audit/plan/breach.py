@@ -86,8 +86,8 @@ def select(selectors: Sequence[str], creds: Sequence[Credential],
 
     ``hide``: the vault's redactor. Selectors are matched with the entries' fields as the vault holds them (the
     login ``tanaka@example.jp`` when a password is ``example``); what the selection shows — the breached addresses,
-    the mailbox and its reasons — is hidden as the entries' own fields are shown (``tanaka@[hidden].jp``), and
-    compared with them so.
+    the mailbox and its reasons — is hidden as the entries' own fields are shown (``tanaka@[hidden].jp``), while
+    ``held_addresses`` keeps the addresses as written, for the ranking to compare with the fields as held.
 
     ``outside_ok`` (the stolen password was given): an address that no entry uses is a mailbox kept outside
     the vault, not an error — the password finds its sharers. So is one of ``outside``, the addresses the mail
