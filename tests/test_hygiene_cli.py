@@ -552,3 +552,13 @@ def test_sigterm_during_a_private_write_leaves_no_file(tmp_path) -> None:  # typ
                           text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
     assert proc.returncode == 143, proc.stderr
     assert list(out.iterdir()) == []
+
+
+def test_baseline_create_says_one_entry_in_the_singular(runner, vault_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = vault_factory([E("A", "kamome")])
+    from reuse_audit.cli import app
+
+    result = runner.invoke(app, ["baseline", "create", str(path), "--password-stdin", "--offline", "-o",
+                                 str(tmp_path / "b.json")], input=MASTER + "\n")
+    assert result.exit_code == 0, result.output
+    assert "finding(s) in 1 entry accepted" in result.stderr

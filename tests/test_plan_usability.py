@@ -309,3 +309,14 @@ def test_two_addresses_shown_alike_are_still_told_apart(tmp_path: Path) -> None:
     assert "same_domain_mailbox" in steps[uuids["Mailbox info"]]["reason_codes"]
     assert_no_leak(result.output, ["Kamome2019!", "Hq7#unique-test-pw", "Cms!unique-pw-9981"])
     assert "admin@" not in result.output and "test@" not in result.output
+
+
+def test_a_selector_holding_a_password_with_a_backslash_is_hidden_before_it_is_quoted(tmp_path: Path) -> None:
+    """repr wrote 'Pa\\\\ss-word9' before the redactor looked for 'Pa\\ss-word9': the password went out escaped."""
+    from tests.conftest import E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("Bs", "Pa\\ss-word9", "bs", "https://bs.example/")])
+    result = _plan_of(vault, "--breached", "Pa\\ss-word9")
+    assert result.exit_code == 2
+    assert "ss-word9" not in result.output and "--breached '[hidden]' matches no entry" in result.stderr

@@ -167,7 +167,7 @@ def baseline_create(
     emit(dumps_baseline(data), output)
     if not quiet:
         entries = len({f["uuid"] for f in data["findings"]})
-        line = t.text(W.BASELINE_CREATED, findings=len(data["findings"]), entries=entries)
+        line = t.plural(W.BASELINE_CREATED, entries, findings=len(data["findings"]))
         note(line if output is None else f"{line} {t.text(W.BASELINE_WRITTEN, path=output)}")
         for line in outcome.notes(lang_code):
             note(line)

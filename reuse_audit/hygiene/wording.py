@@ -11,7 +11,8 @@ BASELINE_GONE = N_("{n} no longer audited")
 BASELINE_NOT_CHECKED = N_("{n} not re-checked this run")
 FIXED = N_("  fixed: {title} ({kind})")
 GONE = N_("  no longer audited: {title} ({kind})")
-BASELINE_CREATED = N_("baseline: {findings} finding(s) in {entries} entries accepted")
+BASELINE_CREATED = NP_("baseline: {findings:,} finding(s) in {n:,} entry accepted",
+                       "baseline: {findings:,} finding(s) in {n:,} entries accepted")
 BASELINE_WRITTEN = N_("to {path}")
 BASELINE_UNKNOWN = N_("warning: {n} password(s) could not be checked against Have I Been Pwned; a later audit "
                       "reports them as new if they are pwned")

@@ -138,17 +138,18 @@ def _one(sel: str, creds: Sequence[Credential], names: _BreachNames, hide: Calla
     breach = names.find(sel)
     if breach is not None:
         names.named.append(breach)
-        return _by_breach(sel, breach, creds), None, None
+        return _by_breach(sel, breach, creds, hide), None, None
     hosted = _by_host(sel, creds)
     if hosted:
         return hosted, None, None
     unavailable = Message(N_("; the breach list is not available ({why})"), why=names.unavailable) \
         if names.unavailable else ""
     raise SelectorError(N_("--breached {selector!r} matches no entry (by uuid, e-mail, title, breach name, host or "
-                           "domain){unavailable}{near}"), selector=sel, unavailable=unavailable, near=_near(sel, creds))
+                           "domain){unavailable}{near}"), selector=hide(sel),  # hidden before repr escapes it
+                        unavailable=unavailable, near=_near(sel, creds))
 
 
-def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[str]:
+def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential], hide: Callable[[str], str]) -> list[str]:
     """The entries on the sites a breach concerns; a breach with no site, or none in the vault, is exit 2."""
     from reuse_audit.breaches.index import breach_hosts
 
@@ -156,7 +157,7 @@ def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[st
     if not hosts:
         raise SelectorError(N_("--breached {selector!r}: the breach {breach} names no site (no domain in the "
                                "breach list), so no entry can be matched to it; name the entries instead"),
-                            selector=sel, breach=breach.name)
+                            selector=hide(sel), breach=breach.name)
     out = []
     for c in creds:
         h = host_from_url(c.real_url) if c.real_url else None
@@ -164,7 +165,7 @@ def _by_breach(sel: str, breach: Breach, creds: Sequence[Credential]) -> list[st
             out.append(c.uuid)
     if not out:
         raise SelectorError(N_("--breached {selector!r}: no entry is on a site of the breach {breach} ({hosts})"),
-                            selector=sel, breach=breach.name, hosts=", ".join(hosts))
+                            selector=hide(sel), breach=breach.name, hosts=", ".join(hosts))
     return out
 
 
@@ -219,7 +220,7 @@ def _mailbox(address: str, creds: Sequence[Credential], hide: Callable[[str], st
         reasons = [Reason.of(R.MAILBOX_OUTSIDE_VAULT, address=shown, count=len(candidates))]
         return [], Mailbox(shown, None, tuple(reasons)), shown
     raise SelectorError(N_("--breached {selector!r}: no entry has this address as its login or e-mail field{near}"),
-                        selector=address, near=_near(address, creds))
+                        selector=hide(address), near=_near(address, creds))
 
 
 def _by_host(sel: str, creds: Sequence[Credential]) -> list[str]:
