@@ -51,7 +51,8 @@ def remember_input(st: os.stat_result, what: str) -> None:
 
 #: Folders whose files this run reads (a Maildir, a folder of .eml files, the corpus's range files), each with
 #: what it is: an existing file in one is an input too. Our own package's files always are.
-_read_folders: dict[str, str] = {os.path.realpath(Path(__file__).parent): N_("program file")}
+_OWN_FOLDER = os.path.realpath(Path(__file__).parent)
+_read_folders: dict[str, str] = {_OWN_FOLDER: N_("program file")}
 
 
 def remember_input_folder(path: Path, what: str) -> None:
@@ -63,8 +64,7 @@ def remember_input_folder(path: Path, what: str) -> None:
 def forget_inputs() -> None:
     """Start a new run's record of its inputs (a process may run several commands: tests, embedding)."""
     _read_files.clear()
-    own = os.path.realpath(Path(__file__).parent)
-    for folder in [f for f in _read_folders if f != own]:
+    for folder in [f for f in _read_folders if f != _OWN_FOLDER]:
         del _read_folders[folder]
 
 

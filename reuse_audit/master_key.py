@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from reuse_audit.errors import Message, ReuseAuditError, os_reason
 from reuse_audit.i18n import N_, Translator
@@ -115,14 +116,14 @@ def password_from_stdin(option: str = "--password-stdin") -> Secret:
     return decode_password(raw, Message(_STDIN_LINE, option=option))
 
 
-def _remember_stdin_file(stream: object) -> None:
+def _remember_stdin_file(stream: TextIO) -> None:
     """A file redirected to stdin (``< pw.txt``) is an input: ``-o pw.txt`` must not write the report over it."""
     from reuse_audit.file_access import remember_input
 
     try:
-        remember_input(os.fstat(stream.fileno()), N_("master password file"))  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        pass  # no descriptor (embedded use): nothing to protect
+        remember_input(os.fstat(stream.fileno()), N_("master password file"))
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        pass  # no descriptor (embedded use, a StringIO): nothing to protect
 
 
 def split_command(command: str, windows: bool = os.name == "nt") -> list[str]:

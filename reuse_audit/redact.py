@@ -23,14 +23,14 @@ class Redactor:
     __slots__ = ("_by_head", "mask")
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
+        lowered = {_lower(s) for s in secrets if len(s) >= MIN_LENGTH}
         by_head: dict[str, list[str]] = defaultdict(list)
-        for s in {_lower(s) for s in secrets if len(s) >= MIN_LENGTH}:
+        for s in lowered:
             by_head[s[:MIN_LENGTH]].append(s)
         for candidates in by_head.values():
             candidates.sort(key=len, reverse=True)  # the longest match wins
         self._by_head = dict(by_head)
-        held = [c for candidates in by_head.values() for c in candidates]
-        self.mask = next((m for m in _MASKS if not any(c in _lower(m) for c in held)), _MASKS[-1])
+        self.mask = next((m for m in _MASKS if not any(s in _lower(m) for s in lowered)), _MASKS[-1])
 
     def __call__(self, text: str) -> str:
         if not self._by_head or len(text) < MIN_LENGTH:

@@ -47,19 +47,19 @@ def refuse_output_over_input(output: Path, params: Mapping[str, object] | None =
     from reuse_audit.errors import Message
     from reuse_audit.file_access import input_at
 
-    what = input_at(output)
-    for name, value in (params or {}).items():
-        if what is not None:
-            break
-        if name == "output":
-            continue
-        for given in value if isinstance(value, (list, tuple)) else (value,):
-            if isinstance(given, Path) and _same_file(given, output):
-                what = _INPUT_NAMES.get(name, N_("input file"))
-                break
+    what = input_at(output) or next((_INPUT_NAMES.get(name, N_("input file")) for name, given in _paths(params or {})
+                                     if name != "output" and _same_file(given, output)), None)
     if what is not None:
         raise InputError(N_("{path}: is the {what} this command reads; refusing to write the report over it: "
                             "give another file name"), path=output, what=Message(what))
+
+
+def _paths(params: Mapping[str, object]) -> Iterator[tuple[str, Path]]:
+    """Each path among the command's parameters (a list of them included), with its parameter's name."""
+    for name, value in params.items():
+        for given in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(given, Path):
+                yield name, given
 
 
 def _same_file(a: Path, b: Path) -> bool:
