@@ -249,3 +249,32 @@ def test_every_option_of_every_command_reads_an_environment_variable() -> None:
     missing = [(where, p.opts) for where, p in options(typer.main.get_command(app), [])
                if not (p.envvar and str(p.envvar).startswith("REUSE_AUDIT_"))]
     assert missing == []
+
+
+HELP_COMMANDS = [[], ["audit"], ["plan"], ["demo"], ["bounces"], ["trend"], ["baseline"], ["baseline", "create"],
+                 ["config"], ["config", "show"], ["hibp"], ["hibp", "verify"]]
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_help_fits_80_columns_and_names_every_option_whole(command: list[str]) -> None:
+    """At 80 columns nothing is cut: no line is wider, every option's flag and environment variable is shown
+    whole (rich's help table cut them: `--breached-pass…`), and no option's value is a bare type (`<str>`)."""
+    import typer.main
+
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines), [line for line in lines if len(line) > 80]
+    assert "…" not in result.output
+    assert "..." not in result.output.replace("SOURCE...", "").replace("[ARGS]...", "")
+    assert "<str>" not in result.output and "<path>" not in result.output
+    cmd = typer.main.get_command(app)
+    for name in command:
+        cmd = cmd.commands[name]  # type: ignore[attr-defined]
+    flat = " ".join(result.output.split()).replace("- ", "-")  # words wrapped across lines, joined again
+    for param in cmd.params:
+        if param.param_type_name == "option":
+            for flag in param.opts + param.secondary_opts:
+                assert flag in flat, flag
+            if isinstance(param.envvar, str):
+                assert param.envvar in flat, param.envvar

@@ -23,6 +23,7 @@ app = typer.Typer(
     help="Find shared, weak and breached passwords in a KeePass vault, and plan what to rotate first.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -136,7 +136,7 @@ def audit(
 def baseline_create(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", envvar=o.env("OUTPUT"),
+        "--output", "-o", envvar=o.env("OUTPUT"), metavar="FILE",
         help="Write the baseline to FILE (mode 0600) instead of stdout.")] = None,
     slim: Annotated[bool, typer.Option("--slim", envvar=o.env("SLIM"),
                                        help="Leave entry titles out of the baseline.")] = False,
@@ -179,8 +179,9 @@ def baseline_create(
 def register(app: typer.Typer) -> None:
     from reuse_audit.cli import guarded
 
-    app.command("audit")(guarded(audit))
+    app.command("audit", short_help="Find shared, variant, weak and breached passwords.")(guarded(audit))
     baseline_app = typer.Typer(help="Accept today's findings, so scheduled audits fail only on new ones.",
-                               no_args_is_help=True)
-    baseline_app.command("create")(guarded(baseline_create))
+                               short_help="Accept today's findings: fail only on new ones.", no_args_is_help=True)
+    baseline_app.command("create", short_help="Record the vault's findings today as accepted.")(
+        guarded(baseline_create))
     app.add_typer(baseline_app, name="baseline")

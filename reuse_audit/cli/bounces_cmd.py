@@ -40,35 +40,38 @@ def bounces(
         help="Mailboxes to read: mbox file, Maildir, directory of .eml files, or imaps://host[:port]/FOLDER.",
         show_default=False)],
     me: Annotated[list[str] | None, typer.Option(
-        "--me", help="Your own address (repeatable). Default: the vault's e-mail logins with --vault, "
+        "--me", metavar="ADDRESS",
+        help="Your own address (repeatable). Default: the vault's e-mail logins with --vault, "
         "else every address the bounces are about.", envvar=o.env("ME"))] = None,
     sent: Annotated[list[str] | None, typer.Option(
-        "--sent", help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.",
+        "--sent", metavar="SOURCE", help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.",
         envvar=o.env("SENT"))] = None,
     relay: Annotated[list[str] | None, typer.Option(
-        "--relay", help="Your provider's submission or relay host (repeatable); ADDRESS=HOST for one of your "
+        "--relay", metavar="HOST",
+        help="Your provider's submission or relay host (repeatable); ADDRESS=HOST for one of your "
         "addresses only.", envvar=o.env("RELAY"))] = None,
     vault: Annotated[Path | None, typer.Option(
-        "--vault", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
+        "--vault", metavar="VAULT", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
         envvar=o.env("VAULT"))] = None,
     since: Annotated[str | None, typer.Option(
-        "--since", help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
+        "--since", metavar="WHEN",
+        help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
         envvar=o.env("SINCE"))] = None,
     window_minutes: Annotated[int, typer.Option(
-        "--window-minutes", min=1, max=366 * 24 * 60, help="Length of the sliding window.",
+        "--window-minutes", min=1, metavar="MINUTES", max=366 * 24 * 60, help="Length of the sliding window.",
         envvar=o.env("WINDOW_MINUTES"))] = Thresholds.window_minutes,
     min_bounces: Annotated[int, typer.Option(
-        "--min-bounces", min=1, help="Bounces in the window for a compromise.",
+        "--min-bounces", min=1, metavar="N", help="Bounces in the window for a compromise.",
         envvar=o.env("MIN_BOUNCES"))] = Thresholds.min_bounces,
     min_recipients: Annotated[int, typer.Option(
-        "--min-recipients", min=0, help="Distinct failed recipients in the window for a compromise.",
+        "--min-recipients", min=0, metavar="N", help="Distinct failed recipients in the window for a compromise.",
         envvar=o.env("MIN_RECIPIENTS"))] = Thresholds.min_recipients,
     unknown_share: Annotated[float, typer.Option(
-        "--unknown-share", min=0.0, max=1.0, callback=o.finite,
+        "--unknown-share", min=0.0, max=1.0, metavar="SHARE", callback=o.finite,
         help="Share of those recipients never in your Sent folder (with --sent).",
         envvar=o.env("UNKNOWN_SHARE"))] = Thresholds.unknown_share,
     day_bounces: Annotated[int, typer.Option(
-        "--day-bounces", min=1, help="Bounces within 24 hours that also mean a compromise.",
+        "--day-bounces", min=1, metavar="N", help="Bounces within 24 hours that also mean a compromise.",
         envvar=o.env("DAY_BOUNCES"))] = Thresholds.day_bounces,
     output_format: Annotated[OutputFormat, typer.Option(
         "--format", "-f", help="Report format.", envvar=o.env("FORMAT"))] = OutputFormat.TABLE,
@@ -125,5 +128,6 @@ def bounces(
 def register(app: typer.Typer) -> None:
     from reuse_audit.cli import guarded
 
-    app.command("bounces", help="Detect a hijacked mailbox from a flood of bounces (mbox, Maildir, .eml, IMAP).")(
+    app.command("bounces", help="Detect a hijacked mailbox from a flood of bounces (mbox, Maildir, .eml, IMAP).",
+                short_help="Tell from bounces whether a mailbox is hijacked.")(
         guarded(bounces))

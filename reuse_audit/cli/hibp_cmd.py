@@ -30,5 +30,5 @@ def register(app: typer.Typer) -> None:
     from reuse_audit.cli import guarded
 
     hibp_app = typer.Typer(help="Tools for the Have I Been Pwned corpus.", no_args_is_help=True)
-    hibp_app.command("verify")(guarded(hibp_verify))
+    hibp_app.command("verify", short_help="Check a downloaded Pwned Passwords corpus.")(guarded(hibp_verify))
     app.add_typer(hibp_app, name="hibp")

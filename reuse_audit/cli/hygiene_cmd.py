@@ -41,8 +41,9 @@ def config_show(
         "--config", envvar=o.env("CONFIG"), metavar="FILE",
         help="Settings file (default: reuse-audit.toml in the user config dir).")] = None,
     command: Annotated[str, typer.Option(
-        "--command", envvar=o.env("COMMAND"),
-        help="Which command's settings: audit, plan, 'baseline create', ...")] = "audit",
+        "--command", envvar=o.env("COMMAND"), metavar="NAME",
+        help="Which command's settings: audit, plan, bounces, 'baseline create', trend, demo "
+             "or 'hibp verify'.")] = "audit",
 ) -> None:
     """Print every setting of a command, its resolved value and where it came from.
 
@@ -63,8 +64,9 @@ def config_show(
 def register(app: typer.Typer) -> None:
     from reuse_audit.cli import guarded
 
-    app.command("trend")(guarded(trend))
+    app.command("trend", short_help="The findings per run that --history-file recorded.")(guarded(trend))
     config_app = typer.Typer(help="The config file (reuse-audit.toml).", no_args_is_help=True)
-    config_app.command("show", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    config_app.command("show", short_help="Every setting of a command and where it came from.",
+                       context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
         guarded(config_show))
     app.add_typer(config_app, name="config")

@@ -65,31 +65,31 @@ def _config_callback(ctx: typer.Context, _param: typer.CallbackParam, value: Pat
 
 # ---- unlocking a vault ----
 VaultArg = Annotated[Path, typer.Argument(metavar="VAULT", help="The KeePass KDBX file.", show_default=False)]
-KeyfileOpt = Annotated[Path | None, typer.Option("--keyfile", envvar=env("KEYFILE"),
+KeyfileOpt = Annotated[Path | None, typer.Option("--keyfile", envvar=env("KEYFILE"), metavar="FILE",
                                                  help="Key file (XML v1/v2, hex, 32-byte or any file).")]
 PasswordStdinOpt = Annotated[bool, typer.Option("--password-stdin", envvar=env("PASSWORD_STDIN"),
                                                 help="Read the master password as one line from stdin.")]
 NoPasswordOpt = Annotated[bool, typer.Option("--no-password", envvar=env("NO_PASSWORD"),
                                              help="The vault has no password (key file only).")]
 PasswordCommandOpt = Annotated[str | None, typer.Option(
-    "--password-command", envvar=env("PASSWORD_COMMAND"),
+    "--password-command", envvar=env("PASSWORD_COMMAND"), metavar="CMD",
     help="Run CMD (no shell) and read the master password from its stdout's first line.")]
 
 # ---- checks ----
-ChecksOpt = Annotated[str, typer.Option("--checks", envvar=env("CHECKS"),
+ChecksOpt = Annotated[str, typer.Option("--checks", envvar=env("CHECKS"), metavar="LIST",
                                         help=f"Comma-separated checks: {ALL_CHECKS_TEXT}.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", envvar=env("OFFLINE"),
                                           help="No network at all (exposure needs --hibp-file then; breaches use "
                                                "--breaches-file or the cached list).")]
-HibpUrlOpt = Annotated[str, typer.Option("--hibp-url", envvar=env("HIBP_URL"),
+HibpUrlOpt = Annotated[str, typer.Option("--hibp-url", envvar=env("HIBP_URL"), metavar="URL",
                                          help="Base URL of the Pwned Passwords range API.")]
 HibpFileOpt = Annotated[Path | None, typer.Option(
-    "--hibp-file", envvar=env("HIBP_FILE"),
+    "--hibp-file", envvar=env("HIBP_FILE"), metavar="FILE",
     help="Downloaded Pwned Passwords corpus: one sorted HASH:COUNT file or a directory of range files.")]
-HibpWorkersOpt = Annotated[int, typer.Option("--hibp-workers", envvar=env("HIBP_WORKERS"), min=1, max=64,
+HibpWorkersOpt = Annotated[int, typer.Option("--hibp-workers", envvar=env("HIBP_WORKERS"), min=1, max=64, metavar="N",
                                              help="Concurrent requests to the range API.")]
 HibpApiUrlOpt = Annotated[str, typer.Option(
-    "--hibp-api-url", envvar=env("HIBP_API_URL"),
+    "--hibp-api-url", envvar=env("HIBP_API_URL"), metavar="URL",
     help="Base URL of the Have I Been Pwned API, for its breach list (GET URL/breaches, no API key).")]
 BreachesFileOpt = Annotated[Path | None, typer.Option(
     "--breaches-file", envvar=env("BREACHES_FILE"), metavar="FILE",
@@ -111,7 +111,7 @@ def finite(value: float | None) -> float | None:
 HibpDeadlineOpt = Annotated[float, typer.Option(
     "--hibp-deadline", envvar=env("HIBP_DEADLINE"), min=0.1, max=MAX_SECONDS, callback=finite, metavar="SECONDS",
     help="Time limit of the whole breach check; what is left unanswered then is unknown.")]
-MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=env("MIN_LENGTH"), min=1,
+MinLengthOpt = Annotated[int, typer.Option("--min-length", envvar=env("MIN_LENGTH"), min=1, metavar="N",
                                            help="Policy: minimum length in characters.")]
 RequireSymbolOpt = Annotated[bool, typer.Option("--require-symbol/--no-require-symbol",
                                                 envvar=env("REQUIRE_SYMBOL"),
@@ -120,17 +120,17 @@ IncludeExcludedOpt = Annotated[bool, typer.Option("--include-excluded", envvar=e
                                                   help="Audit entries marked 'exclude from reports' too.")]
 
 # ---- what to report, and how ----
-FailOnOpt = Annotated[str, typer.Option("--fail-on", envvar=env("FAIL_ON"),
+FailOnOpt = Annotated[str, typer.Option("--fail-on", envvar=env("FAIL_ON"), metavar="LIST",
                                         help="Comma-separated finding kinds that make the exit code 1.")]
-MinPwnedOpt = Annotated[int, typer.Option("--min-pwned-count", envvar=env("MIN_PWNED_COUNT"), min=1,
+MinPwnedOpt = Annotated[int, typer.Option("--min-pwned-count", envvar=env("MIN_PWNED_COUNT"), min=1, metavar="N",
                                           help="Ignore breach hits seen fewer than N times (for --fail-on).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", envvar=env("STRICT"),
                                          help="Exit 3 when a check could not complete (unknown exposure).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", envvar=env("QUIET"),
                                         help="Print nothing on stderr but errors.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", envvar=env("OUTPUT"),
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", envvar=env("OUTPUT"), metavar="FILE",
                                                 help="Write the report to FILE (mode 0600) instead of stdout.")]
-LangOpt = Annotated[str | None, typer.Option("--lang", envvar=env("LANG"),
+LangOpt = Annotated[str | None, typer.Option("--lang", envvar=env("LANG"), metavar="en|ja",
                                              help="en or ja (default: from the locale).")]
 ShowAllOpt = Annotated[bool, typer.Option("--all", envvar=env("ALL"),
                                           help="Show every entry, not only those with something to do.")]
@@ -156,18 +156,18 @@ ConfigOpt = Annotated[Path | None, typer.Option(
          "Command line > environment > this file > defaults.")]
 
 # ---- mail (bounces, plan --breached-from) ----
-ImapUserOpt = Annotated[str | None, typer.Option("--imap-user", envvar=env("IMAP_USER"),
+ImapUserOpt = Annotated[str | None, typer.Option("--imap-user", envvar=env("IMAP_USER"), metavar="USER",
                                                  help="IMAP login for an imaps:// source (often your address).")]
 ImapPasswordStdinOpt = Annotated[bool, typer.Option(
     "--imap-password-stdin", envvar=env("IMAP_PASSWORD_STDIN"),
     help="Read the IMAP password from the first line of stdin.")]
 ImapPasswordCommandOpt = Annotated[str | None, typer.Option(
-    "--imap-password-command", envvar=env("IMAP_PASSWORD_COMMAND"),
+    "--imap-password-command", envvar=env("IMAP_PASSWORD_COMMAND"), metavar="CMD",
     help="Run CMD (no shell) and use the first line it prints as the IMAP password.")]
 ImapDeadlineOpt = Annotated[float, typer.Option(
     "--imap-deadline", envvar=env("IMAP_DEADLINE"), min=1.0, max=MAX_SECONDS, callback=finite, metavar="SECONDS",
     help="Time limit of the whole IMAP fetch (exit 2 when it is reached).")]
-CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"),
+CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"), metavar="FILE",
                                                 help="CA certificate(s) to trust for IMAP TLS (private CA).")]
 
 

@@ -221,11 +221,11 @@ def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tupl
 def plan(
     ctx: typer.Context,
     breached: Annotated[list[str] | None, typer.Option(
-        "--breached", envvar=o.env("BREACHED"),
+        "--breached", envvar=o.env("BREACHED"), metavar="SELECTOR",
         help="What was breached: entry UUID, e-mail address, title, a breach's Name in Have I Been Pwned's "
              "list, or host/domain (repeatable).")] = None,
     breached_from: Annotated[list[str] | None, typer.Option(
-        "--breached-from", envvar=o.env("BREACHED_FROM"),
+        "--breached-from", envvar=o.env("BREACHED_FROM"), metavar="SOURCE",
         help="Mail source(s) to read bounces from; breaches every address found compromised (repeatable).")
     ] = None,
     breached_at: Annotated[str | None, typer.Option(
@@ -299,5 +299,5 @@ def demo(
 def register(app: typer.Typer) -> None:
     from reuse_audit.cli import guarded
 
-    app.command("plan")(guarded(plan))
-    app.command("demo")(guarded(demo))
+    app.command("plan", short_help="What to change first after a breach, and why.")(guarded(plan))
+    app.command("demo", short_help="The plan on the bundled demo vault, offline.")(guarded(demo))
