@@ -92,3 +92,56 @@ def test_a_file_that_is_not_mail_is_bad_input() -> None:
         result = CliRunner().invoke(app, ["bounces", str(vault)])
     assert result.exit_code == 2
     assert "not a mailbox" in result.output
+
+
+def _plan_from(vault: Path, flood: Path, *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--format", "json",
+                                      "--breached-from", str(flood), "--lang", "en", *extra], input=MASTER + "\n")
+    assert result.exit_code == 0, result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_breached_from_reads_the_sent_folder_as_bounces_does(vault_factory, flood, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The bounces are of mail alice sent herself (its Message-IDs are in her Sent folder): her own typos,
+    not a hijack. `bounces --sent` says so; `plan --breached-from --sent` must agree and breach nothing."""
+    sent = mailbox.mbox(tmp_path / "Sent")
+    for n in range(6):
+        sent.add(f"From: alice@example.com\nTo: x{n}@gmail.com, y{n}@gmail.com, z{n}@yahoo.co.jp\n"
+                 f"Subject: invoice {n}\nMessage-ID: <s{n}@example.com>\n"
+                 f"Date: {(START - timedelta(minutes=1)).strftime('%a, %d %b %Y %H:%M:%S +0000')}\n\nHello\n")
+    sent.flush()
+    vault = vault_factory(VAULT)
+    bounces = CliRunner().invoke(app, ["bounces", str(flood), "--sent", str(tmp_path / "Sent"), "-f", "json"])
+    assert bounces.exit_code == 0, bounces.output
+    assert all(a["verdict"] == "none" for a in json.loads(bounces.stdout)["accounts"])
+    _, doc = _plan_from(vault, flood)
+    assert doc["breach"]["mailbox"]["address"] == "alice@example.com"  # without it: compromised
+    _, doc = _plan_from(vault, flood, "--sent", str(tmp_path / "Sent"))
+    assert not (doc["breach"] or {}).get("mailbox")
+    assert all(s["tier"] >= 4 for s in doc["steps"])
+
+
+def test_breached_from_takes_me_and_since(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
+    vault = vault_factory(VAULT)
+    _, doc = _plan_from(vault, flood, "--me", "bob@example.com")  # not alice's mail: nothing of hers breached
+    assert not (doc["breach"] or {}).get("mailbox")
+    _, doc = _plan_from(vault, flood, "--since", "2024-06-01")  # the flood is older
+    assert not (doc["breach"] or {}).get("mailbox")
+    _, doc = _plan_from(vault, flood, "--me", "Alice@Example.com", "--since", "2024-04-30")
+    assert doc["breach"]["mailbox"]["address"] == "alice@example.com"
+
+
+@pytest.mark.parametrize("extra", [["--sent", "Sent"], ["--me", "alice@example.com"], ["--relay", "smtp.example.com"],
+                                   ["--since", "7d"]])
+def test_mail_options_without_breached_from_are_refused(vault_factory, extra) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["plan", str(vault_factory(VAULT)), "--password-stdin", "--offline", *extra],
+                                input=MASTER + "\n")
+    assert result.exit_code == 2
+    assert f"{extra[0]}: only with --breached-from SOURCE" in result.output
+
+
+def test_a_bad_me_is_refused_before_the_mail_is_read(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["plan", str(vault_factory(VAULT)), "--password-stdin", "--offline",
+                                      "--breached-from", str(flood), "--me", "alice"], input=MASTER + "\n")
+    assert result.exit_code == 2
+    assert "--me 'alice' is not an e-mail address" in result.output

@@ -15,7 +15,7 @@ import typer
 from reuse_audit.bounces.settings import OutputFormat, Thresholds
 from reuse_audit.cli import options as o
 from reuse_audit.cli.output import chosen_format, emit, note
-from reuse_audit.errors import ExitCode, InputError
+from reuse_audit.errors import ExitCode
 
 
 def vault_logins(params: dict[str, object], vault: Path) -> list[str]:
@@ -32,31 +32,16 @@ def vault_logins(params: dict[str, object], vault: Path) -> list[str]:
     return list(seen)
 
 
-@o.with_options(after=o.UNLOCK + o.IMAP)
+@o.with_options(before=o.MAIL, after=o.UNLOCK + o.IMAP)
 def bounces(
     ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(
         metavar="SOURCE...",
         help="Mailboxes to read: mbox file, Maildir, directory of .eml files, or imaps://host[:port]/FOLDER.",
         show_default=False)],
-    me: Annotated[list[str] | None, typer.Option(
-        "--me", metavar="ADDRESS",
-        help="Your own address (repeatable). Default: the vault's e-mail logins with --vault, "
-        "else every address the bounces are about.", envvar=o.env("ME"))] = None,
-    sent: Annotated[list[str] | None, typer.Option(
-        "--sent", metavar="SOURCE", help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.",
-        envvar=o.env("SENT"))] = None,
-    relay: Annotated[list[str] | None, typer.Option(
-        "--relay", metavar="HOST",
-        help="Your provider's submission or relay host (repeatable); ADDRESS=HOST for one of your "
-        "addresses only.", envvar=o.env("RELAY"))] = None,
     vault: Annotated[Path | None, typer.Option(
         "--vault", metavar="VAULT", help="KeePass vault whose e-mail logins are your addresses (default for --me).",
         envvar=o.env("VAULT"))] = None,
-    since: Annotated[str | None, typer.Option(
-        "--since", metavar="WHEN",
-        help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.",
-        envvar=o.env("SINCE"))] = None,
     window_minutes: Annotated[int, typer.Option(
         "--window-minutes", min=1, metavar="MINUTES", max=366 * 24 * 60, help="Length of the sliding window.",
         envvar=o.env("WINDOW_MINUTES"))] = Thresholds.window_minutes,
@@ -82,31 +67,19 @@ def bounces(
 ) -> None:
     """Tell from a flood of bounces whether your mail account is used by someone else."""
     from reuse_audit.bounces import find_compromised
-    from reuse_audit.bounces.sources import ImapFolder, is_imap_url
     from reuse_audit.bounces.wording import SCANNED, SCANNED_ONE
-    from reuse_audit.cli.build import imap_login, language
+    from reuse_audit.cli.build import imap_login, language, mail_to_read
     from reuse_audit.i18n import N_, Translator
-    from reuse_audit.times import parse_since
 
     params = ctx.params
     lang_code = language(params)
     output_format = chosen_format(ctx, output_format, output)  # -o x.json writes JSON; -o x.html is refused
     thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
-    since_at = parse_since(since) if since else None
-    if params["password_stdin"] and params["imap_password_stdin"]:
-        raise InputError(N_("only one option may read stdin: --password-stdin or --imap-password-stdin"))
-    imap_specs = [s for s in [*sources, *(sent or [])] if is_imap_url(s)]
-    for spec in imap_specs:
-        ImapFolder.parse(spec)  # a bad URL is reported before any password is asked for
-    addresses = list(me or [])
-    from reuse_audit.services.domains import is_email
-
-    for address in addresses:  # a typo would silently clear a compromised address: refuse it
-        if not is_email(address.strip()):
-            raise InputError(N_("--me {value!r} is not an e-mail address"), value=address)
+    mail = mail_to_read(params, sources)
+    addresses = list(mail.me)
     if not addresses and vault is not None:
         addresses = vault_logins(params, vault)
-    login = imap_login(params, stdin_taken=bool(params["password_stdin"])) if imap_specs else None
+    login = imap_login(params, stdin_taken=bool(params["password_stdin"])) if mail.needs_imap else None
     show_progress = not quiet and sys.stderr.isatty()
     t = Translator(lang_code)
 
@@ -114,8 +87,8 @@ def bounces(
         if show_progress:
             typer.echo("\r" + t.text(N_("{count} messages…"), count=count), err=True, nl=False)
 
-    result = find_compromised(sources, me=addresses, sent=sent or [], relays=relay or [], thresholds=thresholds,
-                              since=since_at, imap_login=login, progress=progress)
+    result = find_compromised(mail.sources, me=addresses, sent=mail.sent, relays=mail.relays, thresholds=thresholds,
+                              since=mail.since, imap_login=login, progress=progress)
     emit(output_format.formatter()(result, lang=lang_code, vault=str(vault) if vault else None), output)
     if not quiet:
         if show_progress:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +91,45 @@ def unlock(params: Mapping[str, Any], vault: Path | None = None, passwords: Pass
     key = read_vault_key(source, path)
     with progress_bar(bool(params.get("quiet")), Translator(lang).gettext(DERIVING)) as update:
         return load_vault(path, key, progress=update, passwords=passwords)
+
+
+@dataclass(frozen=True)
+class MailToRead:
+    """The mail a command reads (``bounces``' SOURCEs, ``plan --breached-from``) and how: whose it is
+    (``--me``), the Sent folders, the relay hosts and how far back (``--since``)."""
+
+    sources: tuple[str, ...]
+    me: tuple[str, ...]
+    sent: tuple[str, ...]
+    relays: tuple[str, ...]
+    since: datetime | None
+
+    @property
+    def needs_imap(self) -> bool:
+        from reuse_audit.bounces.sources import is_imap_url
+
+        return any(map(is_imap_url, (*self.sources, *self.sent)))
+
+
+def mail_to_read(params: Mapping[str, Any], sources: list[str]) -> MailToRead:
+    """The mail options, checked before any password is asked for: a bad ``imaps://`` URL, ``--since`` or
+    ``--me`` (a typo would silently clear a compromised address) is exit 2 at once."""
+    from reuse_audit.bounces.sources import ImapFolder, is_imap_url
+    from reuse_audit.services.domains import is_email
+    from reuse_audit.times import parse_since
+
+    since = parse_since(params["since"]) if params["since"] else None
+    if params["password_stdin"] and params["imap_password_stdin"]:
+        raise InputError(N_("only one option may read stdin: --password-stdin or --imap-password-stdin"))
+    sent = tuple(params["sent"] or ())
+    for spec in (*sources, *sent):
+        if is_imap_url(spec):
+            ImapFolder.parse(spec)
+    me = tuple(params["me"] or ())
+    for address in me:
+        if not is_email(address.strip()):
+            raise InputError(N_("--me {value!r} is not an e-mail address"), value=address)
+    return MailToRead(tuple(sources), me, sent, tuple(params["relay"] or ()), since)
 
 
 def imap_login(params: Mapping[str, Any], *, stdin_taken: bool) -> ImapLogin:

@@ -167,6 +167,19 @@ ImapPasswordCommandOpt = Annotated[str | None, typer.Option(
 ImapDeadlineOpt = Annotated[float, typer.Option(
     "--imap-deadline", envvar=env("IMAP_DEADLINE"), min=1.0, max=MAX_SECONDS, callback=finite, metavar="SECONDS",
     help="Time limit of the whole IMAP fetch (exit 2 when it is reached).")]
+MeOpt = Annotated[list[str] | None, typer.Option(
+    "--me", envvar=env("ME"), metavar="ADDRESS",
+    help="Your own address (repeatable). Default: bounces --vault: the vault's e-mail logins; else every address "
+         "the bounces are about.")]
+SentOpt = Annotated[list[str] | None, typer.Option(
+    "--sent", envvar=env("SENT"), metavar="SOURCE",
+    help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.")]
+RelayOpt = Annotated[list[str] | None, typer.Option(
+    "--relay", envvar=env("RELAY"), metavar="HOST",
+    help="Your provider's submission or relay host (repeatable); ADDRESS=HOST for one of your addresses only.")]
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", envvar=env("SINCE"), metavar="WHEN",
+    help="Only mail since then: 14d, 36h, 2w or a date. Default: 14d for IMAP, all for files.")]
 CaFileOpt = Annotated[Path | None, typer.Option("--ca-file", envvar=env("CA_FILE"), metavar="FILE",
                                                 help="CA certificate(s) to trust for IMAP TLS (private CA).")]
 
@@ -202,6 +215,14 @@ CHECKS = (
     _option("include_excluded", IncludeExcludedOpt, False),
 )
 #: Reading mail over IMAP (``cli.build.imap_login`` reads them from the parsed parameters).
+#: Whose mail, and what else to read with it (``bounces``; ``plan --breached-from``).
+MAIL = (
+    _option("me", MeOpt, None),
+    _option("sent", SentOpt, None),
+    _option("relay", RelayOpt, None),
+    _option("since", SinceOpt, None),
+)
+#: The login of an ``imaps://`` source.
 IMAP = (
     _option("imap_user", ImapUserOpt, None),
     _option("imap_password_stdin", ImapPasswordStdinOpt, False),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -196,20 +196,28 @@ def breach_time(ctx: typer.Context, evidence: tuple[Reason, ...]) -> BreachTime:
     return BreachTime()
 
 
-def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tuple[Reason, ...], list[str]]:
+def _breached_from(ctx: typer.Context, lang: str, quiet: bool) -> tuple[tuple[Reason, ...], list[str]]:
     """Read bounces from each ``--breached-from`` source; what the mail showed, and the compromised addresses."""
+    params = ctx.params
     sources: list[str] = params["breached_from"] or []
     if not sources:
+        given = [flag for flag, name in (("--me", "me"), ("--sent", "sent"), ("--relay", "relay"), ("--since", "since"))
+                 if params[name] and getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"]
+        if given:  # typed for --breached-from's mail, they would be ignored (the config file's and the
+            # environment's serve `bounces` too)
+            raise InputError(N_("{options}: only with --breached-from SOURCE (how to read its mail)"),
+                             options=", ".join(given))
         return (), []
     from reuse_audit.bounces import MailSourceError, find_compromised
-    from reuse_audit.bounces.sources import is_imap_url
-    from reuse_audit.cli.build import imap_login
+    from reuse_audit.cli.build import imap_login, mail_to_read
     from reuse_audit.i18n import Translator
     from reuse_audit.plan.wording import NO_COMPROMISED
 
     try:
-        login = imap_login(params, stdin_taken=params["password_stdin"]) if any(map(is_imap_url, sources)) else None
-        scan = find_compromised(sources, imap_login=login)
+        mail = mail_to_read(params, sources)
+        login = imap_login(params, stdin_taken=params["password_stdin"]) if mail.needs_imap else None
+        scan = find_compromised(mail.sources, me=mail.me, sent=mail.sent, relays=mail.relays, since=mail.since,
+                                imap_login=login)
     except MailSourceError as exc:
         raise InputError(N_("--breached-from: {problem}"), problem=exc.message) from None
     if not scan.breached and not quiet:
@@ -217,7 +225,7 @@ def _breached_from(params: dict[str, Any], lang: str, quiet: bool) -> tuple[tupl
     return tuple(scan.summaries[a] for a in scan.breached), list(scan.breached)
 
 
-@o.with_options(before=o.VAULT, after=o.IMAP + o.UNLOCK + o.CHECKS)
+@o.with_options(before=o.VAULT, after=o.MAIL + o.IMAP + o.UNLOCK + o.CHECKS)
 def plan(
     ctx: typer.Context,
     breached: Annotated[list[str] | None, typer.Option(
@@ -257,7 +265,7 @@ def plan(
     lang_code = language(params)
     # every check of the plan runs on excluded entries too: exclusion silences hygiene, never a breach
     options = audit_options(params, include_excluded=True)
-    evidence, from_addresses = _breached_from(params, lang_code, quiet)
+    evidence, from_addresses = _breached_from(ctx, lang_code, quiet)
     time = breach_time(ctx, evidence)
     stolen = _prompt_stolen_password(lang_code) if breached_password_prompt else ()
     request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time,
