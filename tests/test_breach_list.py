@@ -136,6 +136,15 @@ def test_a_copy_cached_from_another_server_is_not_used_for_this_one() -> None:
     assert "if-none-match" not in other.requests[0].headers
 
 
+def test_offline_a_copy_cached_from_another_server_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test server's empty list left in the cache would say "no breached site" for every entry offline."""
+    with breach_api(FakeBreachApi(body=b"[]")) as test_server:
+        assert load_breach_list(settings(test_server), offline=False, now=NOW).breaches == ()
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("network used offline"))
+    with pytest.raises(BreachListError, match="offline and no cached breach list"):
+        load_breach_list(BreachSettings(), offline=True, now=NOW)
+
+
 def test_a_server_that_never_finishes_is_cut_at_the_deadline() -> None:
     with drip_server("body", interval=0.05) as server, pytest.raises(BreachListError, match="timed out"):
         load_breach_list(BreachSettings(api_url=server.url, request_timeout=0.5, deadline=1.0), offline=False,
@@ -156,7 +165,7 @@ def test_offline_uses_the_cache_whatever_its_age_and_says_how_old(monkeypatch: p
     with breach_api() as api:
         load_breach_list(settings(api), offline=False, now=NOW)
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("network used offline"))
-    got = load_breach_list(BreachSettings(), offline=True, now=NOW + timedelta(days=40))
+    got = load_breach_list(settings(api), offline=True, now=NOW + timedelta(days=40))
     assert got.source is ListSource.CACHE
     text = Translator("en").reason(got.notes[0])
     assert "Have I Been Pwned (haveibeenpwned.com, CC BY 4.0)" in text and text.endswith("40 days old")
@@ -265,7 +274,7 @@ def test_offline_without_a_cache_leaves_site_breached_not_checked(vault: Path) -
 def test_offline_with_a_cache_decides_site_breached(vault: Path) -> None:
     with breach_api() as api:
         load_breach_list(settings(api), offline=False, now=NOW - timedelta(days=5))
-    result = _audit(vault, offline=True, breaches=BreachSettings())
+    result = _audit(vault, offline=True, breaches=settings(api))  # the same server's copy
     assert result.counts()[FindingKind.SITE_BREACHED.value] == 1
     (note,) = [n for n in result.notes if n.code is ReasonCode.BREACH_LIST]
     assert Translator("en").reason(note).endswith("cached copy fetched 2026-02-24, 5 days old")

@@ -106,12 +106,13 @@ def load_breach_list(settings: BreachSettings, *, offline: bool, now: datetime |
     if settings.file is not None:
         return read_breaches_file(settings.file, now)
     cached = read_cache()
+    if cached is not None and cached.api_url != settings.api_url.rstrip("/"):
+        cached = None  # a copy from another server (a mirror, a test) neither answers nor revalidates for this one,
+        # online or offline (an empty list from a test server would say "no breached site")
     if offline:
         if cached is None:
             raise BreachListError(N_("offline and no cached breach list (run once online, or give --breaches-file)"))
         return _from_cache(cached, now)
-    if cached is not None and cached.api_url != settings.api_url.rstrip("/"):
-        cached = None  # a copy from another server (a mirror, a test) neither answers nor revalidates for this one
     if cached is not None and cached.age(now) < settings.max_age.total_seconds():
         return _from_cache(cached, now)
     try:
