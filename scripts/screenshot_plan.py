@@ -33,8 +33,11 @@ HARNESS = """<!DOCTYPE html><html><body style="margin:0">
 var f = document.getElementById('f');
 f.addEventListener('load', function () {{
   var d = f.contentDocument.documentElement;
+  var nums = f.contentDocument.querySelectorAll('.step .num'), hidden = 0;
+  nums.forEach(function (n) {{ if (!n.offsetParent || !n.textContent.trim()) hidden++; }});
   document.getElementById('out').textContent = 'scrollWidth=' + d.scrollWidth + ' innerWidth=' +
-      f.contentWindow.innerWidth + ' scrollHeight=' + d.scrollHeight;
+      f.contentWindow.innerWidth + ' scrollHeight=' + d.scrollHeight + ' stepNumbers=' + nums.length +
+      ' hiddenStepNumbers=' + hidden;
   if ({grow}) {{ f.style.height = d.scrollHeight + 'px'; }}
 }});
 </script></body></html>
@@ -75,7 +78,8 @@ def _run_chromium(args: list[str], timeout: float = 60) -> subprocess.CompletedP
 
 
 def measure(html: str, width: int) -> dict[str, int]:
-    """Load ``html`` in a viewport ``width`` px wide; return its scrollWidth, innerWidth and scrollHeight."""
+    """Load ``html`` in a viewport ``width`` px wide; return its scrollWidth, innerWidth and scrollHeight, and how
+    many plan steps' numbers (``.step .num``) there are and how many of them are not shown."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "page.html").write_text(html, encoding="utf-8")
@@ -84,11 +88,12 @@ def measure(html: str, width: int) -> dict[str, int]:
         with served(root) as base:
             done = _run_chromium([f"--window-size={max(width, 500) + 40},1000", "--virtual-time-budget=10000",
                                   "--dump-dom", f"{base}/harness.html"])
-    found = re.search(r"scrollWidth=(\d+) innerWidth=(\d+) scrollHeight=(\d+)", done.stdout)
+    found = re.search(r"scrollWidth=(\d+) innerWidth=(\d+) scrollHeight=(\d+) stepNumbers=(\d+) "
+                      r"hiddenStepNumbers=(\d+)", done.stdout)
     if found is None:
         raise RuntimeError(f"chromium did not report the page's size (exit {done.returncode})")
-    return {"scrollWidth": int(found.group(1)), "innerWidth": int(found.group(2)),
-            "scrollHeight": int(found.group(3))}
+    keys = ("scrollWidth", "innerWidth", "scrollHeight", "stepNumbers", "hiddenStepNumbers")
+    return dict(zip(keys, map(int, found.groups()), strict=True))
 
 
 def screenshot(html: str, width: int, out: Path) -> Path:

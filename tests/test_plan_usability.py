@@ -148,6 +148,8 @@ def test_the_html_plan_is_no_wider_than_a_390px_phone(lang: str) -> None:
     size = measure(run_demo("--format", "html", "--lang", lang).stdout, 390)
     assert size["innerWidth"] == 390
     assert size["scrollWidth"] <= size["innerWidth"], size
+    # "Do these 3 now: 1. … 2. …" names steps by number: each card shows its number on a phone too
+    assert size["stepNumbers"] > 3 and size["hiddenStepNumbers"] == 0, size
 
 
 def test_the_trend_page_is_no_wider_than_a_390px_phone(tmp_path: Path) -> None:

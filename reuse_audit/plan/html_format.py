@@ -56,8 +56,9 @@ button{font:inherit;padding:.3em .8em}
 .print-head{display:none}
 @media (max-width:600px){
  body{padding:.6em}
- .step{grid-template-columns:2.2em 1fr;border:1px solid var(--line);border-radius:.5em;padding:.6em;margin:.6em 0}
- .step .num{display:none}.step .what{grid-column:2}.step .reasons,.step .links,.step .checklist{grid-column:1/-1}
+ .step{grid-template-columns:2.2em auto 1fr;border:1px solid var(--line);border-radius:.5em;padding:.6em;margin:.6em 0}
+ .step .num{text-align:left}.step .num::after{content:"."}.step .what{grid-column:3}
+ .step .reasons,.step .links,.step .checklist{grid-column:1/-1}
 }
 @media print{
  body{max-width:none;padding:0;font-size:10pt;margin-top:2.2em}
