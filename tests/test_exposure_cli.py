@@ -109,3 +109,19 @@ def test_the_summary_counts_entries_and_its_note_distinct_passwords(small_vault:
     entries = len(json.loads(audit(small_vault, "--format", "json", "--offline").stdout)["entries"])
     assert f"{entries} entries with unknown exposure" in result.stderr
     assert "distinct passwords could not be checked against Have I Been Pwned" in result.stderr
+
+
+def test_hibp_verify_speaks_the_language_asked_for(corpus: Path, private_cache: Path, tmp_path: Path) -> None:
+    verified = CliRunner().invoke(app, ["hibp", "verify", str(corpus), "--lang", "ja"])
+    assert verified.exit_code == 0, verified.output
+    assert "問題なし" in verified.stdout and "検証済みとして" in verified.stdout and "lines" not in verified.stdout
+    bad = tmp_path / "bad.txt"
+    bad.write_text("0000000000000000000000000000000000000001:2\nzz\n")
+    config = tmp_path / "reuse-audit.toml"
+    config.write_text('lang = "ja"\n')
+    result = CliRunner().invoke(app, ["hibp", "verify", str(bad), "--config", str(config)])
+    assert result.exit_code == 2
+    assert "問題あり" in result.stdout and "HASH:COUNT の形式ではありません" in result.stdout
+    english = CliRunner().invoke(app, ["hibp", "verify", str(bad), "--lang", "en"])
+    assert "NOT OK: 2 lines, sorted, 1 malformed" in english.stdout
+    assert "first bad line 2 (not HASH:COUNT)" in english.stdout

@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import typer.main
 from pykeepass import PyKeePass
 from typer.testing import CliRunner
 
@@ -562,3 +563,21 @@ def test_baseline_create_says_one_entry_in_the_singular(runner, vault_factory, t
                                  str(tmp_path / "b.json")], input=MASTER + "\n")
     assert result.exit_code == 0, result.output
     assert "finding(s) in 1 entry accepted" in result.stderr
+
+
+def test_every_command_reads_the_config_file(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`config show --command trend` listed the file's settings while trend and demo never read it."""
+    history = tmp_path / "h.jsonl"
+    history.write_text(json.dumps({"history_version": 1, "time": "2026-06-01T06:15:00Z", "entries_audited": 4,
+                                   "findings": {"reused": 2}}) + "\n")
+    cfg = _config(tmp_path, 'lang = "ja"\n[trend]\nformat = "json"\n[demo]\nformat = "markdown"\n')
+    trend = runner.invoke(APP, ["trend", str(history), "--config", str(cfg)])
+    assert trend.exit_code == 0, trend.output
+    assert json.loads(trend.stdout)
+    demo = runner.invoke(APP, ["demo", "--config", str(cfg), "--quiet"])
+    assert demo.exit_code == 0, demo.output
+    assert demo.stdout.startswith("# パスワード変更の手順")
+    root = typer.main.get_command(APP)
+    for group in root.commands.values():  # type: ignore[attr-defined]
+        for command in getattr(group, "commands", {"": group}).values():
+            assert any(p.name == "config" for p in command.params), command.name

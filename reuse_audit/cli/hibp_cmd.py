@@ -13,16 +13,22 @@ from reuse_audit.errors import ExitCode
 
 
 def hibp_verify(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE",
                                          help="The downloaded corpus: sorted file or range directory.")],
+    lang: o.LangOpt = None,
+    config: o.ConfigOpt = None,
     quiet: o.QuietOpt = False,
 ) -> None:
     """Check a whole downloaded HIBP corpus once: line count, format and sort order. Exit 0 ok, 2 not."""
+    from reuse_audit.cli.build import language
     from reuse_audit.exposure import verify_hibp_file
+    from reuse_audit.i18n import N_, Translator
 
-    with progress_bar(quiet, "Verifying") as update:
+    lang_code = language(ctx.params)
+    with progress_bar(quiet, Translator(lang_code).text(N_("Verifying"))) as update:
         report = verify_hibp_file(file, progress=update)
-    typer.echo(str(report))
+    typer.echo(report.text(lang_code))
     raise typer.Exit(ExitCode.OK if report.ok else ExitCode.INPUT)
 
 

@@ -22,6 +22,7 @@ def trend(
                              ] = TrendFormat.TABLE,
     output: o.OutputOpt = None,
     lang: o.LangOpt = None,
+    config: o.ConfigOpt = None,
 ) -> None:
     """Show the findings per run recorded in FILE: a table, JSON, or a self-contained HTML chart.
 

@@ -285,6 +285,7 @@ def demo(
     lang: o.LangOpt = None,
     show_all: o.ShowAllOpt = False,
     quiet: o.QuietOpt = False,
+    config: o.ConfigOpt = None,
 ) -> None:
     """Run the main job on the bundled demo vault: `plan --breached admin@aaa.jp`, offline.
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from reuse_audit.errors import ReuseAuditError
+from reuse_audit.i18n import N_, NP_
 
 ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``, called as ranges, hashes or bytes of a check complete."""
@@ -105,6 +106,30 @@ class ExposureServiceError(ReuseAuditError):
         self.code = code
 
 
+# `hibp verify`'s line (model.VerifyReport.text)
+VERIFY_OK = N_("{path}: ok:")
+VERIFY_NOT_OK = N_("{path}: NOT OK:")
+VERIFY_RANGE_FILES = NP_("{count} range file", "{count} range files")
+VERIFY_LINES = NP_("{count} line", "{count} lines")
+VERIFY_SORTED = N_("sorted")
+VERIFY_UNSORTED = N_("{count} out of order")
+VERIFY_MALFORMED = N_("{count} malformed")
+VERIFY_MISSING = NP_("{count} range file missing", "{count} range files missing")
+VERIFY_NOT_WHOLE = N_("does not run from hash range 00000 to FFFFF as a whole corpus does (a download cut short, "
+                      "or an excerpt): its misses stay unknown")
+VERIFY_FIRST_BAD = N_("first bad line {line} ({reason})")
+VERIFY_LIST_SEP = N_(", ")
+VERIFY_REMEMBERED = N_("; remembered as verified in {path}")
+VERIFY_NOT_REMEMBERED = N_("; not remembered as verified ({why})")
+#: Why a line is bad (``VerifyReport.first_bad_reason``: the English message id, translated when shown).
+BAD_NOT_HASH_COUNT = N_("not HASH:COUNT")
+BAD_OUT_OF_ORDER = N_("out of order")
+BAD_DUPLICATE = N_("duplicate hash")
+BAD_RANGE_FILE = N_("not a regular file of a range file's size")
+BAD_EMPTY = N_("empty file")
+BAD_NOT_SUFFIX_COUNT = N_("not SUFFIX:COUNT")
+
+
 @dataclass(frozen=True)
 class VerifyReport:
     """What a full pass over an HIBP file or range directory found.
@@ -131,23 +156,33 @@ class VerifyReport:
     spans: bool | None = None
 
     def __str__(self) -> str:
-        what = f"{self.range_files:,} range files, " if self.range_files is not None else ""
-        state = "ok" if self.ok else "NOT OK"
-        parts = [f"{self.path}: {state}: {what}{self.lines:,} lines"]
-        parts.append("sorted" if self.sorted else f"{self.unsorted_lines:,} out of order")
-        parts.append(f"{self.malformed_lines:,} malformed")
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """The one line ``hibp verify`` prints, in ``lang``."""
+        from reuse_audit.i18n import Translator
+
+        t = Translator(lang)
+        parts = []
+        if self.range_files is not None:
+            parts.append(t.plural(VERIFY_RANGE_FILES, self.range_files, count=f"{self.range_files:,}"))
+        parts.append(t.plural(VERIFY_LINES, self.lines, count=f"{self.lines:,}"))
+        parts.append(t.text(VERIFY_SORTED) if self.sorted
+                     else t.text(VERIFY_UNSORTED, count=f"{self.unsorted_lines:,}"))
+        parts.append(t.text(VERIFY_MALFORMED, count=f"{self.malformed_lines:,}"))
         if self.missing_ranges:
-            parts.append(f"{self.missing_ranges:,} range files missing")
+            parts.append(t.plural(VERIFY_MISSING, self.missing_ranges, count=f"{self.missing_ranges:,}"))
         if self.spans is False:
-            parts.append("does not run from hash range 00000 to FFFFF as a whole corpus does (a download cut short, "
-                         "or an excerpt): its misses stay unknown")
+            parts.append(t.text(VERIFY_NOT_WHOLE))
         if self.first_bad_line is not None:
-            parts.append(f"first bad line {self.first_bad_line} ({self.first_bad_reason})")
-        text = ", ".join(parts)
+            parts.append(t.text(VERIFY_FIRST_BAD, line=self.first_bad_line,
+                                reason=t.gettext(self.first_bad_reason or "")))
+        head = t.text(VERIFY_OK if self.ok else VERIFY_NOT_OK, path=self.path)
+        text = f"{head} {t.text(VERIFY_LIST_SEP).join(parts)}"
         if self.remembered_in is not None:
-            text += f"; remembered as verified in {self.remembered_in}"
+            text += t.text(VERIFY_REMEMBERED, path=self.remembered_in)
         elif self.not_remembered is not None:
-            text += f"; not remembered as verified ({self.not_remembered})"
+            text += t.text(VERIFY_NOT_REMEMBERED, why=self.not_remembered)
         return text
 
     @property

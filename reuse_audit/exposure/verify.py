@@ -22,7 +22,18 @@ from itertools import islice
 from pathlib import Path
 
 from reuse_audit.errors import os_reason
-from reuse_audit.exposure.model import ExposureErrorCode, ExposureServiceError, ProgressCallback, VerifyReport
+from reuse_audit.exposure.model import (
+    BAD_DUPLICATE,
+    BAD_EMPTY,
+    BAD_NOT_HASH_COUNT,
+    BAD_NOT_SUFFIX_COUNT,
+    BAD_OUT_OF_ORDER,
+    BAD_RANGE_FILE,
+    ExposureErrorCode,
+    ExposureServiceError,
+    ProgressCallback,
+    VerifyReport,
+)
 from reuse_audit.exposure.range_body import MalformedRangeBody, count_range_lines
 from reuse_audit.exposure.range_directory import RANGE_COUNT, RANGE_FILE_NAME, read_range_file
 from reuse_audit.exposure.verified import CorpusIdentity, remember, remember_in_process
@@ -123,13 +134,13 @@ class _Tally:
         match = _LINE.fullmatch(raw)
         if match is None:
             self.malformed += 1
-            self.bad(self.lines, "not HASH:COUNT")
+            self.bad(self.lines, BAD_NOT_HASH_COUNT)
             return
         key = match.group(1).upper()
         self.first_hash = self.first_hash or key
         if not self.previous < key:
             self.unsorted += 1
-            self.bad(self.lines, "out of order" if self.previous != key else "duplicate hash")
+            self.bad(self.lines, BAD_OUT_OF_ORDER if self.previous != key else BAD_DUPLICATE)
         self.previous = key
 
 
@@ -141,7 +152,7 @@ def _verify_file(path: Path, progress: ProgressCallback | None, remember_it: boo
         _read_lines(stream, tally, progress, total)
         after = os.fstat(stream.fileno())
     if tally.lines == 0:
-        tally.bad(1, "empty file")
+        tally.bad(1, BAD_EMPTY)
     report = VerifyReport(
         path=str(path),
         kind="single_file",
@@ -219,7 +230,7 @@ def _verify_directory(path: Path, progress: ProgressCallback | None) -> VerifyRe
             if body is None:  # a pipe, a device, or a file far larger than any range file: not read
                 malformed += 1
                 if first_bad is None:
-                    first_bad, first_reason = f"{prefix}.txt", "not a regular file of a range file's size"
+                    first_bad, first_reason = f"{prefix}.txt", BAD_RANGE_FILE
             else:
                 try:
                     lines += count_range_lines(body)
@@ -257,12 +268,12 @@ def _tally_range_file(body: bytes) -> _Tally:
         match = _RANGE_LINE.fullmatch(raw)
         if match is None:
             tally.malformed += 1
-            tally.bad(number, "not SUFFIX:COUNT")
+            tally.bad(number, BAD_NOT_SUFFIX_COUNT)
             continue
         key = match.group(1).upper()
         if not tally.previous < key:
             tally.unsorted += 1
-            tally.bad(number, "out of order")
+            tally.bad(number, BAD_OUT_OF_ORDER)
         tally.previous = key
     return tally
 
