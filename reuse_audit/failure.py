@@ -40,3 +40,18 @@ def interrupted_line(lang: str) -> str:
 def internal_error_line(name: str, lang: str) -> str:
     """A bug: the exception's type name only (its message might hold data)."""
     return Translator(lang).text(INTERNAL_ERROR, name=name)
+
+
+def parser_message(exc: Exception) -> str:
+    """The option parser's sentence for a usage or value error, on one line, naming where a bad value came
+    from: its ``(env var: 'REUSE_AUDIT_…')`` hint is kept only when the environment gave it, and becomes
+    ``(config file)`` when the config file did (the parser names the variable whatever the source)."""
+    message = " ".join(str(getattr(exc, "format_message", exc.__str__)()).split())
+    param, ctx = getattr(exc, "param", None), getattr(exc, "ctx", None)
+    envvar = getattr(param, "envvar", None)
+    if param is None or ctx is None or not isinstance(envvar, str):
+        return message
+    source = getattr(ctx.get_parameter_source(param.name), "name", "")
+    if source == "ENVIRONMENT":
+        return message
+    return message.replace(f" (env var: '{envvar}')", " (config file)" if source == "DEFAULT_MAP" else "", 1)

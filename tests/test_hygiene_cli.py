@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -482,6 +484,53 @@ def test_config_show_refuses_what_the_command_would_refuse(runner, tmp_path, tex
     assert result.exit_code == 2, result.output
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"reuse-audit: error: {command} would refuse these settings: ") and says in line, line
+
+
+def test_a_bad_value_names_where_it_came_from(runner, story_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The parser names an option's environment variable whatever gave the value: a value from the config file
+    must not send the user looking for a variable they never set."""
+    path, _ = story_vault
+    cfg = _config(tmp_path, "[audit]\nmin-length = -3\n")
+    shown = _run(runner, "config", "show", "--config", str(cfg))
+    assert shown.exit_code == 2
+    assert "'--min-length' (config file): -3" in shown.stderr and "env var" not in shown.stderr
+
+    def audit(*args: str, **env: str) -> subprocess.CompletedProcess[str]:  # main()'s own error line
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("REUSE_AUDIT_")}
+        return subprocess.run([sys.executable, "-m", "reuse_audit", "audit", str(path), "--password-stdin",
+                               "--offline", *args], input=MASTER + "\n", capture_output=True, text=True,
+                              timeout=120, env={**clean, **env})
+
+    from_file = audit("--config", str(cfg))
+    assert from_file.returncode == 2
+    assert "'--min-length' (config file): -3" in from_file.stderr and "env var" not in from_file.stderr
+    from_env = audit(REUSE_AUDIT_MIN_LENGTH="-2")
+    assert "(env var: 'REUSE_AUDIT_MIN_LENGTH'): -2" in from_env.stderr
+    typed = audit("--min-length", "-4")
+    assert "Invalid value for '--min-length': -4" in typed.stderr
+
+
+def test_config_file_errors_and_config_show_speak_the_commands_language(runner, story_vault, tmp_path  # type: ignore[no-untyped-def]
+                                                                        ) -> None:
+    path, _ = story_vault
+    missing = _audit(runner, path, "--config", str(tmp_path / "none.toml"), "--lang", "ja")
+    assert missing.exit_code == 2
+    assert "設定ファイルが見つかりません" in missing.stderr  # the file is read before --lang is parsed
+    unknown = _run(runner, "trend", str(tmp_path / "h.jsonl"), "--config", str(_config(tmp_path, "bogus = 1\n")),
+                   "--lang", "ja")
+    assert unknown.exit_code == 2 and "不明な設定 'bogus'" in unknown.stderr
+    cfg = _config(tmp_path, 'offline = true\n[audit]\nmin-length = 16\n')
+    shown = _run(runner, "config", "show", "--config", str(cfg), "--lang", "ja", "--", "--fail-on", "pwned")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith(f"設定ファイル：{cfg}\naudit の設定：\n")
+    rows = {line.split()[0]: line for line in shown.stdout.splitlines() if line.startswith("  --")}
+    assert rows["--fail-on"].endswith("コマンドライン") and rows["--offline"].endswith("の最上位")
+    assert "既定値" in rows["--hibp-workers"] and "default" not in shown.stdout
+    from rich.cells import cell_len
+
+    narrow = _run(runner, "config", "show", "--config", str(cfg), "--lang", "ja", env={"COLUMNS": "80"})
+    assert all(cell_len(line) <= 80 for line in narrow.stdout.splitlines() if str(tmp_path) not in line)
+    assert "(設定ファイル" in narrow.stdout  # a source that does not fit goes below its value
 
 
 # ---- the JSON report's schema ----

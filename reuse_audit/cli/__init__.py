@@ -44,13 +44,17 @@ def guarded(command: F) -> F:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        # the command's parsed parameters: its typer.Context's, else the keyword arguments typer calls it with
-        ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
+        # the command's parsed parameters: its context's, else the keyword arguments typer calls it with (typer
+        # hands a command the option parser's own Context, not an instance of typer.Context)
+        ctx = next((a for a in (*args, *kwargs.values()) if hasattr(a, "get_parameter_source")), None)
         _Run.params = ctx.params if ctx is not None else kwargs
+        from reuse_audit.cli.options import CONFIG_ERROR
         from reuse_audit.file_access import forget_inputs
 
         forget_inputs()  # the files an earlier command of this process read are not this one's (see -o)
         try:
+            if ctx is not None and ctx.meta.get(CONFIG_ERROR) is not None:
+                raise ctx.meta[CONFIG_ERROR]
             return command(*args, **kwargs)
         except ReuseAuditError as exc:
             typer.echo(_error_line(exc), err=True)
@@ -158,7 +162,9 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage and parameter errors
             # click's own English sentence, so the whole line stays English; folded onto one line
-            message = " ".join(str(exc.format_message()).split())
+            from reuse_audit.failure import parser_message
+
+            message = parser_message(exc)
             if message:  # empty when the help was shown instead (no arguments at all)
                 typer.echo(f"reuse-audit: error: {message} (see --help)", err=True)
             _leave(int(exc.exit_code))

@@ -45,20 +45,35 @@ def config_show(
         "--command", envvar=o.env("COMMAND"), metavar="NAME",
         help="Which command's settings: audit, plan, bounces, 'baseline create', trend, demo "
              "or 'hibp verify'.")] = "audit",
+    lang: Annotated[str | None, typer.Option(
+        "--lang", envvar=o.env("LANG"), metavar="en|ja",
+        help="en or ja (default: from the locale). The command's own --lang goes after `--`.")] = None,
 ) -> None:
     """Print every setting of a command, its resolved value and where it came from.
 
     Options after `--` are read as that command's own, e.g. `config show -- --fail-on pwned`.
     Exit 0 shown, 2 bad input.
     """
-    from reuse_audit.hygiene.config import default_config_path, find_config, render_settings, resolve_settings
+    from reuse_audit.cli.build import language
+    from reuse_audit.cli.output import text_width
+    from reuse_audit.hygiene.config import (
+        CONFIG_FILE_NONE,
+        CONFIG_FILE_USED,
+        SETTINGS_OF,
+        default_config_path,
+        find_config,
+        render_settings,
+        resolve_settings,
+    )
+    from reuse_audit.i18n import Translator
 
+    lang_code = language(ctx.params)
+    t = Translator(lang_code)
     cfg = find_config(config)
     settings = resolve_settings(ctx.find_root().command, tuple(command.split()), ctx.args, cfg)
-    where = (f"config file: {cfg.path}" if cfg is not None
-             else f"config file: none ({default_config_path()} does not exist)")
-    typer.echo(where)
-    typer.echo(render_settings(settings, f"{command} settings:"), nl=False)
+    typer.echo(t.text(CONFIG_FILE_USED, path=cfg.path) if cfg is not None
+               else t.text(CONFIG_FILE_NONE, path=default_config_path()))
+    typer.echo(render_settings(settings, t.text(SETTINGS_OF, command=command), lang_code, text_width()), nl=False)
     raise typer.Exit(ExitCode.OK)
 
 

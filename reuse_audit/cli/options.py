@@ -41,6 +41,10 @@ def env(name: str) -> str:
     return f"REUSE_AUDIT_{name}"
 
 
+#: ``ctx.meta`` key of a config file that could not be read: raised once the command's options are parsed.
+CONFIG_ERROR = "reuse_audit.config_error"
+
+
 def _config_callback(ctx: typer.Context, _param: typer.CallbackParam, value: Path | None) -> Path | None:
     """Eager ``--config``: fill ``ctx.default_map`` from the file before any other option is resolved."""
     from reuse_audit.hygiene import HygieneInputError
@@ -54,12 +58,8 @@ def _config_callback(ctx: typer.Context, _param: typer.CallbackParam, value: Pat
             settings = settings_for(cfg, ctx.find_root().command, command_path(ctx))
             ctx.default_map = {**(ctx.default_map or {}), **{k: v.value for k, v in settings.items()}}
     except HygieneInputError as exc:
-        if ctx.resilient_parsing:
-            return value
-        from reuse_audit.failure import error_line, run_lang
-
-        typer.echo(error_line(exc, run_lang(ctx.params)), err=True)
-        raise typer.Exit(exc.exit_code) from None
+        # said when the command starts (cli.guarded), in its --lang, which is not parsed yet (this is eager)
+        ctx.meta[CONFIG_ERROR] = exc
     return value
 
 

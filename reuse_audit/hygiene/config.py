@@ -174,7 +174,7 @@ def settings_for(cfg: ConfigFile, root: Any, path: tuple[str, ...]) -> dict[str,
         return {}
     out: dict[str, ConfigValue] = {}
     flat = {k: v for k, v in cfg.data.items() if not isinstance(v, dict)}
-    tables = [("top level", flat)] + [("[" + ".".join(p) + "]", _table(cfg.data, p))
+    tables = [(TOP_LEVEL, flat)] + [("[" + ".".join(p) + "]", _table(cfg.data, p))
                                       for p in (*SECTION_PARENTS.get(path, ()), path)]
     for label, table in tables:
         for key, value in table.items():
@@ -202,7 +202,8 @@ class ResolvedSetting:
 
     option: str
     value: str
-    source: str
+    source: str  # a message id (SOURCE_*), filled with ``source_values`` when shown
+    source_values: tuple[tuple[str, str], ...] = ()
 
 
 def _display(value: Any) -> str:
@@ -239,16 +240,17 @@ def resolve_settings(root: Any, path: tuple[str, ...], args: Sequence[str], cfg:
             continue
         source = ctx.get_parameter_source(param.name)
         kind = getattr(source, "name", "DEFAULT")
+        values: tuple[tuple[str, str], ...] = ()
         if kind == "COMMANDLINE":
-            where = "command line"
+            where = SOURCE_COMMAND_LINE
         elif kind == "ENVIRONMENT":
-            where = f"environment {_envvar_set(param)}"
+            where, values = SOURCE_ENVIRONMENT, (("var", _envvar_set(param)),)
         elif kind == "DEFAULT_MAP" and cfg is not None:
-            where = f"config file {cfg.path} {from_file[param.name].table}"
+            where, values = SOURCE_FILE, (("path", str(cfg.path)), ("table", from_file[param.name].table))
         else:
-            where = "default"
+            where = SOURCE_DEFAULT
         label = next((o for o in param.opts if o.startswith("--")), str(param.name).upper())
-        out.append(ResolvedSetting(label, _display(ctx.params.get(param.name)), where))
+        out.append(ResolvedSetting(label, _display(ctx.params.get(param.name)), where, values))
     return out
 
 
@@ -267,14 +269,40 @@ def _check_values(command: Any, path: tuple[str, ...], args: Sequence[str], pres
             if type(exc).__name__ == "MissingParameter" and getattr(param, "param_type_name", "") == "argument":
                 placeholders.append("ARGUMENT")
                 continue
-            problem = " ".join(str(exc.format_message()).split())
+            from reuse_audit.failure import parser_message
+
+            problem = parser_message(exc)
             raise HygieneInputError(N_("{command} would refuse these settings: {problem}"), command=" ".join(path),
                                     problem=problem) from None
 
 
-def render_settings(settings: Sequence[ResolvedSetting], header: str) -> str:
-    """Plain aligned text: option, value, source."""
-    w1 = max((len(s.option) for s in settings), default=0)
-    w2 = min(max((len(s.value) for s in settings), default=0), 48)
-    lines = [header] + [f"  {s.option:<{w1}}  {s.value:<{w2}}  {s.source}" for s in settings]
+def render_settings(settings: Sequence[ResolvedSetting], header: str, lang: str = "en", width: int = 80) -> str:
+    """Plain aligned text, one setting a line: option, value, where it came from (in ``lang``). A line that
+    would be wider than ``width`` columns gives its source a line of its own, below its value."""
+    from rich.cells import cell_len
+
+    from reuse_audit.i18n import Translator
+
+    t = Translator(lang)
+    rows = [(s.option, s.value, t.text(s.source, **{k: t.gettext(v) if k == "table" else v
+                                                    for k, v in s.source_values})) for s in settings]
+    w1 = max((cell_len(o) for o, _, _ in rows), default=0)
+    w2 = min(max((cell_len(v) for _, v, _ in rows), default=0), 24)
+    lines = [header]
+    for option, value, source in rows:
+        head = f"  {option}{' ' * (w1 - cell_len(option))}  {value}"
+        line = f"{head}{' ' * max(0, w2 - cell_len(value))}  {source}"
+        lines.extend([line] if cell_len(line) <= width else [head, f"  {' ' * w1}  ({source})"])
     return "\n".join(lines) + "\n"
+
+
+# where a setting came from (``config show``)
+SOURCE_COMMAND_LINE = N_("command line")
+SOURCE_ENVIRONMENT = N_("environment {var}")
+SOURCE_FILE = N_("config file {path} {table}")
+SOURCE_DEFAULT = N_("default")
+TOP_LEVEL = N_("top level")  # the table of a setting outside any [command] table
+# its header lines
+CONFIG_FILE_USED = N_("config file: {path}")
+CONFIG_FILE_NONE = N_("config file: none ({path} does not exist)")
+SETTINGS_OF = N_("{command} settings:")
