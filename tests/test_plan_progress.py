@@ -313,14 +313,20 @@ def test_no_format_shows_a_current_or_an_old_password(story: Path, fmt: str) -> 
 def test_the_text_formats_show_progress_and_hide_done_steps_unless_all(story: Path, tmp_path: Path) -> None:
     args = ["plan", str(story), "--password-stdin", "--offline", "--checks", "reuse,variants", "--breached",
             "admin@aaa.jp", "--breached-at", BREACH.isoformat()]
-    out = CliRunner().invoke(app, args, input=MASTER + "\n").stdout
+    run = CliRunner().invoke(app, args, input=MASTER + "\n")
+    out = run.stdout
     assert "Progress: 0 of 5 steps done, 1 to redo" in out  # the mailbox's checklist, Google's 2FA are open
+    assert out.startswith("Rotation plan — 5 steps to do (") and "plan: 5 of 5 steps still to do" in run.stderr
     assert "Google (admin@aaa.jp)" in out and "[ ] Turn on two-step login" in out
     tagged = tmp_path / "tagged.kdbx"
     build(tagged, story_tagged("Google", "reuse-audit:done"))
     args[1] = str(tagged)
-    out = CliRunner().invoke(app, args, input=MASTER + "\n").stdout
+    run = CliRunner().invoke(app, args, input=MASTER + "\n")
+    out = run.stdout
     assert "Progress: 1 of 5 steps done, 1 to redo" in out
+    # the header, stderr and summary.to_do count the same steps (the header said "out of N entries")
+    assert out.startswith("Rotation plan — 4 of 5 steps still to do (")
+    assert "plan: 4 of 5 steps still to do" in run.stderr
     assert "1 step is done; --all shows it." in out
     assert "Google (admin@aaa.jp)" not in out
     everything = CliRunner().invoke(app, [*args, "--all"], input=MASTER + "\n").stdout
@@ -383,7 +389,9 @@ def test_a_changed_password_with_its_checklist_open_is_not_finished_and_do_now_s
     assert not any(line.strip().startswith("» done") for line in lines if "Mailbox admin" in line)
     # the header counts the steps left, as the progress line counts those finished; the CSV says which is which
     left = sum(1 for s in doc["steps"] if s["action"] != "none" and not s["finished"])
-    assert lines[0].startswith(f"Rotation plan — {left} steps to do out of ")
+    steps = sum(1 for s in doc["steps"] if s["action"] != "none")
+    assert steps == doc["summary"]["to_do"] == left  # the mailbox's password is done, its checklist is not
+    assert lines[0].startswith(f"Rotation plan — {left} steps to do (")
     csv_out = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--breached",
                                        "admin@aaa.jp", "--breached-at", BREACH.isoformat(), "--format", "csv"],
                                  input=MASTER + "\n").stdout
@@ -428,7 +436,7 @@ def test_the_stderr_summary_writes_large_counts_as_the_report_does(tmp_path: Pat
     from reuse_audit.plan.wording import STDERR_SUMMARY
 
     assert Translator("en").text(STDERR_SUMMARY, todo=7924, total=10000) == (
-        "plan: 7,924 of 10,000 steps have something to do")
+        "plan: 7,924 of 10,000 steps still to do")
     assert "7,924" in Translator("ja").text(STDERR_SUMMARY, todo=7924, total=10000)
 
 

@@ -129,7 +129,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     from reuse_audit.i18n import Translator
     from reuse_audit.plan.formats import RenderOptions, render_plan
     from reuse_audit.plan.ranking import build_plan
-    from reuse_audit.plan.wording import STDERR_SUMMARY
+    from reuse_audit.plan.wording import STDERR_SUMMARY, WITH_NOTE
     from reuse_audit.report.audit_document import audit_document
 
     breach_list = _SharedBreachList(options)
@@ -145,9 +145,9 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     emit(render_plan(made, how.fmt, rendering), how.output)
     if not how.quiet:
         t = Translator(how.lang)
-        line = t.text(STDERR_SUMMARY, todo=sum(1 for s in made.todo if not s.finished), total=len(made.steps))
+        line = t.text(STDERR_SUMMARY, todo=sum(1 for s in made.todo if not s.finished), total=len(made.todo))
         if made.exposure_note:
-            line = f"{line} ({t.reason(made.exposure_note)})"
+            line = t.text(WITH_NOTE, line=line, note=t.reason(made.exposure_note))
         note(line)
     if how.strict and incomplete(result):
         raise typer.Exit(ExitCode.INCOMPLETE)

@@ -26,6 +26,7 @@ from reuse_audit.plan.wording import (
     REST,
     STATUSES,
     SUMMARY,
+    SUMMARY_LEFT,
     TIER_WHY,
     TIERS,
     WHO,
@@ -123,7 +124,11 @@ class PlanView:
 
     def summary(self) -> str:
         # steps left: a finished one is counted done by the progress line, not here too
-        return self.t.plural(SUMMARY, sum(1 for s in self.plan.todo if not s.finished), total=self.plan.entries_total)
+        steps = len(self.plan.todo)  # summary.to_do
+        left = sum(1 for s in self.plan.todo if not s.finished)
+        if left == steps:
+            return self.t.plural(SUMMARY, left, total=self.plan.entries_total)
+        return self.t.plural(SUMMARY_LEFT, steps, left=left, total=self.plan.entries_total)
 
     def progress(self) -> str | None:
         """"6 of 10 steps done, 1 to redo" when the plan has a breach time; None otherwise (nothing can be

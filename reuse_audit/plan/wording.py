@@ -113,6 +113,10 @@ PROGRESS_REDO = NP_("{n:,} to redo", "{n:,} to redo")
 DO_NOW = NP_("Do this now: {steps}", "Do these {n} now: {steps}")
 HIDDEN_DONE = NP_("{n:,} step is done; --all shows it.", "{n:,} steps are done; --all shows them.")
 REST = NP_("{n:,} more entry needs nothing; --all shows it.", "{n:,} more entries need nothing; --all shows them.")
-SUMMARY = NP_("{n:,} step to do out of {total:,} entries.", "{n:,} steps to do out of {total:,} entries.")
-STDERR_SUMMARY = N_("plan: {todo:,} of {total:,} steps have something to do")
+SUMMARY = NP_("{n:,} step to do ({total:,} entries in the vault).",
+              "{n:,} steps to do ({total:,} entries in the vault).")
+SUMMARY_LEFT = NP_("{left:,} of {n:,} step still to do ({total:,} entries in the vault).",
+                   "{left:,} of {n:,} steps still to do ({total:,} entries in the vault).")
+STDERR_SUMMARY = N_("plan: {todo:,} of {total:,} steps still to do")
+WITH_NOTE = N_("{line} ({note})")
 NO_COMPROMISED = N_("the mail showed no compromised address; the plan covers general hygiene only")
