@@ -322,3 +322,17 @@ def test_a_selector_holding_a_password_with_a_backslash_is_hidden_before_it_is_q
     result = _plan_of(vault, "--breached", "Pa\\ss-word9")
     assert result.exit_code == 2
     assert "ss-word9" not in result.output and "--breached '[hidden]' matches no entry" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["plan.pdf", "plan.docx", "PLAN.XML"])
+def test_o_with_the_extension_of_a_format_no_command_writes_is_exit_two(tmp_path: Path, name: str) -> None:
+    result = CliRunner().invoke(app, ["demo", "-o", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert f"is a {Path(name).suffix.lower()} file, which this command does not write" in result.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_o_names_the_files_own_extension() -> None:
+    result = CliRunner().invoke(app, ["demo", "--format", "table", "-o", "plan.md"])
+    assert result.exit_code == 2
+    assert "(a .md file)" in result.stderr

@@ -90,6 +90,9 @@ def _to_stdout(pieces: Iterable[str]) -> None:
 #: Output file extensions and the format each implies (``.txt``: the terminal's table/list).
 EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html",
               ".htm": "html", ".txt": "table"}
+#: Extensions of formats no command writes: `-o report.pdf` would get a text table under a PDF's name.
+OTHER_FORMATS = frozenset({".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".xml", ".yaml",
+                           ".yml", ".tsv", ".toml", ".png", ".jpg", ".jpeg", ".svg", ".zip"})
 F = TypeVar("F", bound=StrEnum)
 
 
@@ -98,18 +101,19 @@ def chosen_format(ctx: typer.Context, given: F, output: Path | None) -> F:
     one from the environment, the config file or the default. A command-line ``--format`` that contradicts
     the extension is an error (it would write, say, a text table into a .html file)."""
     kind = type(given)
-    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    suffix = output.suffix.lower() if output is not None else ""
+    implied = EXTENSIONS.get(suffix) or (suffix[1:] if suffix in OTHER_FORMATS else None)
     if implied is None:
         return given
     if implied not in {m.value for m in kind}:  # `bounces -o x.html` would write a text table into it
         raise InputError(N_("{path} is a .{implied} file, which this command does not write (it writes {formats}): "
-                            "give the file another name"), path=output, implied=implied,
+                            "give the file another name"), path=output, implied=suffix[1:],
                          formats=", ".join(m.value for m in kind))
     source = ctx.get_parameter_source("output_format")
     if getattr(source, "name", "") == "COMMANDLINE":
         if given.value != implied:
             raise InputError(N_("--format {given} does not match the file name {path} (a .{implied} file): change "
-                                "one of them"), given=given.value, path=output, implied=implied)
+                                "one of them"), given=given.value, path=output, implied=suffix[1:])
         return given
     return kind(implied)
 
