@@ -278,3 +278,20 @@ def test_help_fits_80_columns_and_names_every_option_whole(command: list[str]) -
                 assert flag in flat, flag
             if isinstance(param.envvar, str):
                 assert param.envvar in flat, param.envvar
+
+
+def test_a_note_on_a_terminal_is_wrapped_and_one_line_elsewhere(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import os as _os
+    import shutil
+
+    from reuse_audit.cli import output
+    from reuse_audit.report.wrap import cell_len
+
+    line = "エントリ 14 件（確認 14 件、対象外 0 件）、7 件が 2 組でパスワードを使い回し、" * 3 + " https://example.org/a/b"
+    output.note(line)
+    assert capsys.readouterr().err == line + "\n"  # a log or a script gets it whole
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(0, 0): _os.terminal_size((40, 24)))
+    output.note(line)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) > 3 and all(cell_len(x) <= 40 for x in lines) and lines[-1] == "https://example.org/a/b"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from reuse_audit.cli import options as o
-from reuse_audit.cli.output import chosen_format, emit, note, progress_bar, text_width
+from reuse_audit.cli.output import chosen_format, emit, note, on_one_screen, progress_bar, text_width
 from reuse_audit.errors import ExitCode
 from reuse_audit.report.choices import AuditFormat
 
@@ -121,11 +121,12 @@ def audit(
     fail_kinds = parse_kinds(fail_on)
     hygiene = HygieneRun.prepare(ignore, ignore_group, baseline, history_file)
     outcome = hygiene.apply(audit_vault(params, options, quiet))
-    emit(outcome.render(chosen_format(ctx, output_format, output), lang_code, text_width()), output)
+    fmt = chosen_format(ctx, output_format, output)
+    emit(outcome.render(fmt, lang_code, text_width()), output)
     trend = outcome.record_history(lang=lang_code)
     if not quiet:
         note(summary_line(outcome.full, lang_code))
-        for line in outcome.notes(lang_code):
+        for line in outcome.notes(lang_code, check_notes=not (fmt is AuditFormat.TABLE and on_one_screen(output))):
             note(line)
         if trend:
             note(trend)

@@ -119,8 +119,23 @@ def chosen_format(ctx: typer.Context, given: F, output: Path | None) -> F:
 
 
 def note(line: str) -> None:
-    """One line on stderr (summaries, warnings)."""
-    typer.echo(line, err=True)
+    """One line on stderr (summaries, warnings): wrapped to the terminal's width when stderr is one (a CJK
+    character counted as two columns, a URL kept whole), one line as it is for a log or a script."""
+    if not sys.stderr.isatty():
+        typer.echo(line, err=True)
+        return
+    import shutil
+
+    from reuse_audit.report.wrap import wrap
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    typer.echo("\n".join(wrap(line, max(width, 20))), err=True)
+
+
+def on_one_screen(output: Path | None) -> bool:
+    """The report and stderr both go to the same terminal: a note the report ends with need not follow it on
+    stderr too."""
+    return output is None and sys.stdout.isatty() and sys.stderr.isatty()
 
 
 @contextmanager

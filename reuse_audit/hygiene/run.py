@@ -85,14 +85,15 @@ class HygieneOutcome:
             return json_report(self.result, AuditRender(lang, width, self.document(lang)))
         return render_audit(self.result, fmt, AuditRender(lang, width))
 
-    def notes(self, lang: str = "en") -> list[str]:
+    def notes(self, lang: str = "en", *, check_notes: bool = True) -> list[str]:
         """Lines for stderr after the summary: the per-entry checks' notes (the breach list's source, age and
-        credit), what was ignored and why, stale rules, the baseline diff."""
+        credit; not with ``check_notes`` False, when the report on the same screen ends with them), what was
+        ignored and why, stale rules, the baseline diff."""
         from reuse_audit.hygiene import wording as W
         from reuse_audit.i18n import Translator
 
         t = Translator(lang)
-        lines = t.reasons(self.full.check_notes)
+        lines = t.reasons(self.full.check_notes) if check_notes else []
         summary = ignore_summary(self.ignored, self.full.skipped, lang)
         if summary:
             lines.append(summary)
