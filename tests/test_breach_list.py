@@ -299,3 +299,11 @@ def test_a_cache_that_is_not_a_regular_file_of_ours_is_ignored_at_once(tmp_path:
     else:
         path.write_bytes(b"{" + b'"a":[' * 50_000 + b"]" * 50_000 + b"}")
     assert read_cache(path) is None
+
+
+def test_a_list_cached_today_says_today_not_zero_days_old() -> None:
+    with breach_api() as api:
+        load_breach_list(settings(api), offline=False, now=NOW)
+        got = load_breach_list(settings(api), offline=True, now=NOW + timedelta(hours=3))
+    assert Translator("en").reason(got.notes[0]).endswith("cached copy fetched today (2026-03-01)")
+    assert "今日 2026-03-01 に取得" in Translator("ja").reason(got.notes[0])

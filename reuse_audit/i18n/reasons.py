@@ -232,6 +232,8 @@ BREACH_LIST_AGED: dict[str, tuple[str, str]] = {
                 "breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), from --breaches-file, newest "
                 "breach added {date}, {n:,} days old"),
 }
+BREACH_LIST_CACHED_TODAY = N_("breach list: Have I Been Pwned (haveibeenpwned.com, CC BY 4.0), cached copy "
+                              "fetched today ({date})")
 #: Second factors a site offers (the catalogue's ``tfa`` values), in words, for ``weak_2fa``.
 TFA_METHODS: dict[str, str] = {
     "sms": N_("SMS"),
@@ -421,6 +423,8 @@ def _breach_list(t: Translator, r: Reason, _quote: Quote) -> str:
     aged = BREACH_LIST_AGED.get(str(source))
     if aged is None:
         return t.text(BREACH_LIST_FETCHED, date=shown)
+    if days == 0 and source == "cache":  # not "0 days old"
+        return t.text(BREACH_LIST_CACHED_TODAY, date=shown)
     return t.plural(aged, days if isinstance(days, int) else 0, date=shown)
 
 

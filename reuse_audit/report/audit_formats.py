@@ -252,7 +252,11 @@ def summary_line(result: AuditResult, lang: str = "en") -> str:
     parts += _site_counts(result, t)
     line = t.join(parts)
     if result.exposure_note:
-        line = t.text(W.EXPOSURE_NOTE, line=line, note=t.reason(result.exposure_note))
+        from reuse_audit.reasons import ReasonCode
+
+        unselected = result.exposure_note.code is ReasonCode.EXPOSURE_NOT_SELECTED  # not "exposure: exposure check…"
+        line = t.text(W.EXPOSURE_NOTE, line=line, note=t.gettext(W.NOT_SELECTED) if unselected
+                      else t.reason(result.exposure_note))
     return line
 
 

@@ -76,3 +76,4 @@ COUNTS: dict[str, str] = {
     "master_password": N_("{n} use the master password"),
 }
 EXPOSURE_NOTE = N_("{line} (exposure: {note})")
+NOT_SELECTED = N_("not selected (--checks)")
