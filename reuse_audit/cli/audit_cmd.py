@@ -169,7 +169,7 @@ def baseline_create(
     if not quiet:
         entries = len({f["uuid"] for f in data["findings"]})
         line = t.plural(W.BASELINE_CREATED, entries, findings=len(data["findings"]))
-        note(line if output is None else f"{line} {t.text(W.BASELINE_WRITTEN, path=output)}")
+        note(line if output is None else t.text(W.WITH_WHERE, line=line, where=t.text(W.BASELINE_WRITTEN, path=output)))
         for line in outcome.notes(lang_code):
             note(line)
         if outcome.full.unknown_exposure:

@@ -14,6 +14,7 @@ GONE = N_("  no longer audited: {title} ({kind})")
 BASELINE_CREATED = NP_("baseline: {findings:,} finding(s) in {n:,} entry accepted",
                        "baseline: {findings:,} finding(s) in {n:,} entries accepted")
 BASELINE_WRITTEN = N_("to {path}")
+WITH_WHERE = N_("{line} {where}")  # a line, then where it was written
 BASELINE_UNKNOWN = N_("warning: {n} password(s) could not be checked against Have I Been Pwned; a later audit "
                       "reports them as new if they are pwned")
 
