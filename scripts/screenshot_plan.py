@@ -37,7 +37,9 @@ f.addEventListener('load', function () {{
   nums.forEach(function (n) {{ if (!n.offsetParent || !n.textContent.trim()) hidden++; }});
   document.getElementById('out').textContent = 'scrollWidth=' + d.scrollWidth + ' innerWidth=' +
       f.contentWindow.innerWidth + ' scrollHeight=' + d.scrollHeight + ' stepNumbers=' + nums.length +
-      ' hiddenStepNumbers=' + hidden;
+      ' hiddenStepNumbers=' + hidden + ' tableHeads=' +
+      Array.prototype.filter.call(f.contentDocument.querySelectorAll('thead'), function (h) {{
+        return !!h.offsetParent; }}).length;
   if ({grow}) {{ f.style.height = d.scrollHeight + 'px'; }}
 }});
 </script></body></html>
@@ -79,7 +81,8 @@ def _run_chromium(args: list[str], timeout: float = 60) -> subprocess.CompletedP
 
 def measure(html: str, width: int) -> dict[str, int]:
     """Load ``html`` in a viewport ``width`` px wide; return its scrollWidth, innerWidth and scrollHeight, and how
-    many plan steps' numbers (``.step .num``) there are and how many of them are not shown."""
+    many plan steps' numbers (``.step .num``) there are and how many of them are not shown, and how many table
+    heads are shown (none where a table became cards)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "page.html").write_text(html, encoding="utf-8")
@@ -89,10 +92,10 @@ def measure(html: str, width: int) -> dict[str, int]:
             done = _run_chromium([f"--window-size={max(width, 500) + 40},1000", "--virtual-time-budget=10000",
                                   "--dump-dom", f"{base}/harness.html"])
     found = re.search(r"scrollWidth=(\d+) innerWidth=(\d+) scrollHeight=(\d+) stepNumbers=(\d+) "
-                      r"hiddenStepNumbers=(\d+)", done.stdout)
+                      r"hiddenStepNumbers=(\d+) tableHeads=(\d+)", done.stdout)
     if found is None:
         raise RuntimeError(f"chromium did not report the page's size (exit {done.returncode})")
-    keys = ("scrollWidth", "innerWidth", "scrollHeight", "stepNumbers", "hiddenStepNumbers")
+    keys = ("scrollWidth", "innerWidth", "scrollHeight", "stepNumbers", "hiddenStepNumbers", "tableHeads")
     return dict(zip(keys, map(int, found.groups()), strict=True))
 
 

@@ -110,25 +110,29 @@ def render_markdown(result: AuditResult, how: AuditRender) -> str:
     return "\n".join(lines) + "\n"
 
 
-# A table on a wide screen; below 600 px (a phone) each entry is a card whose cells carry their column's name.
+# A table on a wide screen; below 1000 px (a phone, a phone held sideways, a small tablet: eleven columns do not
+# fit) each entry is a card whose cells carry their column's name, and an empty cell is left out.
 _HTML_CSS = (
-    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+    'body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP","Yu Gothic",sans-serif;'
+    "margin:2em;line-height:1.45;line-break:strict}table{border-collapse:collapse}"
     "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-    "@media (max-width:600px){body{margin:.8em}table,tbody,tr,td{display:block}thead{display:none}"
-    "tr{border:1px solid #999;margin:.8em 0;padding:.3em}td{border:none;padding:.15em .3em}"
-    "td::before{content:attr(data-label) \": \";font-weight:bold}}"
+    "@media (max-width:1000px){body{margin:.8em}table,tbody,tr,td{display:block}thead{display:none}"
+    "tr{border:1px solid #999;margin:.8em 0;padding:.3em}td{border:none;padding:.15em .3em}td:empty{display:none}"
+    "td::before{content:attr(data-label);font-weight:bold}}"
 )
 
 
 def render_html(result: AuditResult, how: AuditRender) -> str:
     t = Translator(how.lang)
     title = escape.html_text(t.gettext(W.TITLE))
-    labels = [escape.html_text(t.gettext(W.COLUMNS[k])) for k in _HTML_KEYS]
+    names = [t.gettext(W.COLUMNS[k]) for k in _HTML_KEYS]
+    labels = [escape.html_text(name) for name in names]
+    card_labels = [escape.html_text(t.text(W.LABELLED, label=name, text="")) for name in names]  # "Title: "
     body = []
     for r in rows(result, t):
         cells = _human_cells(r, t, _HTML_KEYS)
         body.append("<tr>" + "".join(f'<td data-label="{label}">{escape.html_text(c)}</td>'
-                                     for label, c in zip(labels, cells, strict=True)) + "</tr>")
+                                     for label, c in zip(card_labels, cells, strict=True)) + "</tr>")
     head = "".join(f"<th>{label}</th>" for label in labels)
     return (
         f"<!DOCTYPE html>\n<html lang=\"{t.lang}\"><head><meta charset=\"utf-8\">"
