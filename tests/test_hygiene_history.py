@@ -11,6 +11,7 @@ import pytest
 from reuse_audit.hygiene import HygieneInputError
 from reuse_audit.hygiene.history import HistoryPoint, read_history, render_trend, trend_line
 from reuse_audit.hygiene.trend_formats import TrendFormat
+from reuse_audit.i18n import Translator
 
 
 def _p(**counts: int) -> HistoryPoint:
@@ -114,3 +115,14 @@ def test_the_trend_table_never_cuts_a_date_or_a_count(lang: str, tmp_path: Path)
     ja = render_trend(p, "table", width=80, lang="ja")
     if lang == "ja":
         assert "使い回し" in ja and "reused" not in ja
+
+
+def test_html_chart_is_legible_on_a_phone_and_tells_same_day_runs_apart() -> None:
+    from reuse_audit.hygiene.trend_formats import render_html
+
+    points = [HistoryPoint(f"2026-12-01T0{h}:15:00Z", 40, {"reused": 9 - h, "no_2fa": 4}) for h in range(1, 6)]
+    page = render_html(points, None, Translator("ja"))
+    assert 'viewBox="0 0 560 300"' in page and 'font-size="15"' in page  # ~10 px text at 360 px wide
+    assert '<ul class="legend">' in page and "使い回し (4)" in page  # names in HTML, not 5 px SVG text
+    assert page.count(">12-01 ") == 3  # first, middle, last run: day and time (they share a day)
+    assert 'data-label="使い回し："' in page  # each run a card on a phone

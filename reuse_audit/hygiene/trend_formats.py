@@ -1,7 +1,8 @@
 """The trend of scheduled audits as a table, JSON, or a self-contained HTML chart.
 
 The chart draws one line per finding kind, each with its own dash pattern and marker (so it reads in black
-and white too), labelled at its end; times are shown in local time; the page fits a phone's width.
+and white too), named in a legend below it; times are shown in local time; the page fits a phone's width (the
+runs become cards there).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from reuse_audit.hygiene.choices import TrendFormat as TrendFormat
 from reuse_audit.hygiene.history import HistoryPoint, shown_count
 from reuse_audit.i18n import Translator
 from reuse_audit.report.escape import html_text, json_text
+from reuse_audit.report.wording import LABELLED
 
 
 def _kinds(points: Sequence[HistoryPoint]) -> list[str]:
@@ -90,10 +92,15 @@ _COLOURS = ("#c0392b", "#d35400", "#8e44ad", "#2c3e50", "#16a085", "#2980b9", "#
 _DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2")
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP",sans-serif;margin:0 auto;
-padding:1em;max-width:60em;color:#111}
-svg{width:100%;height:auto;max-height:70vh}
-.table{overflow-x:auto}table{border-collapse:collapse;margin-top:1em}
+padding:1em;max-width:60em;color:#111;line-break:strict}
+svg{width:100%;max-width:42em;height:auto;max-height:70vh;display:block}
+.legend{list-style:none;padding:0;margin:.4em 0;display:flex;flex-wrap:wrap;gap:.2em 1.2em}
+.legend svg{width:2.4em;height:.8em;display:inline-block;vertical-align:middle;margin-right:.3em}
+table{border-collapse:collapse;margin-top:1em}
 td,th{border:1px solid #999;padding:.2em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
+@media (max-width:700px){table,tbody,tr,td{display:block}thead{display:none}
+tr{border:1px solid #999;margin:.6em 0;padding:.3em}td,td:first-child{border:none;padding:.1em .3em;text-align:left}
+td::before{content:attr(data-label);font-weight:bold}}
 """
 
 
@@ -107,9 +114,10 @@ def _marker(kind_index: int, x: float, y: float, colour: str) -> str:
 
 
 def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator) -> str:
-    """A self-contained page: an inline SVG chart and the table of runs, no script, no outside resource."""
+    """A self-contained page: an inline SVG chart, its legend, and the runs (a table; a card per run on a phone),
+    no script, no outside resource."""
     kinds = _kinds(points)
-    w, h, left, right, pad = 760, 340, 48, 150, 36
+    w, h, left, right, pad, font = 560, 300, 44, 14, 30, 15  # text stays legible when the chart is 360 px wide
     top = max([p.findings.get(k, 0) or 0 for p in points for k in kinds] + [1])
     n = max(len(points) - 1, 1)
 
@@ -123,13 +131,19 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
            f'aria-label="{html_text(t.gettext(W.TREND_CHART))}">',
            f'<line x1="{left}" y1="{h - pad}" x2="{w - right}" y2="{h - pad}" stroke="#999"/>',
            f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{h - pad}" stroke="#999"/>',
-           f'<text x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="11">{top}</text>',
-           f'<text x="{left - 6}" y="{h - pad + 4}" text-anchor="end" font-size="11">0</text>']
-    for i, p in enumerate(points):
-        if len(points) <= 8 or i in (0, len(points) - 1):
-            svg.append(f'<text x="{x(i):.1f}" y="{h - pad + 16}" text-anchor="middle" font-size="10">'
-                       f'{html_text(local_time(p.time)[:10])}</text>')
-    labels: list[tuple[float, str, str]] = []
+           f'<text x="{left - 6}" y="{y(top) + 5:.1f}" text-anchor="end" font-size="{font}">{top}</text>',
+           f'<text x="{left - 6}" y="{h - pad + 5}" text-anchor="end" font-size="{font}">0</text>']
+    # at most three time labels (first, middle, last); the day alone, or with the time when runs share a day
+    labelled = sorted({0, len(points) // 2, len(points) - 1}) if len(points) > 2 else list(range(len(points)))
+    times = [local_time(p.time) for p in points]
+    same_day = len({tm[:10] for tm in times}) < len(times)
+    for i in labelled:
+        text = times[i][5:16] if same_day else times[i][:10]
+        anchor = "start" if i == 0 and len(points) > 1 else "end" if i == len(points) - 1 and len(points) > 1 \
+            else "middle"
+        svg.append(f'<text x="{x(i):.1f}" y="{h - pad + font + 4}" text-anchor="{anchor}" font-size="{font}">'
+                   f"{html_text(text)}</text>")
+    legend: list[str] = []
     for j, k in enumerate(kinds):
         colour = _COLOURS[j % len(_COLOURS)]
         dash = _DASHES[j % len(_DASHES)]
@@ -137,31 +151,34 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
         if not coords:  # every run left this kind unchecked: no line, the table says so
             continue
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash_attr} points="'
+        svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} points="'
                    + " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
                    + f'"><title>{html_text(kind_name(k, t))}</title>'
                    "</polyline>")
         svg += [_marker(j, cx, cy, colour) for cx, cy in coords]
         last = points[-1].findings.get(k, 0)
-        labels.append((coords[-1][1], colour, f"{kind_name(k, t)} ({shown_count(last, t)})"))
-    placed: list[float] = []
-    for ly, colour, text in sorted(labels):
-        at = max([ly] + [p + 13 for p in placed])  # keep labels apart where lines end close together
-        placed.append(at)
-        svg.append(f'<text x="{w - right + 8}" y="{at + 4:.1f}" font-size="11" fill="{colour}">'
-                   f'{html_text(text)}</text>')
+        sample = (f'<svg viewBox="0 0 36 12" aria-hidden="true"><line x1="0" y1="6" x2="36" y2="6" stroke="{colour}" '
+                  f'stroke-width="2.5"{dash_attr}/>{_marker(j, 18, 6, colour)}</svg>')
+        legend.append(f'<li>{sample}<span style="color:{colour}">'
+                      f"{html_text(kind_name(k, t))} ({html_text(shown_count(last, t))})</span></li>")
     svg.append("</svg>")
     names = [kind_name(k, t) for k in kinds]
-    head = "".join(f"<th>{html_text(c)}</th>" for c in (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *names))
-    rows = "".join("<tr><td>" + html_text(local_time(p.time)) + "</td><td>" + str(p.entries_audited) + "</td>"
-                   + "".join(f"<td>{html_text(shown_count(p.findings.get(k, 0), t))}</td>" for k in kinds) + "</tr>"
-                   for p in points)
+    columns = (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *names)
+    head = "".join(f"<th>{html_text(c)}</th>" for c in columns)
+    labels = [html_text(t.text(LABELLED, label=c, text="")) for c in columns]  # a card's "Reused: "
+
+    def row(p: HistoryPoint) -> str:
+        cells = [local_time(p.time), str(p.entries_audited), *(shown_count(p.findings.get(k, 0), t) for k in kinds)]
+        return "<tr>" + "".join(f'<td data-label="{label}">{html_text(c)}</td>'
+                                for label, c in zip(labels, cells, strict=True)) + "</tr>"
+
     title = html_text(t.gettext(W.TREND_TITLE))
     return (
         f'<!DOCTYPE html>\n<html lang="{t.lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>"
         f"<h1>{title}</h1><p>{html_text(t.plural(W.TREND_RUNS, len(points)))}</p>\n" + "\n".join(svg)
-        + f'\n<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+        + f'\n<ul class="legend">{"".join(legend)}</ul>'
+        + f'\n<table><thead><tr>{head}</tr></thead><tbody>{"".join(row(p) for p in points)}</tbody></table>'
         "</body></html>\n"
     )
