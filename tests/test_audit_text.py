@@ -131,3 +131,13 @@ def test_an_insecure_url_holding_a_vault_password_is_still_found_and_shown_hidde
     [entry] = [e for e in json.loads(result.stdout)["entries"] if e["title"] == "Old store"]
     assert entry["findings"] == ["insecure_url"]
     assert "shop" not in result.stdout.replace("Shop", "")
+
+
+def test_a_url_that_fits_follows_its_label_and_one_that_does_not_gets_its_own_line() -> None:
+    from reuse_audit.report.wrap import wrap
+
+    url = "https://webmail.aaa.jp/.well-known/change-password"
+    assert wrap(f"change: {url}", 80, "  ") == [f"  change: {url}"]
+    assert wrap(f"change: {url}", 40, "  ") == ["  change:", f"  {url}"]  # never cut, wider if it must
+    assert wrap(f"パスキーの設定：{url}", 80) == [f"パスキーの設定：{url}"]  # glued: no space added
+    assert wrap(f"turn it on ({url}) now", 80) == [f"turn it on ({url}) now"]

@@ -100,7 +100,8 @@ def _pieces(word: str) -> list[str]:
 
 
 def wrap(text: str, width: int, indent: str = "", first_indent: str | None = None) -> list[str]:
-    """``text`` as lines of at most ``width`` cells (indents included); URLs whole on lines of their own."""
+    """``text`` as lines of at most ``width`` cells (indents included); a URL is never cut: it follows the text
+    when the line has room for it whole, else it has a line of its own (wider than ``width`` if it must)."""
     lead = indent if first_indent is None else first_indent
     lines: list[str] = []
     line = lead
@@ -113,8 +114,14 @@ def wrap(text: str, width: int, indent: str = "", first_indent: str | None = Non
         lines.append(line.rstrip())
         line, used, blank = indent, cell_len(indent), True
 
-    for word, url in (part for token in text.split() for part in _url_parts(token)):
+    for word, url, glued in ((part, url, n > 0) for token in text.split()
+                             for n, (part, url) in enumerate(_url_parts(token))):
         if url:
+            glue = "" if blank or glued else " "
+            if not blank and used + cell_len(glue) + cell_len(word) <= width:
+                line += glue + word  # "change: https://…" on one line when it fits
+                used += cell_len(glue) + cell_len(word)
+                continue
             if not blank:
                 flush()
             lines.append(line + word)
