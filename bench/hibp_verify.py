@@ -80,18 +80,17 @@ def old_verify(path: Path) -> tuple[int, bool]:
 
 
 def ensure_file(lines: int) -> Path:
-    path = OUT / f"hibp-verify-{lines}.txt"
+    path = OUT / f"hibp-verify-{lines}-v2.txt"  # v2: runs from range 00000 to FFFFF with a line in every range
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
     rng = random.Random(20260301)
-    step = (1 << 160) // lines
-    value = 0
+    step = (1 << 160) // lines  # at least 1,048,576 lines: consecutive lines never skip a whole range
     partial = path.with_suffix(".tmp")
     with partial.open("w", encoding="ascii", newline="\n") as stream:
         batch: list[str] = []
-        for _ in range(lines):
-            value += rng.randint(1, 2 * step)
+        for n in range(lines):
+            value = n * step + rng.randrange(step)
             batch.append(f"{value:040X}:{rng.randint(1, 5000)}\n")
             if len(batch) >= 100_000:
                 stream.write("".join(batch))

@@ -116,6 +116,16 @@ STORY = [
 
 
 @pytest.fixture(autouse=True)
+def _small_corpora_may_pass_verify(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole Pwned Passwords corpus has lines in each of the 1,048,576 hash ranges, which `hibp verify` checks;
+    the tests' corpora hold a few thousand lines from range 00000 to FFFFF. The range check is off for them
+    (in this process), on for the tests about it (marked ``whole_corpus``)."""
+    if request.node.get_closest_marker("whole_corpus") is None:
+        monkeypatch.setattr("reuse_audit.exposure.verify._Tally._gap_within", staticmethod(lambda *_a: False))
+        monkeypatch.setattr("reuse_audit.exposure.verify._Tally._step", lambda *_a: None)
+
+
+@pytest.fixture(autouse=True)
 def _private_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Each test has its own empty user cache dir (the cached breach list): never the real one, never another
     test's. The variable reaches child processes; the patch survives tests that clear REUSE_AUDIT_*."""

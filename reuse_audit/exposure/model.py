@@ -107,16 +107,16 @@ class ExposureServiceError(ReuseAuditError):
 
 
 # `hibp verify`'s line (model.VerifyReport.text)
-VERIFY_OK = N_("{path}: ok:")
-VERIFY_NOT_OK = N_("{path}: NOT OK:")
+VERIFY_OK = N_("{path}: ok: {details}")
+VERIFY_NOT_OK = N_("{path}: NOT OK: {details}")
 VERIFY_RANGE_FILES = NP_("{count} range file", "{count} range files")
 VERIFY_LINES = NP_("{count} line", "{count} lines")
 VERIFY_SORTED = N_("sorted")
 VERIFY_UNSORTED = N_("{count} out of order")
 VERIFY_MALFORMED = N_("{count} malformed")
 VERIFY_MISSING = NP_("{count} range file missing", "{count} range files missing")
-VERIFY_NOT_WHOLE = N_("does not run from hash range 00000 to FFFFF as a whole corpus does (a download cut short, "
-                      "or an excerpt): its misses stay unknown")
+VERIFY_NOT_WHOLE = N_("not a whole corpus, which has lines in every hash range from 00000 to FFFFF (a download cut "
+                      "short, or an excerpt): its misses stay unknown")
 VERIFY_FIRST_BAD = N_("first bad line {line} ({reason})")
 VERIFY_LIST_SEP = N_(", ")
 VERIFY_REMEMBERED = N_("; remembered as verified in {path}")
@@ -151,8 +151,9 @@ class VerifyReport:
     missing_ranges: int | None = None
     remembered_in: str | None = None  # the cache file that now records this single file as verified
     not_remembered: str | None = None  # why an ok single file could not be recorded (cache unwritable)
-    # A single file: whether its first hash is in range 00000 and its last in FFFFF, as in every complete corpus
-    # (a download cut short ends before); None for a directory, whose missing ranges are counted instead.
+    # A single file: whether it has lines in every hash range from 00000 to FFFFF, as every complete corpus has (a
+    # download cut short ends before, an excerpt skips ranges); None for a directory, whose missing range files
+    # are counted instead.
     spans: bool | None = None
 
     def __str__(self) -> str:
@@ -167,8 +168,9 @@ class VerifyReport:
         if self.range_files is not None:
             parts.append(t.plural(VERIFY_RANGE_FILES, self.range_files, count=f"{self.range_files:,}"))
         parts.append(t.plural(VERIFY_LINES, self.lines, count=f"{self.lines:,}"))
-        parts.append(t.text(VERIFY_SORTED) if self.sorted
-                     else t.text(VERIFY_UNSORTED, count=f"{self.unsorted_lines:,}"))
+        if self.sorted or self.unsorted_lines:  # neither where no line is well formed
+            parts.append(t.text(VERIFY_SORTED) if self.sorted
+                         else t.text(VERIFY_UNSORTED, count=f"{self.unsorted_lines:,}"))
         parts.append(t.text(VERIFY_MALFORMED, count=f"{self.malformed_lines:,}"))
         if self.missing_ranges:
             parts.append(t.plural(VERIFY_MISSING, self.missing_ranges, count=f"{self.missing_ranges:,}"))
@@ -177,8 +179,8 @@ class VerifyReport:
         if self.first_bad_line is not None:
             parts.append(t.text(VERIFY_FIRST_BAD, line=self.first_bad_line,
                                 reason=t.gettext(self.first_bad_reason or "")))
-        head = t.text(VERIFY_OK if self.ok else VERIFY_NOT_OK, path=self.path)
-        text = f"{head} {t.text(VERIFY_LIST_SEP).join(parts)}"
+        text = t.text(VERIFY_OK if self.ok else VERIFY_NOT_OK, path=self.path,
+                      details=t.text(VERIFY_LIST_SEP).join(parts))
         if self.remembered_in is not None:
             text += t.text(VERIFY_REMEMBERED, path=self.remembered_in)
         elif self.not_remembered is not None:

@@ -5,8 +5,9 @@ make its password "not found" without any lookup noticing. So a miss counts as `
 file that a full pass (:func:`~reuse_audit.exposure.verify.verify_hibp_file`) found sorted and well formed,
 and that has not changed since; elsewhere it is unknown (``unverified_corpus``).
 
-The record is ``verified-corpora.json`` in the user cache directory (``platformdirs.user_cache_dir
-("reuse-audit")``; ``$XDG_CACHE_HOME/reuse-audit`` on Linux), mode 0600 in a 0700 directory::
+The record is ``verified-corpora.json`` in the user cache directory (``$REUSE_AUDIT_CACHE_DIR``, else
+``platformdirs.user_cache_dir("reuse-audit")``: ``$XDG_CACHE_HOME/reuse-audit`` on Linux), mode 0600 in a
+0700 directory::
 
     {"version": 1, "files": [{"st_dev": 2049, "st_ino": 1234, "size": 37812629475,
                               "mtime_ns": 1700000000000000000, "ctime_ns": 1700000000000000000,
@@ -58,10 +59,11 @@ class CorpusIdentity:
 
 
 def record_path() -> Path:
-    """Where the records live: ``verified-corpora.json`` in the user cache directory."""
-    import platformdirs
+    """Where the records live: ``verified-corpora.json`` in the user cache directory (``$REUSE_AUDIT_CACHE_DIR``
+    when set, as for the breach list)."""
+    from reuse_audit.breaches.cache import cache_dir
 
-    return Path(platformdirs.user_cache_dir("reuse-audit")) / RECORD_NAME
+    return cache_dir() / RECORD_NAME
 
 
 def is_verified(identity: CorpusIdentity) -> bool:

@@ -106,6 +106,29 @@ class _Tally:
         self.first_reason: str | None = None
         self.previous = b""
         self.first_hash = b""  # of the first well-formed line
+        # whether a hash range (5-hex prefix) between the first line's and the last one's has no line: a whole
+        # corpus has lines in each of the 1,048,576 (an excerpt that runs from 00000 to FFFFF has not)
+        self.gaps = False
+
+    def _step(self, before: bytes, after: bytes) -> None:
+        """From one well-formed line (in order) to the next: is a range skipped?"""
+        if before and int(after[:5], 16) - int(before[:5], 16) > 1:
+            self.gaps = True
+
+    @staticmethod
+    def _gap_within(data: bytearray, stop: int, first: bytes, last: bytes, lines: int) -> bool:
+        """Whether a range after ``first``'s and up to ``last``'s has no line in ``data[:stop]`` (sorted): more
+        ranges than lines, or one search per range, each from where the last one found its line, that finds
+        none (the first miss ends the search: the work is one pass over the data at most)."""
+        low, high = int(first[:5], 16), int(last[:5], 16)
+        if high - low + 1 > lines:
+            return True
+        position = 0
+        for prefix in range(low + 1, high + 1):
+            position = data.find(b"\n%05X" % prefix, position, stop) + 1
+            if not position:
+                return True
+        return False
 
     def bad(self, number: int, reason: str) -> None:
         if self.first_bad is None:
@@ -124,6 +147,8 @@ class _Tally:
         ):
             self.lines += count
             self.first_hash = self.first_hash or hashes[0]
+            self._step(self.previous, hashes[0])
+            self.gaps = self.gaps or self._gap_within(data, stop, hashes[0], hashes[-1], count)
             self.previous = hashes[-1]
             return
         for raw in bytes(data[:stop]).split(b"\n")[:-1]:
@@ -141,6 +166,8 @@ class _Tally:
         if not self.previous < key:
             self.unsorted += 1
             self.bad(self.lines, BAD_OUT_OF_ORDER if self.previous != key else BAD_DUPLICATE)
+        else:
+            self._step(self.previous, key)
         self.previous = key
 
 
@@ -157,12 +184,12 @@ def _verify_file(path: Path, progress: ProgressCallback | None, remember_it: boo
         path=str(path),
         kind="single_file",
         lines=tally.lines,
-        sorted=tally.unsorted == 0,
+        sorted=tally.unsorted == 0 and tally.lines > tally.malformed,  # no well-formed line is in no order
         malformed_lines=tally.malformed,
         unsorted_lines=tally.unsorted,
         first_bad_line=None if tally.first_bad is None else str(tally.first_bad),
         first_bad_reason=tally.first_reason,
-        spans=tally.first_hash.startswith(b"00000") and tally.previous.startswith(b"FFFFF"),
+        spans=tally.first_hash.startswith(b"00000") and tally.previous.startswith(b"FFFFF") and not tally.gaps,
     )
     identity = CorpusIdentity.of(before)
     if not (remember_it and report.ok and stat.S_ISREG(before.st_mode) and identity == CorpusIdentity.of(after)):

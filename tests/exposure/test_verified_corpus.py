@@ -153,7 +153,7 @@ def test_a_download_cut_short_is_not_verified_and_its_misses_stay_unknown(corpus
     corpus.write_bytes(kept)
     report = verify_hibp_file(corpus)
     assert not report.ok and report.spans is False and report.remembered_in is None
-    assert "does not run from hash range 00000 to FFFFF" in str(report)
+    assert "not a whole corpus, which has lines in every hash range from 00000 to FFFFF" in str(report)
     assert lookup(corpus, "never-breached") == [UNVERIFIED]
 
 
@@ -169,3 +169,47 @@ def test_a_record_that_is_not_a_regular_file_of_ours_is_ignored_at_once(corpus: 
     else:
         private_cache.write_bytes(b"[" * 100_000 + b"]" * 100_000)
     assert lookup(corpus, "never-breached") == [UNVERIFIED]
+
+
+def _every_range(path: Path, skip: range = range(0), extra: dict[str, int] | None = None) -> None:
+    """A corpus with one line in each of the 1,048,576 hash ranges (but those in ``skip``), plus ``extra``."""
+    import random
+
+    rng = random.Random(7)
+    rows = {f"{prefix:05X}{rng.getrandbits(140):035X}": 1 for prefix in range(1 << 20) if prefix not in skip}
+    rows.update(extra or {})
+    path.write_text("".join(f"{h}:{rows[h]}\n" for h in sorted(rows)), encoding="ascii")
+
+
+@pytest.mark.whole_corpus
+def test_a_file_with_a_line_in_every_hash_range_is_a_whole_corpus(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.txt"
+    _every_range(whole)
+    report = verify_hibp_file(whole)
+    assert report.ok and report.lines == 1 << 20, str(report)
+
+
+@pytest.mark.whole_corpus
+@pytest.mark.parametrize("skip", [range(0x80000, 0x80001), range(0x12345, 0x12400), range(0xFFFF0, 0xFFFFF)])
+def test_a_file_that_skips_hash_ranges_is_not_a_whole_corpus(tmp_path: Path, skip: range) -> None:
+    """An excerpt that runs from 00000 to FFFFF passed as a whole corpus: its misses then read "not found"."""
+    gapped = tmp_path / "gapped.txt"
+    _every_range(gapped, skip)
+    report = verify_hibp_file(gapped)
+    assert not report.ok and report.spans is False and report.sorted and report.malformed_lines == 0
+    assert "not a whole corpus" in str(report) and report.remembered_in is None
+
+
+@pytest.mark.whole_corpus
+def test_five_lines_from_00000_to_fffff_are_not_a_whole_corpus(tmp_path: Path) -> None:
+    excerpt = tmp_path / "excerpt.txt"
+    excerpt.write_text("0" * 40 + ":1\n" + "5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8:9\n" + "F" * 40 + ":2\n")
+    report = verify_hibp_file(excerpt)
+    assert not report.ok and report.sorted and "not a whole corpus" in str(report)
+
+
+def test_a_file_of_no_well_formed_line_is_not_called_sorted(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\nworld\n")
+    text = str(verify_hibp_file(junk))
+    assert "sorted" not in text and "out of order" not in text and "2 malformed" in text
