@@ -486,6 +486,28 @@ def test_config_show_refuses_what_the_command_would_refuse(runner, tmp_path, tex
     assert line.startswith(f"reuse-audit: error: {command} would refuse these settings: ") and says in line, line
 
 
+@pytest.mark.parametrize(("text", "says"), [
+    ("quiet = 1\n", "quiet (top level) takes true or false"),
+    ("offline = 1.5\n", "offline (top level) takes true or false"),
+    ("min-length = 2024-05-01\n", "min-length (top level) takes a whole number"),
+    ("[audit]\nmin-length = true\n", "min-length ([audit]) takes a whole number"),
+    ("hibp-deadline = 'soon'\n", "hibp-deadline (top level) takes a number"),
+    ("hibp-file = 5\n", "hibp-file (top level) takes text"),
+    ("[audit]\nignore-group = [1, 2]\n", "ignore-group ([audit]) takes text"),
+])
+def test_a_setting_of_the_wrong_type_is_one_line_not_an_internal_error(runner, story_vault, tmp_path, text, says  # type: ignore[no-untyped-def]
+                                                                     ) -> None:
+    path, _ = story_vault
+    cfg = _config(tmp_path, text)
+    runs = [_audit(runner, path, "--config", str(cfg)), _run(runner, "config", "show", "--config", str(cfg))]
+    if text.startswith("quiet"):
+        runs.append(_run(runner, "demo", "--config", str(cfg)))  # (demo has none of the other options)
+    for result in runs:
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.strip().splitlines()
+        assert says in line and "internal error" not in line, line
+
+
 def test_a_bad_value_names_where_it_came_from(runner, story_vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The parser names an option's environment variable whatever gave the value: a value from the config file
     must not send the user looking for a variable they never set."""

@@ -150,6 +150,20 @@ def _is_path(param: Any) -> bool:
                 or getattr(getattr(param, "type", None), "name", None) == "path")
 
 
+def _wrong_type(param: Any, value: Any) -> str | None:
+    """What ``param`` takes (a message id), when the file's ``value`` is not that: ``quiet = 1`` or
+    ``min-length = 2024-05-01`` reached the option parser, which failed on them with an internal error."""
+    kind = getattr(param.type, "name", "")
+    if getattr(param, "is_flag", False) or kind == "boolean":
+        return None if isinstance(value, bool) else TAKES_BOOL
+    if kind in ("integer", "int range"):
+        return None if isinstance(value, int) and not isinstance(value, bool) else TAKES_INTEGER
+    if kind in ("float", "float range"):
+        return None if isinstance(value, int | float) and not isinstance(value, bool) else TAKES_NUMBER
+    items = value if isinstance(value, list) else [value]
+    return None if all(isinstance(v, str) for v in items) else TAKES_TEXT
+
+
 def _convert(param: Any, value: Any, base: Path) -> Any:
     def one(v: Any) -> Any:
         if _is_path(param) and isinstance(v, str):
@@ -179,8 +193,13 @@ def settings_for(cfg: ConfigFile, root: Any, path: tuple[str, ...]) -> dict[str,
     for label, table in tables:
         for key, value in table.items():
             param = _param_for(command, key)
-            if param is not None:
-                out[str(param.name)] = ConfigValue(_convert(param, value, cfg.path.parent), label)
+            if param is None:
+                continue
+            takes = _wrong_type(param, value)
+            if takes is not None:
+                raise HygieneInputError(N_("{path}: {key} ({where}) takes {takes}"), path=cfg.path, key=key,
+                                        where=Message(label), takes=Message(takes))
+            out[str(param.name)] = ConfigValue(_convert(param, value, cfg.path.parent), label)
     return out
 
 
@@ -302,6 +321,11 @@ SOURCE_ENVIRONMENT = N_("environment {var}")
 SOURCE_FILE = N_("config file {path} {table}")
 SOURCE_DEFAULT = N_("default")
 TOP_LEVEL = N_("top level")  # the table of a setting outside any [command] table
+# what a setting takes
+TAKES_BOOL = N_("true or false")
+TAKES_INTEGER = N_("a whole number")
+TAKES_NUMBER = N_("a number")
+TAKES_TEXT = N_("text (in quotes), or a list of texts")
 # its header lines
 CONFIG_FILE_USED = N_("config file: {path}")
 CONFIG_FILE_NONE = N_("config file: none ({path} does not exist)")
