@@ -145,3 +145,20 @@ def test_a_bad_me_is_refused_before_the_mail_is_read(vault_factory, flood) -> No
                                       "--breached-from", str(flood), "--me", "alice"], input=MASTER + "\n")
     assert result.exit_code == 2
     assert "--me 'alice' is not an e-mail address" in result.output
+
+
+@pytest.mark.parametrize("given", ["alice@example.com ", " ALICE@Example.COM", "alice@example.com.",
+                                   "\talice@example.com"])
+def test_me_is_taken_as_mail_names_the_address(flood, given: str) -> None:  # type: ignore[no-untyped-def]
+    """A trailing space or dot made --me match no bounce: the hijack read 'no account', exit 0."""
+    result = CliRunner().invoke(app, ["bounces", str(flood), "--me", given, "-f", "json"])
+    assert result.exit_code == 1, result.output
+    assert [a["verdict"] for a in json.loads(result.stdout)["accounts"]] == ["compromised"]
+
+
+def test_a_me_no_bounce_is_about_is_said(flood) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["bounces", str(flood), "--me", "bob@example.com", "-f", "json"])
+    assert result.exit_code == 0
+    assert "--me bob@example.com: no bounce is about this address, and 6 are about others" in result.stderr
+    quiet = CliRunner().invoke(app, ["bounces", str(flood), "--me", "bob@example.com", "-f", "json", "-q"])
+    assert quiet.stderr == ""

@@ -109,3 +109,5 @@ def breached_summary(account: AccountVerdict, window_minutes: int) -> Reason:
     end = max((b.end for b in account.bursts), default=account.last) or datetime.min
     return Reason.of(R.MAILBOX_SHOWS_UNDETERMINED, address=account.address, bounces=burst_bounces(account),
                      start=start, end=end)
+ME_UNMATCHED = NP_("reuse-audit: --me {address}: no bounce is about this address, and {n:,} is about another",
+                   "reuse-audit: --me {address}: no bounce is about this address, and {n:,} are about others")

@@ -67,7 +67,7 @@ def bounces(
 ) -> None:
     """Tell from a flood of bounces whether your mail account is used by someone else."""
     from reuse_audit.bounces import find_compromised
-    from reuse_audit.bounces.wording import SCANNED, SCANNED_ONE
+    from reuse_audit.bounces.wording import ME_UNMATCHED, SCANNED, SCANNED_ONE
     from reuse_audit.cli.build import imap_login, language, mail_to_read
     from reuse_audit.i18n import N_, Translator
 
@@ -90,6 +90,10 @@ def bounces(
     result = find_compromised(mail.sources, me=addresses, sent=mail.sent, relays=mail.relays, thresholds=thresholds,
                               since=mail.since, imap_login=login, progress=progress)
     emit(output_format.formatter()(result, lang=lang_code, vault=str(vault) if vault else None), output)
+    about = {a.address.lower() for a in result.accounts}
+    for address in () if quiet else mail.me:  # no bounce is about it while others are: a typo, another address
+        if address not in about and result.unattributed:
+            note(t.plural(ME_UNMATCHED, result.unattributed, address=address))
     if not quiet:
         if show_progress:
             typer.echo("\r", err=True, nl=False)

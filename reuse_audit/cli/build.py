@@ -111,6 +111,11 @@ class MailToRead:
         return any(map(is_imap_url, (*self.sources, *self.sent)))
 
 
+def _address(text: str) -> str:
+    """An address as mail names it: no surrounding space, no final dot of a fully qualified domain, lower case."""
+    return text.strip().rstrip(".").lower()
+
+
 def mail_to_read(params: Mapping[str, Any], sources: list[str]) -> MailToRead:
     """The mail options, checked before any password is asked for: a bad ``imaps://`` URL, ``--since`` or
     ``--me`` (a typo would silently clear a compromised address) is exit 2 at once."""
@@ -125,10 +130,10 @@ def mail_to_read(params: Mapping[str, Any], sources: list[str]) -> MailToRead:
     for spec in (*sources, *sent):
         if is_imap_url(spec):
             ImapFolder.parse(spec)
-    me = tuple(params["me"] or ())
-    for address in me:
-        if not is_email(address.strip()):
-            raise InputError(N_("--me {value!r} is not an e-mail address"), value=address)
+    me = tuple(_address(a) for a in params["me"] or ())  # " Admin@AAA.JP. " is admin@aaa.jp: it matched nothing
+    for given, address in zip(params["me"] or (), me, strict=True):
+        if not is_email(address):
+            raise InputError(N_("--me {value!r} is not an e-mail address"), value=given)
     return MailToRead(tuple(sources), me, sent, tuple(params["relay"] or ()), since)
 
 
