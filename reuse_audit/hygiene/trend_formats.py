@@ -96,9 +96,9 @@ padding:1em;max-width:60em;color:#111;line-break:strict}
 svg{width:100%;max-width:42em;height:auto;max-height:70vh;display:block}
 .legend{list-style:none;padding:0;margin:.4em 0;display:flex;flex-wrap:wrap;gap:.2em 1.2em}
 .legend svg{width:2.4em;height:.8em;display:inline-block;vertical-align:middle;margin-right:.3em}
-table{border-collapse:collapse;margin-top:1em}
+.runs{overflow-x:auto}table{border-collapse:collapse;margin-top:1em}
 td,th{border:1px solid #999;padding:.2em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
-@media (max-width:700px){table,tbody,tr,td{display:block}thead{display:none}
+@media (max-width:1000px){table,tbody,tr,td{display:block}thead{display:none}
 tr{border:1px solid #999;margin:.6em 0;padding:.3em}td,td:first-child{border:none;padding:.1em .3em;text-align:left}
 td::before{content:attr(data-label);font-weight:bold}}
 """
@@ -179,6 +179,7 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
         f"<title>{title}</title><style>{_CSS}</style></head><body>"
         f"<h1>{title}</h1><p>{html_text(t.plural(W.TREND_RUNS, len(points)))}</p>\n" + "\n".join(svg)
         + f'\n<ul class="legend">{"".join(legend)}</ul>'
-        + f'\n<table><thead><tr>{head}</tr></thead><tbody>{"".join(row(p) for p in points)}</tbody></table>'
+        + f'\n<div class="runs"><table><thead><tr>{head}</tr></thead><tbody>{"".join(row(p) for p in points)}'
+        "</tbody></table></div>"
         "</body></html>\n"
     )

@@ -115,8 +115,10 @@ def render_markdown(result: AuditResult, how: AuditRender) -> str:
 _HTML_CSS = (
     'body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP","Yu Gothic",sans-serif;'
     "margin:2em;line-height:1.45;line-break:strict}table{border-collapse:collapse}"
-    "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+    "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}"
+    "td:last-child{overflow-wrap:anywhere;min-width:20em}"  # the reasons' long URLs; no other word is cut
     "@media (max-width:1000px){body{margin:.8em}table,tbody,tr,td{display:block}thead{display:none}"
+    "td{overflow-wrap:anywhere}td:last-child{min-width:0}"
     "tr{border:1px solid #999;margin:.8em 0;padding:.3em}td{border:none;padding:.15em .3em}td:empty{display:none}"
     "td::before{content:attr(data-label);font-weight:bold}}"
 )
