@@ -162,3 +162,27 @@ def test_a_me_no_bounce_is_about_is_said(flood) -> None:  # type: ignore[no-unty
     assert "--me bob@example.com: no bounce is about this address, and 6 are about others" in result.stderr
     quiet = CliRunner().invoke(app, ["bounces", str(flood), "--me", "bob@example.com", "-f", "json", "-q"])
     assert quiet.stderr == ""
+
+
+def test_offline_refuses_an_imap_source_before_any_connection(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
+    for extra in (["--breached-from", "imaps://127.0.0.1:1/INBOX"],
+                  ["--breached-from", str(flood), "--sent", "imaps://mail.example.invalid/Sent"]):
+        result = CliRunner().invoke(app, ["plan", str(vault_factory(VAULT)), "--password-stdin", "--offline",
+                                          "--imap-user", "alice@example.com", *extra], input=MASTER + "\n")
+        assert result.exit_code == 2
+        assert "--offline opens no connection: an imaps:// source needs one" in result.stderr
+
+
+def test_a_bad_sent_folder_is_named_as_it_is_not_blamed_on_breached_from(vault_factory, flood, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["plan", str(vault_factory(VAULT)), "--password-stdin", "--offline",
+                                      "--breached-from", str(flood), "--sent", str(tmp_path / "nope")],
+                                input=MASTER + "\n")
+    assert result.exit_code == 2
+    assert f"no such mailbox: {tmp_path / 'nope'}" in result.stderr and "--breached-from" not in result.stderr
+
+
+def test_o_dash_is_stdout(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["demo", "-o", "-", "-f", "json", "-q"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["schema_version"] == 1
+    assert not (tmp_path / "-").exists()

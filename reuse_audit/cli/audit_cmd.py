@@ -137,8 +137,8 @@ def audit(
 def baseline_create(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", envvar=o.env("OUTPUT"), metavar="FILE",
-        help="Write the baseline to FILE (mode 0600) instead of stdout.")] = None,
+        "--output", "-o", envvar=o.env("OUTPUT"), metavar="FILE", callback=o.dash_is_stdout,
+        help="Write the baseline to FILE (mode 0600) instead of stdout; - is stdout.")] = None,
     slim: Annotated[bool, typer.Option("--slim", envvar=o.env("SLIM"),
                                        help="Leave entry titles out of the baseline.")] = False,
     ignore: o.IgnoreOpt = None,

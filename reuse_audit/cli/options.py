@@ -76,8 +76,8 @@ PasswordCommandOpt = Annotated[str | None, typer.Option(
     help="Run CMD (no shell) and read the master password from its stdout's first line.")]
 
 # ---- checks ----
-ChecksOpt = Annotated[str, typer.Option("--checks", envvar=env("CHECKS"), metavar="LIST",
-                                        help=f"Comma-separated checks: {ALL_CHECKS_TEXT}.")]
+ChecksOpt = Annotated[str, typer.Option("--checks", envvar=env("CHECKS"), metavar="LIST", show_default="all",
+                                        help=f"Comma-separated checks: {', '.join(Check)}.")]
 OfflineOpt = Annotated[bool, typer.Option("--offline", envvar=env("OFFLINE"),
                                           help="No network at all (exposure needs --hibp-file then; breaches use "
                                                "--breaches-file or the cached list).")]
@@ -121,6 +121,7 @@ IncludeExcludedOpt = Annotated[bool, typer.Option("--include-excluded", envvar=e
 
 # ---- what to report, and how ----
 FailOnOpt = Annotated[str, typer.Option("--fail-on", envvar=env("FAIL_ON"), metavar="LIST",
+                                        show_default=FAIL_ON_TEXT.replace(",", ", "),
                                         help="Comma-separated finding kinds that make the exit code 1.")]
 MinPwnedOpt = Annotated[int, typer.Option("--min-pwned-count", envvar=env("MIN_PWNED_COUNT"), min=1, metavar="N",
                                           help="Ignore breach hits seen fewer than N times (for --fail-on).")]
@@ -128,8 +129,15 @@ StrictOpt = Annotated[bool, typer.Option("--strict", envvar=env("STRICT"),
                                          help="Exit 3 when a check could not complete (unknown exposure).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", envvar=env("QUIET"),
                                         help="Print nothing on stderr but errors.")]
+def dash_is_stdout(value: Path | None) -> Path | None:
+    """``-o -`` writes to stdout, as "-" means for most tools (it created a file named "-")."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", envvar=env("OUTPUT"), metavar="FILE",
-                                                help="Write the report to FILE (mode 0600) instead of stdout.")]
+                                                callback=dash_is_stdout,
+                                                help="Write the report to FILE (mode 0600) instead of stdout; "
+                                                     "- is stdout.")]
 LangOpt = Annotated[str | None, typer.Option("--lang", envvar=env("LANG"), metavar="en|ja",
                                              help="en or ja (default: from the locale).")]
 ShowAllOpt = Annotated[bool, typer.Option("--all", envvar=env("ALL"),
@@ -169,8 +177,8 @@ ImapDeadlineOpt = Annotated[float, typer.Option(
     help="Time limit of the whole IMAP fetch (exit 2 when it is reached).")]
 MeOpt = Annotated[list[str] | None, typer.Option(
     "--me", envvar=env("ME"), metavar="ADDRESS",
-    help="Your own address (repeatable). Default: bounces --vault: the vault's e-mail logins; else every address "
-         "the bounces are about.")]
+    help="Your own address (repeatable). Default: every address the bounces are about (bounces --vault: the "
+         "vault's e-mail logins).")]
 SentOpt = Annotated[list[str] | None, typer.Option(
     "--sent", envvar=env("SENT"), metavar="SOURCE",
     help="Your Sent folder (repeatable): recipients, Message-IDs and relay hosts.")]

@@ -208,18 +208,19 @@ def _breached_from(ctx: typer.Context, lang: str, quiet: bool) -> tuple[tuple[Re
             raise InputError(N_("{options}: only with --breached-from SOURCE (how to read its mail)"),
                              options=", ".join(given))
         return (), []
-    from reuse_audit.bounces import MailSourceError, find_compromised
+    from reuse_audit.bounces import find_compromised
     from reuse_audit.cli.build import imap_login, mail_to_read
     from reuse_audit.i18n import Translator
     from reuse_audit.plan.wording import NO_COMPROMISED
 
-    try:
-        mail = mail_to_read(params, sources)
-        login = imap_login(params, stdin_taken=params["password_stdin"]) if mail.needs_imap else None
-        scan = find_compromised(mail.sources, me=mail.me, sent=mail.sent, relays=mail.relays, since=mail.since,
-                                imap_login=login)
-    except MailSourceError as exc:
-        raise InputError(N_("--breached-from: {problem}"), problem=exc.message) from None
+    # a bad source is said as `bounces` says it (the message names the path or URL, of --breached-from or --sent)
+    mail = mail_to_read(params, sources)
+    if mail.needs_imap and params["offline"]:
+        raise InputError(N_("--offline opens no connection: an imaps:// source needs one (save the folder as an mbox "
+                            "file, or leave --offline out)"))
+    login = imap_login(params, stdin_taken=params["password_stdin"]) if mail.needs_imap else None
+    scan = find_compromised(mail.sources, me=mail.me, sent=mail.sent, relays=mail.relays, since=mail.since,
+                            imap_login=login)
     if not scan.breached and not quiet:
         note(f"reuse-audit: {Translator(lang).text(NO_COMPROMISED)}")
     return tuple(scan.summaries[a] for a in scan.breached), list(scan.breached)
