@@ -80,6 +80,7 @@ class ReasonCode(StrEnum):
     SUGGEST_BREACHED_AT = "suggest_breached_at"
     PREVIOUS_PASSWORD_MISSING = "previous_password_missing"
     UNKNOWN_AT_BREACH_COUNT = "unknown_at_breach_count"
+    MAIL_SHOWED_NOTHING = "mail_showed_nothing"
     # the plan: why an entry was taken as the breached mailbox
     MAILBOX_TAKEN = "mailbox_taken"
     MAILBOX_HOST_IN_DOMAIN = "mailbox_host_in_domain"
@@ -210,6 +211,7 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.SUGGEST_BREACHED_AT: {"title": _S, "changed": (datetime,), "command": _S},
     ReasonCode.PREVIOUS_PASSWORD_MISSING: {"title": _S, "changed": (datetime,)},
     ReasonCode.UNKNOWN_AT_BREACH_COUNT: {"count": _I},
+    ReasonCode.MAIL_SHOWED_NOTHING: {},
     ReasonCode.MAILBOX_TAKEN: {"title": _S, "address": _S},
     ReasonCode.MAILBOX_HOST_IN_DOMAIN: {"host": _S, "domain": _S},
     ReasonCode.MAILBOX_PROVIDER_HOST: {"host": _S, "domain": _S},

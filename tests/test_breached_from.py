@@ -127,6 +127,7 @@ def test_breached_from_takes_me_and_since(vault_factory, flood) -> None:  # type
     assert not (doc["breach"] or {}).get("mailbox")
     _, doc = _plan_from(vault, flood, "--since", "2024-06-01")  # the flood is older
     assert not (doc["breach"] or {}).get("mailbox")
+    assert doc["note_codes"][0] == "mail_showed_nothing"  # the saved plan says what the mail showed, too
     _, doc = _plan_from(vault, flood, "--me", "Alice@Example.com", "--since", "2024-04-30")
     assert doc["breach"]["mailbox"]["address"] == "alice@example.com"
 

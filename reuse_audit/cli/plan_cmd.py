@@ -46,6 +46,7 @@ class BreachRequest:
     evidence: tuple[Reason, ...] = ()
     time: BreachTime = field(default_factory=_no_breach_time)
     shown_compromised: tuple[str, ...] = ()  # addresses the mail showed compromised (--breached-from)
+    mail_read: bool = False  # --breached-from was given (and maybe showed nothing)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     from reuse_audit.plan.formats import RenderOptions, render_plan
     from reuse_audit.plan.ranking import build_plan
     from reuse_audit.plan.wording import STDERR_SUMMARY, WITH_NOTE
+    from reuse_audit.reasons import Reason, ReasonCode
     from reuse_audit.report.audit_document import audit_document
 
     breach_list = _SharedBreachList(options)
@@ -138,6 +140,8 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     breach = _breach(request, contents, breach_list)
     result = run_checks(contents, breach_list.share(options), how.quiet, early)
     made = build_plan(result, breach, include_excluded=include_excluded)
+    if request.mail_read and not request.shown_compromised:  # the saved plan says so too, not stderr only
+        made = replace(made, notes=(Reason.of(ReasonCode.MAIL_SHOWED_NOTHING), *made.notes))
     doc = audit_document(result, entries=False)  # its vault and groups only
     extra = {"vault": doc["vault"], "reuse_groups": doc["reuse_groups"], "variant_groups": doc["variant_groups"]}
     rendering = RenderOptions(lang=how.lang, show_all=how.show_all, width=text_width(),
@@ -270,7 +274,7 @@ def plan(
     time = breach_time(ctx, evidence)
     stolen = _prompt_stolen_password(lang_code) if breached_password_prompt else ()
     request = BreachRequest(tuple(breached or []) + tuple(from_addresses), stolen, evidence, time,
-                            tuple(from_addresses))
+                            tuple(from_addresses), mail_read=bool(breached_from))
     how = PlanOutput(chosen_format(ctx, output_format, output), lang_code, show_all, output, quiet, strict)
     contents, early = unlock_scoring(params, options)
     try:

@@ -62,6 +62,8 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.MARKED_DONE: N_("marked done (tag {tag}) on {date}"),
     C.MASTER_KEY_CHANGED: N_("master password changed on {date}"),
     C.NO_BREACH_TIME: N_("no breach time given, so progress cannot be told (see --breached-at)"),
+    C.MAIL_SHOWED_NOTHING: N_("the mail (--breached-from) showed no compromised address: this plan covers general "
+                              "hygiene only"),
     C.RULE_BREACHED_AT: N_("breach time {at} UTC (from {source}): each account's breached password is the "
                            "one it held then"),
     C.RULE_RECENT: N_("no breach time given: the breached passwords are the breached account's current one and "
