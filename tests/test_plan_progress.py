@@ -382,7 +382,7 @@ def test_a_changed_password_with_its_checklist_open_is_not_finished_and_do_now_s
     assert f"{mailbox['step']}. Finish the checklist: Mailbox admin" in do_now
     # its line is not ticked, nor called "done", while the header does not count it
     lines = text.splitlines()
-    head = next(n for n, line in enumerate(lines) if "Change password now — Mailbox admin" in line)
+    head = next(n for n, line in enumerate(lines) if "Finish the checklist — Mailbox admin" in line)
     assert lines[head].strip().startswith(f"{mailbox['step']}. [ ] ")
     left_items = sum(1 for item in mailbox["checklist"] if item["status"] != "done")
     assert lines[head + 1].strip().startswith(f"» password changed, {left_items} checklist items left: ")

@@ -16,12 +16,12 @@ from reuse_audit import __version__
 from reuse_audit.plan.model import RotationStep, StepStatus, Tier
 from reuse_audit.plan.view import (
     PlanView,
-    action_text,
     checklist_text,
     heading,
     labelled,
     links,
     safe_link,
+    step_action_text,
     tier_text,
     tier_why,
     title,
@@ -130,7 +130,7 @@ def _step(s: RotationStep, view: PlanView) -> str:
         items.append(f"<li><label>{_box(f'{entry}:{item.code.value}', done, label)} {_h(label)}</label>{link}</li>")
     checklist = f'<ul class="checklist">{"".join(items)}</ul>' if items else ""
     return (f'<article class="{classes}"><div>{box}</div><div class="num">{s.step}</div>'
-            f'<div class="what"><strong>{_h(action_text(t, s.action))}</strong>{_h(title(s, t))} {who}'
+            f'<div class="what"><strong>{_h(step_action_text(t, s))}</strong>{_h(title(s, t))} {who}'
             f'{status_html}</div>'
             f'<ul class="reasons">{reasons}</ul><div class="links">{link_html}</div>{checklist}</article>')
 

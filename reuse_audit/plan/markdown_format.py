@@ -10,11 +10,11 @@ from reuse_audit import __version__
 from reuse_audit.plan.model import RotationStep, StepStatus
 from reuse_audit.plan.view import (
     PlanView,
-    action_text,
     checklist_text,
     heading,
     labelled,
     links,
+    step_action_text,
     tier_text,
     tier_why,
     who,
@@ -28,7 +28,7 @@ def _box(done: bool) -> str:
 
 def _step(s: RotationStep, view: PlanView) -> list[str]:
     t = view.t
-    action = f"**{action_text(t, s.action)}**"
+    action = f"**{step_action_text(t, s)}**"
     if s.status == StepStatus.DONE and not s.finished:
         action += " ✓"
     parts = [action, escape.markdown(who(s, t))]

@@ -21,6 +21,7 @@ from reuse_audit.plan.view import (
     heading,
     labelled,
     links,
+    step_action_text,
     tier_text,
     tier_why,
     title,
@@ -92,7 +93,7 @@ def _step_lines(s: RotationStep, view: PlanView, width: int, out: list[tuple[str
     indent = " " * len(number)
     shown = StepStatus.TODO if s.status == StepStatus.DONE and not s.finished else s.status  # its checklist is left
     mark = _MARKS[shown] + " " if s.to_do and (s.status != StepStatus.TODO or s.checklist) else ""
-    head = f"{mark}{action_text(t, s.action)} — {who(s, t)}"
+    head = f"{mark}{step_action_text(t, s)} — {who(s, t)}"
     out.extend((line, f"bold {style}") for line in wrap(_safe(head), width, indent, number))
     status = view.status_line(s)
     if status:

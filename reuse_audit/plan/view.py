@@ -42,6 +42,14 @@ def action_text(t: Translator, action: Action) -> str:
     return t.text(ACTIONS[action])
 
 
+def step_action_text(t: Translator, s: RotationStep) -> str:
+    """What a step's line says to do: its action, or "Finish the checklist" once its password is changed and
+    only its checklist is left (it still said "Change password now")."""
+    if s.status == StepStatus.DONE and not s.finished and s.to_do:
+        return t.gettext(FINISH_CHECKLIST)
+    return action_text(t, s.action)
+
+
 def tier_text(t: Translator, tier: Tier) -> str:
     return t.text(TIERS[tier])
 
@@ -148,9 +156,7 @@ class PlanView:
         chosen = (urgent or [s for s in self.plan.todo if not s.finished])[:DO_NOW_COUNT]
         if not chosen:
             return None
-        named = [self.t.text(DO_NOW_ITEM, step=s.step, title=title(s, self.t),
-                             action=self.t.gettext(FINISH_CHECKLIST) if s.status == StepStatus.DONE
-                             else action_text(self.t, s.action))
+        named = [self.t.text(DO_NOW_ITEM, step=s.step, title=title(s, self.t), action=step_action_text(self.t, s))
                  for s in chosen]
         return self.t.plural(DO_NOW, len(chosen), steps=self.t.join_parts(named))
 
