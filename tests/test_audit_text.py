@@ -141,3 +141,14 @@ def test_a_url_that_fits_follows_its_label_and_one_that_does_not_gets_its_own_li
     assert wrap(f"change: {url}", 40, "  ") == ["  change:", f"  {url}"]  # never cut, wider if it must
     assert wrap(f"パスキーの設定：{url}", 80) == [f"パスキーの設定：{url}"]  # glued: no space added
     assert wrap(f"turn it on ({url}) now", 80) == [f"turn it on ({url}) now"]
+
+
+def test_the_html_report_links_the_catalogues_pages_and_never_vault_text(vault_factory) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import E
+
+    path = vault_factory([E("See https://evil.example/login now", "Zr4!tW8#pQ2&nL6^xV0s", "me@example.jp",
+                            "https://accounts.google.com/")])
+    page = CliRunner().invoke(app, ["audit", str(path), "--password-stdin", "--offline", "-f", "html"],
+                              input=MASTER + "\n").stdout
+    assert '<a href="https://safety.google/authentication/">https://safety.google/authentication/</a>' in page
+    assert "https://evil.example/login" in page and 'href="https://evil.example' not in page

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reuse_audit.audit import AuditResult
 from reuse_audit.i18n import Translator
@@ -13,6 +13,9 @@ from reuse_audit.report import escape
 from reuse_audit.report import wording as W
 from reuse_audit.report.audit_document import audit_document, entry_dicts
 from reuse_audit.report.choices import AuditFormat as AuditFormat
+
+if TYPE_CHECKING:
+    from reuse_audit.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,18 @@ _HTML_CSS = (
 )
 
 
+def _linked(html: str, reasons: Sequence[Reason]) -> str:
+    """Escaped reasons with the catalogue's https links in them (a site's two-step or passkey page) made links
+    to tap. Only those: a URL in vault text (a title) stays text."""
+    import re
+
+    urls = {escape.html_text(u) for r in reasons if isinstance(u := r.get("url"), str) and u.startswith("https://")}
+    if not urls:
+        return html
+    pattern = re.compile("|".join(re.escape(u) for u in sorted(urls, key=len, reverse=True)))
+    return pattern.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html)
+
+
 def render_html(result: AuditResult, how: AuditRender) -> str:
     t = Translator(how.lang)
     title = escape.html_text(t.gettext(W.TITLE))
@@ -131,9 +146,10 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
     labels = [escape.html_text(name) for name in names]
     card_labels = [escape.html_text(t.text(W.LABELLED, label=name, text="")) for name in names]  # "Title: "
     body = []
-    for r in rows(result, t):
-        cells = _human_cells(r, t, _HTML_KEYS)
-        body.append("<tr>" + "".join(f'<td data-label="{label}">{escape.html_text(c)}</td>'
+    for entry, r in zip(result.entries, rows(result, t), strict=True):
+        cells = [escape.html_text(c) for c in _human_cells(r, t, _HTML_KEYS)]
+        cells[-1] = _linked(cells[-1], entry.reasons)  # the reasons
+        body.append("<tr>" + "".join(f'<td data-label="{label}">{c}</td>'
                                      for label, c in zip(card_labels, cells, strict=True)) + "</tr>")
     head = "".join(f"<th>{label}</th>" for label in labels)
     return (
