@@ -336,3 +336,20 @@ def test_o_names_the_files_own_extension() -> None:
     result = CliRunner().invoke(app, ["demo", "--format", "table", "-o", "plan.md"])
     assert result.exit_code == 2
     assert "(a .md file)" in result.stderr
+
+
+def test_a_review_for_an_unknown_breach_check_keeps_its_two_step_link(tmp_path: Path) -> None:
+    """A site that offers two-step login lost its "turn it on" link once its step became a review."""
+    import hashlib
+
+    from tests.conftest import MASTER, E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("GitHub", "Unrelated-pw-77!x", "dev", "https://github.com/login")])
+    corpus = tmp_path / "pwned.txt"  # never verified: a miss in it is unknown
+    corpus.write_text(hashlib.sha1(b"hunter2", usedforsecurity=False).hexdigest().upper() + ":17\n")
+    result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--hibp-file", str(corpus),
+                                      "--format", "json", "--all"], input=MASTER + "\n")
+    [step] = json.loads(result.stdout)["steps"]
+    assert step["action"] == "review" and "no_2fa" in step["reason_codes"]
+    assert step["tfa_url"] and step["tfa_url"].startswith("https://")

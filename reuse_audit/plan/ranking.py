@@ -205,8 +205,8 @@ def build_plan(audit: AuditResult, breach: BreachInput | None, *, include_exclud
         change_url = change_password_url(host) if host and action in (Action.CHANGE_PASSWORD,
                                                                         Action.SECURE_ACCOUNT) else None
         tfa_url = svc.tfa_url if svc is not None and action in (Action.ENABLE_2FA, Action.SECURE_ACCOUNT,
-                                                                Action.CHANGE_PASSWORD) and _wants_2fa(
-            r, svc, c, audit.options.checks) else None
+                                                                Action.CHANGE_PASSWORD, Action.REVIEW) and _wants_2fa(
+            r, svc, c, audit.options.checks) else None  # a review (an unknown breach check) keeps its 2FA link
         passkey_url = svc.passkey_url if svc is not None and K.PASSKEY_AVAILABLE in r.findings else None
         exposed = any(x.code in _EXPOSED_BY_SITE for x in reasons)
         order = (tier, status != StepStatus.REDO, sub.rank, action == Action.NONE,
