@@ -152,3 +152,17 @@ def test_the_html_report_links_the_catalogues_pages_and_never_vault_text(vault_f
                               input=MASTER + "\n").stdout
     assert '<a href="https://safety.google/authentication/">https://safety.google/authentication/</a>' in page
     assert "https://evil.example/login" in page and 'href="https://evil.example' not in page
+
+
+def test_a_tab_in_a_login_is_shown_not_turned_into_a_space(vault_factory) -> None:  # type: ignore[no-untyped-def]
+    """`correct<TAB>horse` was shown as `correct horse`: another value (maybe another entry's passphrase)."""
+    from tests.conftest import E
+
+    path = vault_factory([E("Forum", "Zr4!tW8#pQ2&nL6^xV0s", "correct\thorse", "https://forum.example/"),
+                          E("Shop", "Zr4!tW8#pQ2&nL6^xV0s", "buyer", "https://shop.example/")])
+    for command in (["audit", str(path)], ["plan", str(path), "--all"]):
+        for fmt in ("table", "markdown", "html"):
+            out = CliRunner().invoke(app, [*command, "--password-stdin", "--offline", "-f", fmt],
+                                     input=MASTER + "\n", env={"COLUMNS": "120"}).stdout
+            shown = "correct\\\\thorse" if fmt == "markdown" else "correct\\thorse"  # Markdown escapes the "\\"
+            assert shown in out and "correct horse" not in out, (command[0], fmt)

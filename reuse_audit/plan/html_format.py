@@ -116,7 +116,7 @@ def _step(s: RotationStep, view: PlanView) -> str:
     classes = "step finished" if s.finished else "step"
     box = _box(entry, s.finished, f"{heading(t, 'col_done')} {s.step}", s.status == StepStatus.REDO) \
         if s.to_do else ""
-    who = f'<span class="user">{_h(s.username)}</span>' if s.username else ""
+    who = f'<span class="user">{_h(escape.visible_field(s.username))}</span>' if s.username else ""
     status = view.status_line(s)
     status_html = (f'<div class="status {s.status.value}">{_h(status)}</div>' if status else "")
     reasons = "".join(f"<li>{_h(x)}</li>" for x in t.reasons(s.reasons))

@@ -28,7 +28,7 @@ from reuse_audit.plan.view import (
     who,
 )
 from reuse_audit.plan.wording import HEADLINE
-from reuse_audit.report.escape import visible_controls
+from reuse_audit.report.escape import visible_controls, visible_field
 from reuse_audit.report.wrap import column_widths, wrap
 
 TIER_STYLES = {Tier.MASTER_PASSWORD: "bold magenta", Tier.BREACHED_ACCOUNT: "bold red", Tier.SAME_PASSWORD: "red",
@@ -134,7 +134,8 @@ def _cells(s: RotationStep, view: PlanView) -> list[str]:
     status = view.status_line(s)
     checklist = [f"{_MARKS[i.status]} {checklist_text(t, i)}" + (f" {i.url}" if i.url else "") for i in s.checklist]
     return [_safe(x) for x in (
-        str(s.step), f"{int(s.tier)} {tier_text(t, s.tier)}", action_text(t, s.action), title(s, t), s.username,
+        str(s.step), f"{int(s.tier)} {tier_text(t, s.tier)}", action_text(t, s.action), title(s, t),
+        visible_field(s.username),
         "\n".join(([status] if status else []) + reasons + checklist), where)]
 
 

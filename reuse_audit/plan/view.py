@@ -98,11 +98,15 @@ def links(s: RotationStep) -> list[tuple[str, str]]:
 
 
 def title(s: RotationStep, t: Translator) -> str:
-    return heading(t, "vault_step") if s.tier == Tier.MASTER_PASSWORD and s.uuid is None else s.title
+    from reuse_audit.report.escape import visible_field
+
+    return heading(t, "vault_step") if s.tier == Tier.MASTER_PASSWORD and s.uuid is None else visible_field(s.title)
 
 
 def who(s: RotationStep, t: Translator) -> str:
-    return t.text(WHO, title=title(s, t), username=s.username) if s.username else title(s, t)
+    from reuse_audit.report.escape import visible_field
+
+    return t.text(WHO, title=title(s, t), username=visible_field(s.username)) if s.username else title(s, t)
 
 
 def labelled(t: Translator, label: str, text: str) -> str:

@@ -84,7 +84,8 @@ def _yes_no(value: str, t: Translator) -> str:
 
 def _human_cells(r: dict[str, Any], t: Translator, keys: tuple[str, ...]) -> list[str]:
     cells = {
-        "rank": str(r["rank"]), "title": r["title"], "username": r["username"], "group": r["group"],
+        "rank": str(r["rank"]), "title": escape.visible_field(r["title"]),
+        "username": escape.visible_field(r["username"]), "group": escape.visible_field(r["group"]),
         "findings": t.join([t.gettext(W.KINDS.get(k, k)) for k in r["findings"].split(",") if k])
         if t.lang != "en" else r["findings"].replace(",", ", "),  # English: the codes, a line may break after each
         "reuse": r["reuse_group"], "variant": r["variant_group"],

@@ -31,6 +31,15 @@ def visible_controls(text: str) -> str:
     return _CONTROLS.sub(_visible, text)
 
 
+_LINE_WHITESPACE = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def visible_field(text: str) -> str:
+    """A one-line vault field (title, login, group) for people: a tab or line break in it written as ``\\t``,
+    ``\\n``, ``\\r`` (a wrapped line shows ``correct<TAB>horse`` as ``correct horse``, another value)."""
+    return text.translate(_LINE_WHITESPACE)
+
+
 def rich_text(text: str) -> str:
     """Escape rich console markup (``[bold]``, ``[/x]``) so vault text renders literally."""
     from rich.markup import escape
