@@ -119,7 +119,9 @@ def test_json_document_has_the_schema_keys_and_steps_in_plan_order() -> None:
     assert doc["breach"]["mailbox"] == {"uuid": "uuid-2", "address": "admin@aaa.jp",
                                         "why": "took AAA mail as the mailbox of admin@aaa.jp; "
                                                "mail.aaa.jp is a mail host",
-                                        "why_codes": ["mailbox_taken", "mailbox_mail_host"]}
+                                        "why_codes": ["mailbox_taken", "mailbox_mail_host"],
+                                        "why_text": "took AAA mail as the mailbox of admin@aaa.jp; "
+                                                    "mail.aaa.jp is a mail host"}
     assert doc["breach"]["password_given"] is False
     assert doc["breach"]["mailbox_evidence"] == [
         "The mailbox shows admin@aaa.jp is compromised: 12 bounces about it within 60 min (12 via the account) to "
@@ -440,3 +442,17 @@ def test_mo_writer_output_is_read_back_by_gettext() -> None:
     t = gettext.GNUTranslations(io.BytesIO(data))
     assert t.gettext("multi line") == "複数行"
     assert t.gettext("draft") == "draft"  # fuzzy entries are left out
+
+
+def test_the_mailbox_why_is_english_for_scripts_and_in_the_language_asked_for_too() -> None:
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from reuse_audit.cli import app
+
+    doc = _json.loads(CliRunner().invoke(app, ["demo", "--lang", "ja", "-f", "json", "-q"]).stdout)
+    mailbox = doc["breach"]["mailbox"]
+    assert mailbox["why"].startswith("took aaa.jp webmail (admin) as the mailbox of admin@aaa.jp")
+    assert "メールアカウントと判断しました" in mailbox["why_text"]
+    assert doc["breach"]["mailboxes"][0]["why_text"] == mailbox["why_text"]

@@ -15,10 +15,10 @@ SCHEMA_VERSION = 1
 _ENGLISH = Translator("en")
 
 
-def _mailbox_dict(m: Mailbox) -> dict[str, Any]:
-    # "why" stays English in every language: scripts match on it; the reports show it translated
+def _mailbox_dict(m: Mailbox, t: Translator) -> dict[str, Any]:
+    # "why" stays English in every language: scripts match on it; "why_text" is in --lang, as the reports show it
     return {"uuid": m.uuid, "address": m.address, "why": _ENGLISH.join_parts(_ENGLISH.reasons(m.why)),
-            "why_codes": [r.code.value for r in m.why]}
+            "why_codes": [r.code.value for r in m.why], "why_text": t.join_parts(t.reasons(m.why))}
 
 
 def _breach_dict(b: BreachContext | None, t: Translator) -> dict[str, Any] | None:
@@ -27,8 +27,8 @@ def _breach_dict(b: BreachContext | None, t: Translator) -> dict[str, Any] | Non
     return {
         "selectors": list(b.selectors),
         "matched": list(b.matched),
-        "mailbox": _mailbox_dict(b.mailboxes[0]) if b.mailboxes else None,
-        "mailboxes": [_mailbox_dict(m) for m in b.mailboxes],
+        "mailbox": _mailbox_dict(b.mailboxes[0], t) if b.mailboxes else None,
+        "mailboxes": [_mailbox_dict(m, t) for m in b.mailboxes],
         "breached_addresses": list(b.breached_addresses),
         "password_given": b.password_given,
         "mailbox_evidence": t.reasons(b.mailbox_evidence),
