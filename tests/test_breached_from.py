@@ -187,3 +187,10 @@ def test_o_dash_is_stdout(tmp_path, monkeypatch) -> None:  # type: ignore[no-unt
     result = CliRunner().invoke(app, ["demo", "-o", "-", "-f", "json", "-q"])
     assert result.exit_code == 0 and json.loads(result.stdout)["schema_version"] == 1
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(("at", "says"), [("1900-01-01", "is before 1990"), ("2099-01-01", "is in the future")])
+def test_a_breach_time_that_cannot_be_this_breach_is_refused(vault_factory, at: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(app, ["plan", str(vault_factory(VAULT)), "--password-stdin", "--offline",
+                                      "--breached", "alice@example.com", "--breached-at", at], input=MASTER + "\n")
+    assert result.exit_code == 2 and says in result.stderr

@@ -191,7 +191,9 @@ def breach_time(ctx: typer.Context, evidence: tuple[Reason, ...]) -> BreachTime:
         if source not in ("COMMANDLINE", "ENVIRONMENT"):
             raise InputError(N_("--breached-at is taken from the command line or REUSE_AUDIT_BREACHED_AT only, "
                                 "never from the config file (an old incident must not apply silently)"))
-        at = parse_instant(text, "--breached-at")
+        at = parse_instant(text, "--breached-at")  # (a time in the future is refused there)
+        if at.year < 1990:  # before any password manager: a typo (1900 for 2019)
+            raise InputError(N_("--breached-at {at} is before 1990: give the date of this breach"), at=text)
         return BreachTime(at, BreachTimeSource.OPTION if source == "COMMANDLINE" else BreachTimeSource.ENVIRONMENT)
     shows = (ReasonCode.MAILBOX_SHOWS_COMPROMISED, ReasonCode.MAILBOX_SHOWS_UNDETERMINED)
     starts = [s for e in evidence if e.code in shows and isinstance(s := e.get("start"), datetime)]
