@@ -207,8 +207,8 @@ def _breached_from(ctx: typer.Context, lang: str, quiet: bool) -> tuple[tuple[Re
     params = ctx.params
     sources: list[str] = params["breached_from"] or []
     if not sources:
-        given = [flag for flag, name in (("--me", "me"), ("--sent", "sent"), ("--relay", "relay"), ("--since", "since"))
-                 if params[name] and getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"]
+        given = [f"--{p.name}" for p in o.MAIL
+                 if params[p.name] and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"]
         if given:  # typed for --breached-from's mail, they would be ignored (the config file's and the
             # environment's serve `bounces` too)
             raise InputError(N_("{options}: only with --breached-from SOURCE (how to read its mail)"),

@@ -16,6 +16,7 @@ from reuse_audit.hygiene import wording as W
 from reuse_audit.hygiene.choices import TrendFormat as TrendFormat
 from reuse_audit.hygiene.history import HistoryPoint, shown_count
 from reuse_audit.i18n import Translator
+from reuse_audit.report.cards import CARDS_CSS, card_labels, card_row
 from reuse_audit.report.escape import html_text, json_text
 from reuse_audit.report.wording import LABELLED
 
@@ -71,7 +72,6 @@ def render_table(points: Sequence[HistoryPoint], width: int | None, t: Translato
 
 
 def _list(points: Sequence[HistoryPoint], kinds: list[str], width: int, t: Translator) -> str:
-    from reuse_audit.report.wording import LABELLED
     from reuse_audit.report.wrap import wrap
 
     lines = wrap(t.gettext(W.TREND_TITLE), width)
@@ -98,10 +98,7 @@ svg{width:100%;max-width:42em;height:auto;max-height:70vh;display:block}
 .legend svg{width:2.4em;height:.8em;display:inline-block;vertical-align:middle;margin-right:.3em}
 .runs{overflow-x:auto}table{border-collapse:collapse;margin-top:1em}
 td,th{border:1px solid #999;padding:.2em .5em;text-align:right}td:first-child,th:first-child{text-align:left}
-@media (max-width:1000px){table,tbody,tr,td{display:block}thead{display:none}
-tr{border:1px solid #999;margin:.6em 0;padding:.3em}td,td:first-child{border:none;padding:.1em .3em;text-align:left}
-td::before{content:attr(data-label);font-weight:bold}}
-"""
+@media (max-width:1000px){""" + CARDS_CSS + "}\n"
 
 
 def _marker(kind_index: int, x: float, y: float, colour: str) -> str:
@@ -165,12 +162,11 @@ def render_html(points: Sequence[HistoryPoint], width: int | None, t: Translator
     names = [kind_name(k, t) for k in kinds]
     columns = (t.gettext(W.TREND_TIME), t.gettext(W.TREND_AUDITED), *names)
     head = "".join(f"<th>{html_text(c)}</th>" for c in columns)
-    labels = [html_text(t.text(LABELLED, label=c, text="")) for c in columns]  # a card's "Reused: "
+    labels = card_labels(t, columns)
 
     def row(p: HistoryPoint) -> str:
         cells = [local_time(p.time), str(p.entries_audited), *(shown_count(p.findings.get(k, 0), t) for k in kinds)]
-        return "<tr>" + "".join(f'<td data-label="{label}">{html_text(c)}</td>'
-                                for label, c in zip(labels, cells, strict=True)) + "</tr>"
+        return card_row(labels, [html_text(c) for c in cells])
 
     title = html_text(t.gettext(W.TREND_TITLE))
     return (

@@ -33,6 +33,7 @@ from reuse_audit.plan.wording import (
     WITH_WHY,
 )
 from reuse_audit.reasons import ReasonCode
+from reuse_audit.report.escape import visible_field
 
 #: How many steps the "do these now" line names.
 DO_NOW_COUNT = 3
@@ -98,14 +99,10 @@ def links(s: RotationStep) -> list[tuple[str, str]]:
 
 
 def title(s: RotationStep, t: Translator) -> str:
-    from reuse_audit.report.escape import visible_field
-
     return heading(t, "vault_step") if s.tier == Tier.MASTER_PASSWORD and s.uuid is None else visible_field(s.title)
 
 
 def who(s: RotationStep, t: Translator) -> str:
-    from reuse_audit.report.escape import visible_field
-
     return t.text(WHO, title=title(s, t), username=visible_field(s.username)) if s.username else title(s, t)
 
 

@@ -12,6 +12,7 @@ from reuse_audit.i18n import Translator
 from reuse_audit.report import escape
 from reuse_audit.report import wording as W
 from reuse_audit.report.audit_document import audit_document, entry_dicts
+from reuse_audit.report.cards import CARDS_CSS, card_labels, card_row
 from reuse_audit.report.choices import AuditFormat as AuditFormat
 
 if TYPE_CHECKING:
@@ -121,10 +122,7 @@ _HTML_CSS = (
     "margin:2em;line-height:1.45;line-break:strict}table{border-collapse:collapse}"
     "td,th{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}"
     "td:last-child{overflow-wrap:anywhere;min-width:20em}"  # the reasons' long URLs; no other word is cut
-    "@media (max-width:1000px){body{margin:.8em}table,tbody,tr,td{display:block}thead{display:none}"
-    "td{overflow-wrap:anywhere}td:last-child{min-width:0}"
-    "tr{border:1px solid #999;margin:.8em 0;padding:.3em}td{border:none;padding:.15em .3em}td:empty{display:none}"
-    "td::before{content:attr(data-label);font-weight:bold}}"
+    "@media (max-width:1000px){body{margin:.8em}" + CARDS_CSS + "td{overflow-wrap:anywhere}td:last-child{min-width:0}}"
 )
 
 
@@ -145,13 +143,12 @@ def render_html(result: AuditResult, how: AuditRender) -> str:
     title = escape.html_text(t.gettext(W.TITLE))
     names = [t.gettext(W.COLUMNS[k]) for k in _HTML_KEYS]
     labels = [escape.html_text(name) for name in names]
-    card_labels = [escape.html_text(t.text(W.LABELLED, label=name, text="")) for name in names]  # "Title: "
+    on_cards = card_labels(t, names)
     body = []
     for entry, r in zip(result.entries, rows(result, t), strict=True):
         cells = [escape.html_text(c) for c in _human_cells(r, t, _HTML_KEYS)]
         cells[-1] = _linked(cells[-1], entry.reasons)  # the reasons
-        body.append("<tr>" + "".join(f'<td data-label="{label}">{c}</td>'
-                                     for label, c in zip(card_labels, cells, strict=True)) + "</tr>")
+        body.append(card_row(on_cards, cells))
     head = "".join(f"<th>{label}</th>" for label in labels)
     return (
         f"<!DOCTYPE html>\n<html lang=\"{t.lang}\"><head><meta charset=\"utf-8\">"
