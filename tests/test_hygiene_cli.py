@@ -446,6 +446,42 @@ def test_a_bad_config_file_is_exit_2_in_one_line(runner, story_vault, tmp_path, 
     assert "hunter2" not in result.output
 
 
+@pytest.mark.parametrize(("text", "lang", "says"), [
+    ("fail-on = \n", "en", "not valid TOML at line 1, column 11: a value is missing or not valid"),
+    ("[audit]\nfail-on = [\"pwned\",\n", "en", "not valid TOML at the end of the file: a value is missing"),
+    ("[audit]\nstrict = true\n[audit]\n", "en", "not valid TOML at line 3, column 7: Cannot declare"),
+    ("fail-on = \n", "ja", "1 行 11 列目"),
+])
+def test_a_config_file_that_is_not_toml_says_where_in_the_users_language(runner, tmp_path, text, lang, says  # type: ignore[no-untyped-def]
+                                                                          ) -> None:
+    cfg = _config(tmp_path, text)
+    result = _run(runner, "config", "show", "--config", str(cfg), "--lang", lang)
+    assert result.exit_code == 2
+    assert says in result.output and len(result.output.strip().splitlines()) == 1
+    if lang == "ja":
+        assert "Invalid value" not in result.output and "not valid" not in result.output
+
+
+def test_config_show_puts_a_long_values_source_below_it_not_out_of_its_column(runner, tmp_path  # type: ignore[no-untyped-def]
+                                                                               ) -> None:
+    cfg = _config(tmp_path, 'hibp-api-url = "https://breaches.example.internal/api/v3"\nformat = "json"\n')
+    result = _run(runner, "config", "show", "--config", str(cfg), env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    starts, beside = set(), set()
+    for n, line in enumerate(lines):
+        if line.startswith("  --fail-on") or line.startswith("  --hibp-api-url"):
+            assert line.rstrip().endswith(("policy", "/api/v3")), line  # the value ends the row
+            below = lines[n + 1]
+            assert below.strip().startswith("(") and below.strip().endswith(")"), below
+            starts.add(len(below) - len(below.lstrip()))
+        elif line.startswith("  --strict"):  # a short value: its source beside it, in the sources' column
+            beside.add(line.index("default"))
+        elif line.startswith("  --min-pwned-count"):
+            beside.add(line.index("default"))
+    assert len(starts) == 1 and len(beside) == 1
+
+
 def test_config_show_prints_values_and_their_sources(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cfg = _config(tmp_path, 'offline = true\n[audit]\nfail-on = "pwned"\nmin-length = 16\n')
     elsewhere = tmp_path / "elsewhere.toml"

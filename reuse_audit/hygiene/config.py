@@ -11,6 +11,7 @@ top-level keys apply to every command that has the option, ``[audit]``, ``[plan]
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,42 @@ def read_config(path: Path) -> ConfigFile:
     text = read_text_input(path, N_("config file"), error=HygieneInputError)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:  # tomllib's own (English) words on where and what
-        raise HygieneInputError(N_("{path}: not valid TOML ({reason})"), path=path, reason=str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(path, str(exc)) from None
     return ConfigFile(path, data)
+
+
+# tomllib's fixed reasons (Python 3.11-3.13), in the user's language; others (naming a key or a character) stay
+# in tomllib's English.
+_TOML_REASONS = {
+    "Invalid value": N_("a value is missing or not valid"),
+    "Invalid statement": N_("not a key = value line or a [table] line"),
+    "Expected '=' after a key in a key/value pair": N_("'=' is missing after a key"),
+    "Invalid initial character for a key part": N_("a key starts with a character keys cannot have"),
+    "Expected newline or end of document after a statement": N_("more text after a value on the same line"),
+    "Unclosed array": N_("a list is not closed with ']'"),
+    "Unclosed inline table": N_("an inline table is not closed with '}'"),
+    "Unterminated string": N_("a string is not closed"),
+    "Cannot overwrite a value": N_("a key is given twice"),
+    "Invalid date or datetime": N_("a date or time is not valid"),
+    "Expected ']' at the end of a table declaration": N_("a [table] line is not closed with ']'"),
+}
+_TOML_WHERE = re.compile(r"(?P<reason>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)", re.S)
+
+
+def _toml_error(path: Path, text: str) -> HygieneInputError:
+    """tomllib's error as one line: where (line and column), and what, in the user's language where we know
+    tomllib's words."""
+    where = _TOML_WHERE.fullmatch(text)
+    if where is None:
+        return HygieneInputError(N_("{path}: not valid TOML ({reason})"), path=path, reason=text)
+    english = where["reason"]
+    reason: str | Message = Message.of(_TOML_REASONS[english]) if english in _TOML_REASONS else english
+    if where["line"] is None:
+        return HygieneInputError(N_("{path}: not valid TOML at the end of the file: {reason}"), path=path,
+                                 reason=reason)
+    return HygieneInputError(N_("{path}: not valid TOML at line {line}, column {column}: {reason}"), path=path,
+                             line=int(where["line"]), column=int(where["column"]), reason=reason)
 
 
 def find_config(explicit: Path | None) -> ConfigFile | None:
@@ -297,7 +331,8 @@ def _check_values(command: Any, path: tuple[str, ...], args: Sequence[str], pres
 
 def render_settings(settings: Sequence[ResolvedSetting], header: str, lang: str = "en", width: int = 80) -> str:
     """Plain aligned text, one setting a line: option, value, where it came from (in ``lang``). A line that
-    would be wider than ``width`` columns gives its source a line of its own, below its value."""
+    would be wider than ``width`` columns, or whose value is wider than the value column (24), gives its source a
+    line of its own, below its value: every source on a row of its own starts in the same column."""
     from rich.cells import cell_len
 
     from reuse_audit.i18n import Translator
@@ -311,7 +346,8 @@ def render_settings(settings: Sequence[ResolvedSetting], header: str, lang: str 
     for option, value, source in rows:
         head = f"  {option}{' ' * (w1 - cell_len(option))}  {value}"
         line = f"{head}{' ' * max(0, w2 - cell_len(value))}  {source}"
-        lines.extend([line] if cell_len(line) <= width else [head, f"  {' ' * w1}  ({source})"])
+        fits = cell_len(value) <= w2 and cell_len(line) <= width
+        lines.extend([line] if fits else [head, f"  {' ' * w1}  ({source})"])
     return "\n".join(lines) + "\n"
 
 
