@@ -136,13 +136,12 @@ def test_a_note_built_from_an_error_is_translated_too(runner, story_vault) -> No
     assert "offline and no cached breach list" not in result.stderr
 
 
-def test_click_usage_errors_stay_one_english_line_under_a_japanese_locale() -> None:
+def test_click_usage_errors_are_one_japanese_line_under_a_japanese_locale() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "REUSE_AUDIT_LANG")}
     proc = subprocess.run([sys.executable, "-m", "reuse_audit", "audit", "v.kdbx", "--hibp-workers", "abc"],
                           capture_output=True, text=True, timeout=60, env={**env, "LANG": "ja_JP.UTF-8"})
     assert proc.returncode == 2
-    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert proc.stderr.startswith("reuse-audit: error: ")
+    assert_one_japanese_error_line(proc.stderr, "'--hibp-workers'", "abc")
 
 
 # ---- the lines main() says itself ---------------------------------------------------------------------------
@@ -301,3 +300,75 @@ def test_every_error_template_has_a_japanese_translation() -> None:
 
 def test_reuse_audit_error_without_values_keeps_braces_literal() -> None:
     assert str(ReuseAuditError("a {literal} brace")) == "a {literal} brace"
+
+
+# ---- the option parser's own sentences ---------------------------------------------------------------------------
+
+def _cli(*args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in {**os.environ, **NO_LOCALE, **(env or {})}.items() if v is not None}
+    return subprocess.run([sys.executable, "-m", "reuse_audit", *args], capture_output=True, text=True, timeout=60,
+                          env=environ)
+
+
+_PARSER_CASES = [  # (arguments, environment, the English line's words, the Japanese line's words)
+    (["audit", "x.kdbx", "--formt", "json"], {},
+     "No such option: --formt (Possible options: --format) (see --help)",
+     "--formt というオプションはありません（候補：--format）"),
+    (["audit", "x.kdbx", "--bogus"], {}, "No such option: --bogus (see --help)",
+     "--bogus というオプションはありません"),
+    (["audti"], {}, "No such command 'audti'. Did you mean 'audit'? (see --help)",
+     "「audti」というコマンドはありません"),
+    (["audit"], {}, "Missing argument 'VAULT'. (see --help)", "引数 VAULT がありません"),
+    (["audit", "x.kdbx", "--min-pwned-count"], {}, "Option '--min-pwned-count' requires an argument.",
+     "オプション --min-pwned-count には値が必要です"),
+    (["audit", "x.kdbx", "--strict=3"], {}, "Option '--strict' does not take a value.",
+     "オプション --strict は値をとりません"),
+    (["audit", "x.kdbx", "y.kdbx"], {}, "Got unexpected extra argument(s) (y.kdbx)", "余分な引数があります（y.kdbx）"),
+    (["audit", "x.kdbx", "--hibp-workers", "0"], {}, "'--hibp-workers': 0 is not in the range 1<=x<=64.",
+     "0 は範囲 1<=x<=64 の外です"),
+    (["audit", "x.kdbx", "--min-pwned-count", "abc"], {}, "'abc' is not a valid int range.",
+     "「abc」は数として正しくありません"),
+    (["audit", "x.kdbx"], {"REUSE_AUDIT_FORMAT": "foo"},
+     "Invalid value for '--format' / '-f' (env var: 'REUSE_AUDIT_FORMAT'): 'foo' is not one of 'table', 'json', 'csv', "
+     "'markdown', 'html'.", "（環境変数 REUSE_AUDIT_FORMAT）の値が正しくありません：「foo」は"),
+]
+
+
+@pytest.mark.parametrize(("args", "env", "english", "japanese"), _PARSER_CASES)
+def test_the_option_parsers_sentences_are_said_in_the_runs_language(args, env, english, japanese) -> None:  # type: ignore[no-untyped-def]
+    said = _cli(*args, env=env)
+    assert said.returncode == 2 and said.stdout == ""
+    assert said.stderr.startswith("reuse-audit: error: ") and english in said.stderr  # click's own English words
+    assert len(said.stderr.splitlines()) == 1
+    for ja in (_cli(args[0], "--lang", "ja", *args[1:], env=env), _cli(*args, env={**env, "REUSE_AUDIT_LANG": "ja"})):
+        assert ja.returncode == 2 and len(ja.stderr.splitlines()) == 1, ja.stderr
+        assert ja.stderr.startswith("reuse-audit: エラー：") and japanese in ja.stderr, ja.stderr
+        assert ja.stderr.rstrip().endswith("（--help を参照）")
+        values = [a for a in [*args, *env.values()] if a != "audit"]
+        assert english_words(ja.stderr, *values, "VAULT", "REUSE_AUDIT_FORMAT", "x<=64") == set(), ja.stderr
+
+
+def test_an_unknown_parser_sentence_stays_as_the_parser_said_it() -> None:
+    from reuse_audit.failure import parser_sentence
+
+    assert parser_sentence("Something new happened.") == "Something new happened."
+    known = parser_sentence("Invalid value for '--x': 'y' is not a valid float.")
+    assert isinstance(known, Message) and str(known) == "Invalid value for '--x': 'y' is not a valid float."
+    assert known.render(JA) == "'--x' の値が正しくありません：「y」は数として正しくありません"
+
+
+def test_argv_lang_reads_the_command_lines_lang_before_any_double_dash() -> None:
+    from reuse_audit.failure import argv_lang
+
+    assert argv_lang(["audit", "--lang", "ja", "v"]) == "ja"
+    assert argv_lang(["audit", "--lang=ja"]) == "ja"
+    assert argv_lang(["config", "show", "--", "--lang", "ja"]) is None
+    assert argv_lang(["audit", "--lang"]) is None
+
+
+@pytest.mark.parametrize("args", [[], ["config"], ["hibp"], ["baseline"]])
+def test_a_command_group_without_its_command_prints_its_help_not_an_error_line(args: list[str]) -> None:
+    said = _cli(*args)
+    assert said.returncode == 2
+    assert said.stdout.startswith("Usage: ") and "[OPTIONS] COMMAND" in said.stdout and "Commands:" in said.stdout
+    assert "error" not in said.stderr and "error" not in said.stdout

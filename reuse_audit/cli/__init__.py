@@ -160,13 +160,17 @@ def main() -> None:
     except ReuseAuditError as exc:  # raised outside a command (a callback)
         _leave(int(exc.exit_code), _error_line(exc))
     except Exception as exc:  # noqa: BLE001 - last line of defence: a type name, never a message with data
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `reuse-audit`, `reuse-audit config`: their help
+            typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]
+            _leave(ExitCode.INPUT)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click's usage and parameter errors
-            # click's own English sentence, so the whole line stays English; folded onto one line
-            from reuse_audit.failure import parser_message
+            # click's sentence, in the run's language where we know it; folded onto one line
+            from reuse_audit.failure import argv_lang, parser_error_line, run_lang
 
-            message = parser_message(exc)
-            if message:  # empty when the help was shown instead (no arguments at all)
-                typer.echo(f"reuse-audit: error: {message} (see --help)", err=True)
+            ctx_params = getattr(getattr(exc, "ctx", None), "params", None) or {}
+            line = parser_error_line(exc, run_lang({"lang": argv_lang(), **ctx_params}))
+            if line:
+                typer.echo(line, err=True)
             _leave(int(exc.exit_code))
         if type(exc).__name__ == "Abort":  # Ctrl-C at a prompt
             _leave(ExitCode.INTERRUPTED, _said("interrupted"), now=True)
