@@ -81,7 +81,10 @@ class DeliveryFailure:
 
     @property
     def temporary(self) -> bool:
-        """``Action: delayed`` or a 4.x.x status: delivery is still being retried."""
+        """``Action: delayed``, or a 4.x.x status without ``Action: failed``: delivery is still being retried.
+        ``Action: failed`` is final whatever the status (4.4.7: the queue's lifetime ran out, RFC 3464 2.3.3)."""
+        if self.action == "failed":
+            return False
         return self.action == "delayed" or self.status.startswith("4")
 
     @property

@@ -75,6 +75,7 @@ def render_json(result: BounceScan, *, lang: str = "en", vault: str | None = Non
         "bounces": result.bounces,
         "not_bounces": dict(result.not_bounces),
         "unattributed": result.unattributed,
+        "unreadable": result.unreadable,
     })
 
 

@@ -42,6 +42,7 @@ class BounceScan:
     bounces: int = 0
     not_bounces: dict[str, int] = field(default_factory=dict)  # NotBounceKind value -> count
     unattributed: int = 0  # bounces about none of the given addresses
+    unreadable: int = 0  # message files of a folder that could not be read, left out
 
     @property
     def compromised(self) -> tuple[str, ...]:
@@ -67,6 +68,7 @@ class MailRead:
     messages: int = 0
     not_bounces: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0  # copies of a message already read (INBOX and All Mail, a Maildir and its backup)
+    unreadable: int = 0  # message files of a folder that could not be read (no permission, not a regular file)
 
 
 def about(bounce: Bounce, me: frozenset[str]) -> str | None:
@@ -90,6 +92,9 @@ def read_mail(
     seen: set[object] = set()
     for source in sources:
         for message in source.messages():
+            if not message.readable:
+                read.unreadable += 1
+                continue
             read.messages += 1
             if progress is not None and read.messages % 1000 == 0:
                 progress(read.messages)
@@ -136,6 +141,8 @@ def read_sent(sources: Iterable[MailSource]) -> SentFolder:
     def headers() -> Iterable[Message]:
         for source in sources:
             for message in source.messages():
+                if not message.readable:
+                    continue
                 try:
                     yield parse_headers(message.headers)
                 except Exception:  # noqa: BLE001, S112 - skip a header block the parser rejects
@@ -223,7 +230,7 @@ def scan(
     summaries = {a.address: breached_summary(a, thresholds.window_minutes) for a in accounts if a.verdict in BREACHED}
     not_bounces = {kind.value: read.not_bounces.get(kind.value, 0) for kind in NotBounceKind}
     return BounceScan(accounts, summaries, read.messages, len(read.bounces), not_bounces,
-                      unattributed(read.bounces, me))
+                      unattributed(read.bounces, me), read.unreadable)
 
 
 IMAP_DEFAULT_SINCE = timedelta(days=14)

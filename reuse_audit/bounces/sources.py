@@ -10,9 +10,11 @@ import base64
 import contextlib
 import imaplib
 import mailbox
+import os
 import re
 import socket
 import ssl
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -44,11 +46,13 @@ class MailSourceError(ReuseAuditError):
 
 @dataclass(frozen=True)
 class RawMessage:
-    """One message: its raw header block now, its full raw bytes on demand."""
+    """One message: its raw header block now, its full raw bytes on demand. ``readable`` False: a message file of
+    a folder that could not be read (no permission, not a regular file), counted and left out."""
 
     where: str
     headers: bytes
     _load: Callable[[], bytes] = field(repr=False, compare=False)
+    readable: bool = True
 
     def full(self) -> bytes:
         """The whole message as raw bytes (headers included)."""
@@ -97,7 +101,10 @@ class MboxSource:
         try:
             box = mailbox.mbox(self.path, create=False)
             keys = box.keys()
-        except (OSError, mailbox.Error) as exc:
+        except OSError as exc:
+            raise MailSourceError(N_("cannot read mbox {path}: {reason}"), path=self.path,
+                                  reason=os_reason(exc)) from None
+        except mailbox.Error as exc:
             raise MailSourceError(N_("cannot read mbox {path}: {name}"), path=self.path,
                                   name=exc.__class__.__name__) from None
         try:
@@ -107,25 +114,55 @@ class MboxSource:
             box.close()
 
 
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file (following links): a FIFO is not waited on (opened
+    without blocking, then refused), a device (``/dev/zero``) is not read without end. OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_message(path: Path, where: str) -> RawMessage:
+    """One message file: its header block now, the whole file when asked for; unreadable, when it cannot be."""
+    try:
+        with _open_regular(path) as handle:
+            headers = _read_header_block(handle)
+    except OSError:
+        return RawMessage(where, b"", lambda: b"", readable=False)
+
+    def load() -> bytes:
+        with _open_regular(path) as handle:
+            return handle.read()
+
+    return RawMessage(where, headers, load)
+
+
 @dataclass(frozen=True)
 class MaildirSource:
-    """A Maildir folder (``cur/``, ``new/``, ``tmp/``)."""
+    """A Maildir folder (``cur/``, ``new/``, ``tmp/``): the message files of ``new/`` and ``cur/``."""
 
     path: Path
 
     def messages(self) -> Iterator[RawMessage]:
+        files: list[tuple[str, Path]] = []
         try:
-            box = mailbox.Maildir(self.path, factory=None, create=False)
-            keys = sorted(box.keys())
-        except (OSError, mailbox.Error) as exc:
-            raise MailSourceError(N_("cannot read Maildir {path}: {name}"), path=self.path,
-                                  name=exc.__class__.__name__) from None
-        for key in keys:
-            try:
-                message = _box_message(box, key, f"{self.path}/{key}")
-            except (OSError, KeyError):
-                continue  # deleted while we read: a live Maildir changes under us
-            yield message
+            for sub in ("new", "cur"):
+                with os.scandir(self.path / sub) as entries:
+                    files.extend((e.name.split(":")[0].split("!")[0], Path(e.path)) for e in entries
+                                 if not e.name.startswith("."))
+        except OSError as exc:
+            raise MailSourceError(N_("cannot read Maildir {path}: {reason}"), path=self.path,
+                                  reason=os_reason(exc)) from None
+        for key, path in sorted(files):
+            if path.exists() or path.is_symlink():  # else deleted while we read: a live Maildir changes under us
+                yield _file_message(path, f"{self.path}/{key}")
 
 
 @dataclass(frozen=True)
@@ -136,16 +173,7 @@ class EmlFilesSource:
 
     def messages(self) -> Iterator[RawMessage]:
         for path in self.paths:
-            try:
-                with path.open("rb") as handle:
-                    headers = _read_header_block(handle)
-            except OSError:
-                continue
-
-            def load(p: Path = path) -> bytes:
-                return p.read_bytes()
-
-            yield RawMessage(str(path), headers, load)
+            yield _file_message(path, str(path))
 
 
 @dataclass(frozen=True)
@@ -435,12 +463,17 @@ def open_source(spec: str, *, login: ImapLogin | None = None, since: datetime | 
             raise MailSourceError(N_("no IMAP login for {spec}: give --imap-user"), spec=spec)
         return ImapSource(location, login, since)
     path = Path(spec).expanduser()
-    if path.is_dir():
-        if (path / "cur").is_dir() and (path / "new").is_dir():
-            remember_input_folder(path, N_("mailbox"))
-            return MaildirSource(path)
+    try:
+        is_maildir = path.is_dir() and (path / "cur").is_dir() and (path / "new").is_dir()
+        files = () if is_maildir or not path.is_dir() else tuple(
+            sorted(p for p in path.iterdir() if p.suffix.lower() == ".eml" and not p.is_dir()))
+    except OSError as exc:  # a folder we may not list
+        raise MailSourceError(N_("cannot read {path}: {reason}"), path=path, reason=os_reason(exc)) from None
+    if is_maildir:
         remember_input_folder(path, N_("mailbox"))
-        files = tuple(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".eml"))
+        return MaildirSource(path)
+    if path.is_dir():
+        remember_input_folder(path, N_("mailbox"))
         if not files:
             raise MailSourceError(N_("no Maildir and no .eml files in {path}"), path=path)
         return EmlFilesSource(files)

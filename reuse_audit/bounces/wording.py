@@ -109,5 +109,7 @@ def breached_summary(account: AccountVerdict, window_minutes: int) -> Reason:
     end = max((b.end for b in account.bursts), default=account.last) or datetime.min
     return Reason.of(R.MAILBOX_SHOWS_UNDETERMINED, address=account.address, bounces=burst_bounces(account),
                      start=start, end=end)
+UNREADABLE = NP_("reuse-audit: {n:,} message file could not be read (no permission, or not a file) and was left out",
+                 "reuse-audit: {n:,} message files could not be read (no permission, or not files) and were left out")
 ME_UNMATCHED = NP_("reuse-audit: --me {address}: no bounce is about this address, and {n:,} is about another",
                    "reuse-audit: --me {address}: no bounce is about this address, and {n:,} are about others")

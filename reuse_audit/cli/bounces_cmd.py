@@ -67,7 +67,7 @@ def bounces(
 ) -> None:
     """Tell from a flood of bounces whether your mail account is used by someone else."""
     from reuse_audit.bounces import find_compromised
-    from reuse_audit.bounces.wording import ME_UNMATCHED, SCANNED, SCANNED_ONE
+    from reuse_audit.bounces.wording import ME_UNMATCHED, SCANNED, SCANNED_ONE, UNREADABLE
     from reuse_audit.cli.build import imap_login, language, mail_to_read
     from reuse_audit.i18n import N_, Translator
 
@@ -97,6 +97,8 @@ def bounces(
     if not quiet:
         if show_progress:
             typer.echo("\r", err=True, nl=False)
+        if result.unreadable:
+            note(t.plural(UNREADABLE, result.unreadable))
         note(t.plural(SCANNED_ONE, result.bounces) if result.messages == 1
              else t.plural(SCANNED, result.bounces, messages=f"{result.messages:,}"))
     raise typer.Exit(ExitCode.FINDINGS if result.breached else ExitCode.OK)

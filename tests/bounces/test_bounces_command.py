@@ -373,3 +373,65 @@ def test_the_table_keeps_every_cell_whole_or_gives_way_to_the_list(hijacked_mbox
     assert all(cell_len(line) <= columns for line in out.splitlines() if "://" not in line)
     for account in document["accounts"]:
         assert account["address"] in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="needs FIFOs and /dev/zero")
+def test_a_pipe_or_a_device_inside_a_maildir_is_counted_unreadable_never_waited_on_nor_read(hijacked_mbox: Path,
+                                                                                           tmp_path: Path) -> None:
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    for n, message in enumerate(mailbox.mbox(hijacked_mbox)):
+        (maildir / "cur" / f"{n}.host:2,S").write_bytes(message.as_bytes())
+    os.mkfifo(maildir / "new" / "fifo")  # nobody writes to it: opening it for reading would wait for ever
+    (maildir / "new" / "zero").symlink_to("/dev/zero")  # read to its end, it never ends
+    proc = subprocess.run([sys.executable, "-m", "reuse_audit", "bounces", str(maildir), "--format", "json"],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "REUSE_AUDIT_LANG": "en"})
+    assert proc.returncode == 1, proc.stderr  # the hijack is still found
+    report = json.loads(proc.stdout)
+    assert report["unreadable"] == 2 and report["accounts"][0]["verdict"] == "compromised"
+    assert "2 message files could not be read (no permission, or not files) and were left out" in proc.stderr
+
+
+@pytest.mark.parametrize("where", ["folder", "maildir"])
+def test_a_mail_folder_that_may_not_be_listed_is_one_line(where: str, hijacked_mbox: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "Locked"
+    folder.mkdir()
+    if where == "maildir":
+        for sub in ("cur", "new", "tmp"):
+            (folder / sub).mkdir()
+    real_scandir, real_iterdir = os.scandir, Path.iterdir
+
+    def refused(path: Any) -> Any:
+        if str(folder) in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def refused_listing(self: Path) -> Any:
+        if str(folder) in str(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    monkeypatch.setattr(Path, "iterdir", refused_listing)
+    for args in ([str(folder)], [str(hijacked_mbox), "--sent", str(folder)]):
+        for lang, says in (("en", "Permission denied"), ("ja", "アクセス権がありません")):
+            result = run(*args, "--lang", lang)
+            assert result.exit_code == 2, result.output
+            [line] = result.stderr.strip().splitlines()
+            assert says in line and "Locked" in line and "internal error" not in line, line
+
+
+def test_a_hijack_whose_bounces_gave_up_with_a_4xx_status_is_still_found(tmp_path: Path) -> None:
+    """``Action: failed`` with 4.4.7 (the queue's lifetime ran out) is a final failure, not a delay."""
+    path = tmp_path / "Inbox"
+    box = mailbox.mbox(path)
+    for n in range(6):
+        box.add(make_bounce(when=START + timedelta(minutes=7 * n), message_id=f"<s{n}@example.com>", status="4.4.7",
+                            recipients=[f"x{n}@gmail.com", f"y{n}@gmail.com", f"z{n}@yahoo.co.jp"]))
+    box.flush()
+    result = run(str(path), "--format", "json", "--quiet")
+    assert result.exit_code == 1, result.output
+    [account] = json.loads(result.stdout)["accounts"]
+    assert account["verdict"] == "compromised" and account["temporary"] == 0

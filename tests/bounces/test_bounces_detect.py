@@ -84,6 +84,21 @@ def test_action_delayed_is_temporary() -> None:
     assert bounce is not None and bounce.temporary
 
 
+@pytest.mark.parametrize("status", ["4.4.7", "4.7.0"])
+def test_action_failed_is_final_whatever_its_4xx_status(status: str) -> None:
+    """Postfix gives up after the queue's lifetime with ``Action: failed`` and 4.4.7: no longer retried."""
+    bounce = read_bounce(make_bounce(action="failed", status=status))
+    assert bounce is not None and not bounce.temporary
+    assert all(not f.temporary for f in bounce.failures)
+
+
+def test_a_4xx_status_without_an_action_is_temporary() -> None:
+    from reuse_audit.bounces.detect import DeliveryFailure
+
+    assert DeliveryFailure("x@example.com", "", "4.2.2").temporary
+    assert not DeliveryFailure("x@example.com", "failed", "4.2.2").temporary
+
+
 def test_returned_original_headers_are_read() -> None:
     bounce = read_bounce(make_bounce(message_id="<x1@example.com>", dkim_domain="example.com"))
     assert bounce is not None and bounce.original is not None
