@@ -391,6 +391,7 @@ def test_a_changed_password_with_its_checklist_open_is_not_finished_and_do_now_s
     left = sum(1 for s in doc["steps"] if s["action"] != "none" and not s["finished"])
     steps = sum(1 for s in doc["steps"] if s["action"] != "none")
     assert steps == doc["summary"]["to_do"] == left  # the mailbox's password is done, its checklist is not
+    assert doc["summary"]["left"] == left
     assert lines[0].startswith(f"Rotation plan — {left} steps to do (")
     csv_out = CliRunner().invoke(app, ["plan", str(path), "--password-stdin", "--offline", "--breached",
                                        "admin@aaa.jp", "--breached-at", BREACH.isoformat(), "--format", "csv"],
@@ -459,3 +460,30 @@ def test_a_link_to_the_breached_mailbox_stays_to_do_when_only_the_mailbox_is_cha
     assert (facebook["tier"], facebook["action"], facebook["status"]) == (2, "change_password", "todo")
     assert facebook["reason_codes"][0] == "linked_to_breached"
     assert facebook["status_reasons"] == ["unchanged_since_breach"]
+
+
+def test_a_done_tag_does_not_close_a_step_whose_own_password_is_still_weak_or_shared(tmp_path: Path) -> None:
+    """Amazon (the breached mailbox can reset it) is secured and tagged done, but its password is weak: the tag
+    cannot close what the vault shows open; with a strong password of its own the same tag does."""
+    weak = [*mailbox_story()[:4], Entry("Amazon", "admin@aaa.jp", "https://www.amazon.co.jp/",
+                                        [V("password123", T0), V("password123", AFTER, ["reuse-audit:done"])])]
+    path = tmp_path / "weak.kdbx"
+    build(path, weak)
+    amazon = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))["Amazon"]
+    assert (amazon["tier"], amazon["action"], amazon["status"]) == (4, "secure_account", "redo")
+    assert "weak" in amazon["status_reasons"] and amazon["finished"] is False
+    strong = [*mailbox_story()[:4], Entry("Amazon", "admin@aaa.jp", "https://www.amazon.co.jp/",
+                                          [V("Ama!zon-unique-77x", T0),
+                                           V("Ama!zon-unique-77x", AFTER, ["reuse-audit:done"])])]
+    build(path, strong)
+    amazon = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))["Amazon"]
+    assert amazon["status"] == "done" and amazon["status_reasons"] == ["marked_done"]
+
+
+def test_a_password_changed_to_a_weak_one_is_redo_not_done(tmp_path: Path) -> None:
+    entries = mailbox_story()
+    entries[1] = Entry("Google", "admin@aaa.jp", "https://accounts.google.com/", [V(OLD_PW, T0), V("abc12345", AFTER)])
+    path = tmp_path / "weak-new.kdbx"
+    build(path, entries)
+    google = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))["Google"]
+    assert google["status"] == "redo" and google["status_reasons"] == ["weak"]

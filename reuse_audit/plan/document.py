@@ -86,6 +86,7 @@ def plan_document(plan: Plan, *, lang: str = "en", extra: dict[str, Any] | None 
         "summary": {
             "steps_total": len(plan.steps),
             "to_do": len(plan.todo),
+            "left": sum(1 for s in plan.todo if not s.finished),
             "progress": plan.progress(),
             "by_tier": {str(int(tier)): sum(1 for s in plan.steps if s.tier == tier) for tier in Tier},
             "by_action": {a.value: sum(1 for s in plan.steps if s.action == a) for a in Action},

@@ -318,9 +318,13 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
         return StepStatus.TODO, (Reason.of(R.NO_BREACH_TIME),)
     c = e.credential
     if tier > Tier.VARIANT or action != Action.CHANGE_PASSWORD:
-        # not a password change: done when the user tagged the entry done since the breach
+        # not a password change: done when the user tagged the entry done since the breach, unless the entry's
+        # own password is still pwned, shared or weak (the tag cannot close what the vault shows open)
         since = c.tag_since(DONE_TAG)
         if since is not None and since > at:
+            still = _own_problems(e.report)
+            if still:
+                return StepStatus.REDO, still
             return StepStatus.DONE, (Reason.of(R.MARKED_DONE, tag=DONE_TAG, date=since.date()),)
         return StepStatus.TODO, ()
     if e.held == HeldAt.UNKNOWN:
@@ -333,12 +337,24 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
         if any(p.reveal() != e.then for p in c.passwords_since(at)):  # changed after the breach, then back
             return StepStatus.REDO, (Reason.of(R.CHANGED_TO_BREACHED),)
         return StepStatus.TODO, (Reason.of(R.UNCHANGED_SINCE_BREACH),)
-    r = e.report
     problems: list[Reason] = []
     if e.same_now:
         problems.append(Reason.of(R.CHANGED_TO_BREACHED))
     elif e.kind_now is not None:
         problems.append(Reason.of(R.CHANGED_TO_VARIANT, kinds=(e.kind_now,)))
+    problems += _own_problems(e.report)
+    if problems:
+        return StepStatus.REDO, tuple(problems)
+    changed = c.password_since.date() if c.password_since is not None else at.date()
+    # a new password that only misses the length/symbol guidance (some sites allow no symbols) is done
+    notes = tuple(x for x in e.report.reasons if x.code == R.POLICY)
+    return StepStatus.DONE, (Reason.of(R.CHANGED_SINCE_BREACH, date=changed), *notes)
+
+
+def _own_problems(r: EntryReport) -> tuple[Reason, ...]:
+    """What is wrong with an entry's password today, whatever the breach: shared with another entry, pwned
+    (where checked), weak (zxcvbn 2 of 4 or less). Missing only the length/symbol guidance is not a problem."""
+    problems: list[Reason] = []
     sharing = next((x for x in r.reasons if x.code == R.REUSED), None)
     if sharing is not None:
         others, names = sharing.get("others"), sharing.get("names")
@@ -346,12 +362,8 @@ def _status(e: _Entry, tier: Tier, action: Action, at: datetime | None) -> tuple
                                   names=names if isinstance(names, Names) else Names()))
     if r.exposure is not None and r.exposure.status == ExposureStatus.PWNED:
         problems.append(Reason.of(R.NOW_PWNED, count=r.exposure.count or 0))
-    if problems:
-        return StepStatus.REDO, tuple(problems)
-    changed = c.password_since.date() if c.password_since is not None else at.date()
-    # a new password that only misses the length/symbol guidance (some sites allow no symbols) is done
-    notes = tuple(x for x in r.reasons if x.code in (R.POLICY, R.WEAK))
-    return StepStatus.DONE, (Reason.of(R.CHANGED_SINCE_BREACH, date=changed), *notes)
+    problems += [x for x in r.reasons if x.code == R.WEAK]
+    return tuple(problems)
 
 
 def _outside_mailbox_step(mailbox: Mailbox, mail_hosts: list[Service]) -> RotationStep:
