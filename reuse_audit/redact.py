@@ -14,25 +14,34 @@ MIN_LENGTH = 4
 
 class Redactor:
     """Replaces every occurrence of any known password (of MIN_LENGTH or more) in a string with MASK, in any
-    letter case ("Kamome" of the password "kamome" too: a host or an address is shown lower-cased).
+    letter case ("Kamome" of the password "kamome" too: a host or an address is shown lower-cased); a text that
+    is, as a whole, a shorter password (a login "abc" whose password is "abc") is MASK too.
 
     Passwords are indexed by their first MIN_LENGTH characters, lower-cased, so a text costs one dictionary
     lookup per position however many passwords the vault holds (a regex alternation of thousands is far slower).
     """
 
-    __slots__ = ("_by_head", "mask")
+    __slots__ = ("_by_head", "_short", "_secrets", "mask")
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        lowered = {_lower(s) for s in secrets if len(s) >= MIN_LENGTH}
+        self._secrets = frozenset(s for s in secrets if s)
+        lowered = {_lower(s) for s in self._secrets if len(s) >= MIN_LENGTH}
+        self._short = frozenset(_lower(s) for s in self._secrets if len(s) < MIN_LENGTH)
         by_head: dict[str, list[str]] = defaultdict(list)
         for s in lowered:
             by_head[s[:MIN_LENGTH]].append(s)
         for candidates in by_head.values():
             candidates.sort(key=len, reverse=True)  # the longest match wins
         self._by_head = dict(by_head)
-        self.mask = next((m for m in _MASKS if not any(s in _lower(m) for s in lowered)), _MASKS[-1])
+        self.mask = next((m for m in _MASKS if not any(s in _lower(m) for s in lowered | self._short)), _MASKS[-1])
+
+    def also(self, secrets: Iterable[str]) -> Redactor:
+        """A redactor that hides ``secrets`` too (a password the user typed, which the vault does not hold)."""
+        return Redactor(self._secrets | frozenset(secrets))
 
     def __call__(self, text: str) -> str:
+        if self._short and len(text.strip()) < MIN_LENGTH and _lower(text.strip()) in self._short:
+            return self.mask
         if not self._by_head or len(text) < MIN_LENGTH:
             return text
         folded = _lower(text)
@@ -61,8 +70,9 @@ class Redactor:
 
 def _lower(text: str) -> str:
     """``text`` in lower case, character for character (a character whose lower case is longer, such as "İ",
-    is kept: positions in the lower-cased text must be those of the text)."""
+    is kept: positions in the lower-cased text must be those of the text). Final sigma is sigma: Python lower-cases
+    "Σ" by its place in the text, so "ΚΩΔΙΚΟΣ" alone ends in "ς" but within "ΚΩΔΙΚΟΣabc" in "σ"."""
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(ch if len(low := ch.lower()) != 1 else low for ch in text)
+    if len(lowered) != len(text):
+        lowered = "".join(ch if len(low := ch.lower()) != 1 else low for ch in text)
+    return lowered.replace("\u03c2", "\u03c3")

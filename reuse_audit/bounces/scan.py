@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 
@@ -53,6 +53,14 @@ class BounceScan:
     def undetermined(self) -> tuple[str, ...]:
         """The addresses with a burst of bounces that cannot be attributed, in report order."""
         return tuple(a.address for a in self.accounts if a.verdict is Verdict.UNDETERMINED)
+
+    def hidden(self, hide: Callable[[str], str]) -> BounceScan:
+        """The scan as shown beside a vault (``--vault``): a vault password in what the mail shows (an address,
+        a subject, a Received line) hidden as in the vault's own fields."""
+        accounts = tuple(replace(a, address=hide(a.address), evidence=tuple(r.hidden(hide) for r in a.evidence),
+                                 subjects=tuple((hide(s), n) for s, n in a.subjects)) for a in self.accounts)
+        summaries = {hide(k): v.hidden(hide) for k, v in self.summaries.items()}
+        return replace(self, accounts=accounts, summaries=summaries)
 
     @property
     def breached(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,19 +17,22 @@ from reuse_audit.cli import options as o
 from reuse_audit.cli.output import chosen_format, emit, note
 from reuse_audit.errors import ExitCode
 
+if TYPE_CHECKING:
+    from reuse_audit.redact import Redactor
 
-def vault_logins(params: dict[str, object], vault: Path) -> list[str]:
-    """`bounces --vault`: every e-mail address used as a login in the vault."""
+
+def vault_logins(params: dict[str, object], vault: Path) -> tuple[list[str], Redactor]:
+    """`bounces --vault`: every e-mail address used as a login in the vault, and what hides its passwords."""
     from reuse_audit.cli.build import unlock
     from reuse_audit.services.domains import is_email
 
     contents = unlock(params, vault)
     seen: dict[str, None] = {}
     for c in contents.credentials:
-        for value in (c.username, c.email):
+        for value in (c.real_username, c.real_email):
             if value and is_email(value.strip()):
                 seen.setdefault(value.strip().lower())
-    return list(seen)
+    return list(seen), contents.redact
 
 
 @o.with_options(before=o.MAIL, after=o.UNLOCK + o.IMAP)
@@ -77,8 +80,10 @@ def bounces(
     thresholds = Thresholds(window_minutes, min_bounces, min_recipients, unknown_share, day_bounces)
     mail = mail_to_read(params, sources)
     addresses = list(mail.me)
-    if not addresses and vault is not None:
-        addresses = vault_logins(params, vault)
+    hide = None
+    if vault is not None:  # its passwords are hidden in what the mail shows, --me given or not
+        logins, hide = vault_logins(params, vault)
+        addresses = addresses or logins
     login = imap_login(params, stdin_taken=bool(params["password_stdin"])) if mail.needs_imap else None
     show_progress = not quiet and sys.stderr.isatty()
     t = Translator(lang_code)
@@ -89,11 +94,13 @@ def bounces(
 
     result = find_compromised(mail.sources, me=addresses, sent=mail.sent, relays=mail.relays, thresholds=thresholds,
                               since=mail.since, imap_login=login, progress=progress)
-    emit(output_format.formatter()(result, lang=lang_code, vault=str(vault) if vault else None), output)
     about = {a.address.lower() for a in result.accounts}
+    if hide is not None:
+        result = result.hidden(hide)
+    emit(output_format.formatter()(result, lang=lang_code, vault=str(vault) if vault else None), output)
     for address in () if quiet else mail.me:  # no bounce is about it while others are: a typo, another address
         if address not in about and result.unattributed:
-            note(t.plural(ME_UNMATCHED, result.unattributed, address=address))
+            note(t.plural(ME_UNMATCHED, result.unattributed, address=hide(address) if hide else address))
     if not quiet:
         if show_progress:
             typer.echo("\r", err=True, nl=False)

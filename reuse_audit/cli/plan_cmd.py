@@ -137,6 +137,10 @@ def make_plan(contents: VaultContents, options: AuditOptions, request: BreachReq
     breach_list = _SharedBreachList(options)
     if early is not None:
         early.poll()  # each worker takes a task of the scoring left before the breach is resolved
+    if request.stolen:  # the typed stolen password is hidden wherever vault text holds it, as the vault's own are
+        from reuse_audit.vault.source import hiding_also
+
+        contents = hiding_also(contents, (s.reveal() for s in request.stolen))
     breach = _breach(request, contents, breach_list)
     result = run_checks(contents, breach_list.share(options), how.quiet, early)
     made = build_plan(result, breach, include_excluded=include_excluded)

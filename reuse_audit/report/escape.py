@@ -13,9 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+_SCHEME_COLON = re.compile(r":(?=//)")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-_CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_LINE_START_FORMULA = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
+# A formula character at the start of a cell or of a line in it, after any spaces (a spreadsheet may trim them):
+# ASCII and no-break spaces, the typographic spaces, the zero-width space and the ideographic space.
+_SPACES = "[ \u00a0\u2000-\u200b\u202f\u205f\u3000]*"
+_CSV_FORMULA = re.compile(_SPACES + "[=+\\-@\t\r]")
+_LINE_START_FORMULA = re.compile(r"(\r\n|\r|\n)(?=" + _SPACES + r"[=+\-@\t])")
 # C0 except TAB, LF, CR; DEL; C1; bidi embeddings/overrides and isolates.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_UNSAFE = re.compile("[\x7f\x80-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -52,7 +56,8 @@ def markdown(text: str) -> str:
     import html
 
     one_line = " ".join(visible_controls(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    return _SCHEME_COLON.sub(r"\\:", escaped)  # "http\://x": no autolink (GFM links a bare http://x)
 
 
 def html_text(text: str) -> str:
@@ -66,7 +71,7 @@ def csv_cell(value: object) -> str:
     start and after every line break inside the cell)."""
     text = "" if value is None else visible_controls(str(value))
     text = _LINE_START_FORMULA.sub(r"\1'", text)
-    if text.startswith(_CSV_FORMULA):
+    if _CSV_FORMULA.match(text):
         return "'" + text
     return text
 

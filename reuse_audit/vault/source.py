@@ -8,7 +8,7 @@ import re
 import struct
 import sys
 import uuid as uuidlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -346,3 +346,25 @@ def _text(el: Any) -> str:
     if el is None or el.text is None:
         return ""
     return str(el.text)
+
+
+def hiding_also(contents: VaultContents, secrets: Iterable[str]) -> VaultContents:
+    """``contents`` with ``secrets`` (a password the user typed, which no entry holds) hidden as the vault's own
+    passwords are: in every field shown, and by its redactor from now on. The fields as the vault holds them stay
+    for matching and look-ups (``Credential.clear``)."""
+    from dataclasses import replace
+
+    extra = tuple(s for s in secrets if s)
+    if not extra:
+        return contents
+    more = Redactor(extra)
+    creds = []
+    for c in contents.credentials:
+        shown = (more(c.title), more(c.username), more(c.url), more(c.email))
+        clear = c.clear or (c.title, c.username, c.url, c.email)
+        creds.append(replace(c, title=shown[0], username=shown[1], url=shown[2], email=shown[3],
+                             clear=None if shown == clear else clear, group=more(c.group),
+                             tags=tuple(more(t) for t in c.tags),
+                             tags_since=tuple((more(t), at) for t, at in c.tags_since)))
+    skipped = tuple(replace(s, title=more(s.title)) for s in contents.skipped)
+    return replace(contents, credentials=tuple(creds), skipped=skipped, redact=contents.redact.also(extra))
