@@ -31,9 +31,12 @@ def run_lang(params: Mapping[str, object] | None = None) -> str:
 
 
 def error_line(exc: ReuseAuditError, lang: str) -> str:
-    """``reuse-audit: error: <the error's sentence>``, all in ``lang``."""
+    """``reuse-audit: error: <the error's sentence>``, all in ``lang``, on one line: a control character in a
+    value (a path, an IMAP folder, what the user typed) is written as an escape (``\r``, ``\x1b``)."""
+    from reuse_audit.report.escape import visible_controls, visible_field
+
     t = Translator(lang)
-    return t.text(ERROR, message=exc.render(t))
+    return t.text(ERROR, message=visible_field(visible_controls(exc.render(t))))
 
 
 def interrupted_line(lang: str) -> str:

@@ -372,3 +372,11 @@ def test_a_command_group_without_its_command_prints_its_help_not_an_error_line(a
     assert said.returncode == 2
     assert said.stdout.startswith("Usage: ") and "[OPTIONS] COMMAND" in said.stdout and "Commands:" in said.stdout
     assert "error" not in said.stderr and "error" not in said.stdout
+
+
+def test_an_error_line_shows_control_characters_in_its_values_as_escapes() -> None:
+    exc = InputError(N_("{path}: no such file"), path="INBOX\r\nZ1 \x1b[31mred")
+    for lang in ("en", "ja"):
+        line = error_line(exc, lang)
+        assert "\r" not in line and "\n" not in line and "\x1b" not in line
+        assert "INBOX\\r\\nZ1" in line and "\\x1b[31mred" in line

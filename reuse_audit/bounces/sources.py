@@ -322,7 +322,7 @@ class ImapSource:
             raise MailSourceError(N_("cannot connect to IMAP server {where}: {name}"), where=where,
                                   name=_network_reason(exc)) from None
         try:
-            client.login(self.login.user, self.login.password.reveal())
+            _log_in(client, self.login.user, self.login.password)
         except (OSError, imaplib.IMAP4.error) as exc:
             _close(client)
             if deadline.expired():
@@ -409,6 +409,16 @@ class ImapSource:
         if status != "OK":
             return b""
         return b"".join(item[1] for item in data if isinstance(item, tuple))
+
+
+def _log_in(client: imaplib.IMAP4_SSL, user: str, password: Secret) -> None:
+    """LOGIN, whose quoted strings are ASCII; a user name or password beyond ASCII goes as UTF-8 through
+    AUTHENTICATE PLAIN (RFC 4616), which servers that accept such passwords support."""
+    if user.isascii() and password.reveal().isascii():
+        client.login(user, password.reveal())
+        return
+    token = b"\0" + user.encode("utf-8") + b"\0" + password.reveal().encode("utf-8")
+    client.authenticate("PLAIN", lambda _challenge: token)
 
 
 def _network_reason(exc: BaseException) -> Message | str:

@@ -32,6 +32,7 @@ DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dov
 OPENSSL = shutil.which("openssl")
 USER = "alice@example.com"
 PASSWORD = "correct horse battery staple"
+UTF8_USER, UTF8_PASSWORD = "tanaka@example.jp", "pässwörd-ひみつ"  # logs in with AUTHENTICATE PLAIN, in UTF-8
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 pytestmark = pytest.mark.skipif(DOVECOT is None or OPENSSL is None, reason="dovecot or openssl not installed")
@@ -122,7 +123,8 @@ def _run_dovecot(root: Path) -> Iterator[Imap]:
     _fill_mailbox(home)
     for path in [home, *home.rglob("*")]:
         os.chown(path, uid, gid)
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n{UTF8_USER}:{{PLAIN}}{UTF8_PASSWORD}::::::\n",
+                                 encoding="utf-8")
     config = root / "dovecot.conf"
     config.write_text(f"""
 protocols = imap
@@ -268,7 +270,21 @@ def test_imap_untrusted_certificate_is_refused(imap: Imap) -> None:
         list(ImapSource(ImapFolder.parse(imap.url()), login, None).messages())
 
 
+def test_a_password_beyond_ascii_logs_in_as_utf8(imap: Imap) -> None:
+    result = find_compromised([imap.url()], imap_login=ImapLogin(UTF8_USER, Secret(UTF8_PASSWORD), imap.ca_file))
+    assert result.messages > 0
+
+
 # Failed logins come last: Dovecot delays the next login from the same address.
+def test_a_wrong_password_beyond_ascii_is_refused_in_one_line_never_an_internal_error(imap: Imap) -> None:
+    result = CliRunner().invoke(_app(), [
+        "bounces", imap.url(), "--imap-user", "ädmin@example.jp", "--imap-password-stdin", "--ca-file",
+        str(imap.ca_file)], input="pässwörd\n")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"reuse-audit: error: IMAP login refused for ädmin@example.jp at 127.0.0.1:{imap.port}"]
+
+
 def test_imap_wrong_password_is_a_mail_source_error(imap: Imap) -> None:
     with pytest.raises(MailSourceError, match="login refused"):
         find_compromised([imap.url()], imap_login=_login(imap, "wrong"))
