@@ -487,3 +487,16 @@ def test_a_password_changed_to_a_weak_one_is_redo_not_done(tmp_path: Path) -> No
     build(path, entries)
     google = by_title(plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat()))["Google"]
     assert google["status"] == "redo" and google["status_reasons"] == ["weak"]
+
+
+def test_the_mailbox_checklist_counts_two_step_login_on_when_the_entry_holds_its_one_time_code(tmp_path: Path
+                                                                                               ) -> None:
+    from tests.conftest import E, build_vault
+
+    path = tmp_path / "otp.kdbx"
+    build_vault(path, [E("Mailbox admin", OLD_PW, "admin@aaa.jp", "https://webmail.aaa.jp/",
+                         otp="otpauth://totp/aaa:admin?secret=JBSWY3DPEHPK3PXP&issuer=aaa"),
+                       E("Mailbox info", OLD_PW, "info@aaa.jp", "https://webmail.aaa.jp/")])
+    doc = plan_json(path, "--breached", "admin@aaa.jp", "--breached-at", BREACH.isoformat())
+    status = {i["code"]: i["status"] for i in by_title(doc)["Mailbox admin"]["checklist"]}
+    assert status["enable_2fa"] == "done" and status["sign_out_sessions"] == "todo"

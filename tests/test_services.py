@@ -349,3 +349,14 @@ def test_public_suffixes_are_recognised(host: str, public: bool) -> None:
     from reuse_audit.services.domains import is_public_suffix
 
     assert is_public_suffix(host) is public
+
+
+@pytest.mark.parametrize(("url", "host"), [
+    ("https://evil.example\\@good.example/", "evil.example"),  # a browser goes to evil.example (WHATWG)
+    ("evil.example\\@good.example", "evil.example"),
+    ("https://good.example/a\\b", "good.example"),
+])
+def test_a_backslash_in_a_web_url_ends_its_host_as_in_a_browser(url: str, host: str) -> None:
+    from reuse_audit.services.domains import host_from_url
+
+    assert host_from_url(url) == host

@@ -579,6 +579,8 @@ def _checklist(svc: Service | None, mail_hosts: list[Service], status: StepStatu
             done = status == StepStatus.DONE
         elif c is None:  # a mailbox outside the vault: no tag can say it
             done = False
+        elif code == ChecklistCode.ENABLE_2FA and c.has_otp:  # the entry holds its one-time code: it is on
+            done = True
         else:
             since = c.tag_since(f"{DONE_TAG}:{code.value}") or c.tag_since(DONE_TAG)
             done = at is not None and since is not None and since > at

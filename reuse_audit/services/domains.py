@@ -109,6 +109,9 @@ def normalise_host(host: str) -> str | None:
 _SIMPLE_URL = re.compile(r"\s*https?://([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)\.?(?=[/:?#]|\s*$)", re.IGNORECASE)
 
 
+_WEB_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})  # "special" schemes: a backslash ends the host
+
+
 @lru_cache(maxsize=_HOSTS_CACHED)
 def host_from_url(url: str) -> str | None:
     """The host of a vault entry's URL field, normalised as :func:`normalise_host` does.
@@ -134,6 +137,8 @@ def host_from_url(url: str) -> str | None:
         if opaque and opaque.group(1).lower() in _OPAQUE_SCHEMES:
             return None
         text = "//" + text.lstrip("/")
+    if not with_authority or with_authority.group(1).lower() in _WEB_SCHEMES:
+        text = text.replace("\\", "/")  # as browsers read it (WHATWG): "https://a.example\\@b.example/" is a.example
     try:
         host = urlsplit(text).hostname
     except ValueError:  # malformed IPv6 literal or port
