@@ -166,3 +166,19 @@ def test_a_tab_in_a_login_is_shown_not_turned_into_a_space(vault_factory) -> Non
                                      input=MASTER + "\n", env={"COLUMNS": "120"}).stdout
             shown = "correct\\\\thorse" if fmt == "markdown" else "correct\\thorse"  # Markdown escapes the "\\"
             assert shown in out and "correct horse" not in out, (command[0], fmt)
+
+
+@pytest.mark.parametrize(("text", "mark"), [
+    ("二段階認証を有効にしてください（https://help.dropbox.com/account-access/enable-2-factor-authentication）。次へ",
+     "（"),
+    ("Turn on two-step login (https://help.dropbox.com/account-access/enable-2-factor-authentication-xy) next", "("),
+])
+def test_a_url_that_fits_a_line_without_its_opening_mark_leaves_the_mark_on_the_line_before(text: str, mark: str
+                                                                                            ) -> None:
+    from rich.cells import cell_len
+
+    from reuse_audit.report.wrap import wrap
+
+    lines = wrap(text, 80, indent="      ")
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    assert lines[0].endswith(mark) and lines[1].lstrip().startswith("https://")

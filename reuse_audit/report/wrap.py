@@ -122,6 +122,12 @@ def wrap(text: str, width: int, indent: str = "", first_indent: str | None = Non
                 line += glue + word  # "change: https://…" on one line when it fits
                 used += cell_len(glue) + cell_len(word)
                 continue
+            opening = next((n for n, ch in enumerate(word) if ch not in _OPENING), len(word))
+            own_line = cell_len(indent) + cell_len(word)
+            if (opening and not blank and own_line > width >= own_line - cell_len(word[:opening])
+                    and used + cell_len(glue) + cell_len(word[:opening]) <= width):
+                line += glue + word[:opening]  # "…ページ（" then the URL: on its own line it fits without its mark
+                word = word[opening:]
             if not blank:
                 flush()
             lines.append(line + word)
