@@ -240,12 +240,20 @@ def might_be_bounce(raw_headers: bytes) -> bool:
 
 
 def message_date(headers: Message) -> datetime | None:
-    """The ``Date`` header in UTC (a date without a zone is taken as UTC); ``None`` when absent or bad."""
-    value = str(headers.get("Date", ""))
-    if not value:
+    """The ``Date`` header in UTC (a date without a zone is taken as UTC); when it is absent or bad, the time the
+    receiving server stamped on the topmost ``Received`` line (after its ``;``); ``None`` when neither is read."""
+    found = _date_of(str(headers.get("Date", "")))
+    if found is not None:
+        return found
+    received = headers.get_all("Received") or []
+    return _date_of(str(received[0]).rpartition(";")[2]) if received and ";" in str(received[0]) else None
+
+
+def _date_of(value: str) -> datetime | None:
+    if not value.strip():
         return None
     try:
-        parsed = parsedate_to_datetime(value)
+        parsed = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):
         return None
     if parsed.tzinfo is None:

@@ -435,3 +435,25 @@ def test_a_hijack_whose_bounces_gave_up_with_a_4xx_status_is_still_found(tmp_pat
     assert result.exit_code == 1, result.output
     [account] = json.loads(result.stdout)["accounts"]
     assert account["verdict"] == "compromised" and account["temporary"] == 0
+
+
+def test_bounces_without_a_date_header_are_dated_by_their_received_line(tmp_path: Path) -> None:
+    """A bounce with no (or an unreadable) Date: the receiving server's stamp on its topmost Received line."""
+    from email.utils import format_datetime
+
+    path = tmp_path / "Inbox"
+    box = mailbox.mbox(path)
+    for n in range(6):
+        when = START + timedelta(minutes=7 * n)
+        raw = make_bounce(when=when, message_id=f"<s{n}@example.com>",
+                          recipients=[f"x{n}@gmail.com", f"y{n}@gmail.com", f"z{n}@yahoo.co.jp"])
+        head, sep, rest = raw.partition(b"\r\nDate: ")
+        raw = head + sep.replace(b"Date: ", b"X-Date: " if n % 2 else b"Date: garbage") + rest if n % 2 == 0 else \
+            head + b"\r\nX-Old-Date: " + rest
+        stamp = f"Received: from mx.example.com by mbox.example.com; {format_datetime(when)}\r\n".encode()
+        box.add(stamp + raw)
+    box.flush()
+    result = run(str(path), "--format", "json", "--quiet")
+    assert result.exit_code == 1, result.output
+    [account] = json.loads(result.stdout)["accounts"]
+    assert account["verdict"] == "compromised" and account["first"].startswith(START.strftime("%Y-%m-%dT%H:%M"))
