@@ -102,6 +102,7 @@ class ReasonCode(StrEnum):
     BOUNCE_RECEIVED = "received"
     BOUNCE_TEMPORARY = "temporary"
     BOUNCE_IN_SENT = "in_sent"
+    BOUNCE_OWN_BURST = "own_mail_burst"
     BOUNCE_SENT_FROM_ACCOUNT = "sent_from_account"
     BOUNCE_FORGED_SENDER = "forged_sender"
     BOUNCE_UNATTRIBUTED = "unattributed_burst"
@@ -234,6 +235,7 @@ _PARAMS: Mapping[ReasonCode, Mapping[str, tuple[type, ...]]] = MappingProxyType(
     ReasonCode.BOUNCE_RECEIVED: {"line": _S},
     ReasonCode.BOUNCE_TEMPORARY: {"count": _I},
     ReasonCode.BOUNCE_IN_SENT: {"count": _I},
+    ReasonCode.BOUNCE_OWN_BURST: {"count": _I, "start": (datetime,), "end": (datetime,)},
     ReasonCode.BOUNCE_SENT_FROM_ACCOUNT: {"count": _I, "start": (datetime,), "end": (datetime,), "bursts": _I},
     ReasonCode.BOUNCE_FORGED_SENDER: {"count": _I, "start": (datetime,), "end": (datetime,)},
     ReasonCode.BOUNCE_UNATTRIBUTED: {"count": _I, "start": (datetime,), "end": (datetime,), "judged": _I},

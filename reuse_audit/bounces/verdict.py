@@ -33,7 +33,7 @@ TOP_SUBJECTS = 3
 TOP_LOGINS = 3
 SUBJECT_CHARS = 60
 #: Evidence an owner reads first; the other codes are technical details.
-FACT_CODES = frozenset({R.BOUNCE_SENT_FROM_ACCOUNT, R.BOUNCE_FORGED_SENDER, R.BOUNCE_UNATTRIBUTED,
+FACT_CODES = frozenset({R.BOUNCE_SENT_FROM_ACCOUNT, R.BOUNCE_FORGED_SENDER, R.BOUNCE_UNATTRIBUTED, R.BOUNCE_OWN_BURST,
                         R.BOUNCE_TOP_SUBJECTS, R.BOUNCE_WEBMAIL_LOGIN, R.BOUNCE_ACCOUNT_LOGIN, R.BOUNCE_IN_SENT,
                         R.BOUNCE_NO_ORIGINAL, R.BOUNCE_TEMPORARY})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -256,6 +256,8 @@ def _facts(verdict: Verdict, bursts: Sequence[_Window], subjects: tuple[tuple[st
     elif verdict is Verdict.SPOOFED:
         facts.append(Reason.of(R.BOUNCE_FORGED_SENDER, count=sum(b.count(Origin.BACKSCATTER) for b in bursts),
                                start=start, end=end))
+    elif verdict is Verdict.UNDETERMINED and all(j.judgement.in_sent for j in items):
+        facts.append(Reason.of(R.BOUNCE_OWN_BURST, count=len(items), start=start, end=end))
     elif verdict is Verdict.UNDETERMINED:
         facts.append(Reason.of(R.BOUNCE_UNATTRIBUTED, count=len(items), start=start, end=end,
                                judged=sum(1 for j in items if j.judgement.origin is not Origin.UNKNOWN)))
@@ -348,10 +350,22 @@ def decide(
         else:
             verdict = Verdict.NONE
             in_bursts = []
-            windows = _windows(_dated(counted), timedelta(minutes=thresholds.window_minutes))
-            largest = max(windows, key=lambda w: (len(w.items), w.hi), default=None)
-            if largest is not None:
-                details = _details(largest, R.BOUNCE_LARGEST_BURST, sent, largest.items)
+            # Mail in the Sent folder is the owner's own, but webmail also saves what a hijacker sends through it:
+            # a burst of it (by the same rules) of as many separate mails as bounces needed cannot be told from
+            # spam, so it is not "no hijack pattern". One newsletter to many (one mail, its dead addresses) is.
+            own_burst = _bursts([j for j in permanent if j.judgement.in_sent], thresholds, None, need_via=False)
+            if own_burst is not None and _mails(j for b in own_burst[0] for j in b.items) < thresholds.min_bounces:
+                own_burst = None
+            if own_burst is not None:
+                verdict = Verdict.UNDETERMINED
+                bursts, main, _ = own_burst
+                in_bursts = [j for b in bursts for j in b.items]
+                details = _details(main, R.BOUNCE_LARGEST_BURST, sent, in_bursts)
+            else:
+                windows = _windows(_dated(counted), timedelta(minutes=thresholds.window_minutes))
+                largest = max(windows, key=lambda w: (len(w.items), w.hi), default=None)
+                if largest is not None:
+                    details = _details(largest, R.BOUNCE_LARGEST_BURST, sent, largest.items)
     if verdict is Verdict.COMPROMISED:
         shown = [j for j in in_bursts if j.judgement.origin is not Origin.BACKSCATTER]
     elif verdict is Verdict.SPOOFED:

@@ -99,6 +99,8 @@ TEMPLATES: dict[ReasonCode, str] = {
     C.BOUNCE_TEMPORARY: N_("{count} temporary failure(s) (delayed, still retried) counted apart"),
     C.BOUNCE_IN_SENT: N_("your own mail: {count} bounce(s) of mail in your Sent folder (for example mistyped "
                          "addresses), not counted"),
+    C.BOUNCE_OWN_BURST: N_("a burst of {count} bounces ({start} – {end} UTC) of mail in your Sent folder: if you did "
+                           "not send it, someone else did from your account (webmail saves what it sends)"),
     C.BOUNCE_UNATTRIBUTED: N_("a burst of {count} bounces ({start} – {end} UTC) that cannot be attributed: only "
                               "{judged} of them show where the mail came from"),
     C.BOUNCE_WEBMAIL_LOGIN: N_("they were sent after a login to your webmail from {ips}"),

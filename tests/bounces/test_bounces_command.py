@@ -92,8 +92,14 @@ def test_evidence_keeps_no_foreign_addresses(hijacked_mbox: Path) -> None:
     assert "gmail.com (12)" in result.stdout
 
 
-def test_table_ends_with_the_next_command(hijacked_mbox: Path) -> None:
-    result = run(str(hijacked_mbox), "--vault", "my vault.kdbx", "--me", "alice@example.com")
+def test_table_ends_with_the_next_command(hijacked_mbox: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import build_vault
+
+    monkeypatch.chdir(tmp_path)
+    build_vault(tmp_path / "my vault.kdbx", [E("Mail", "Unrelated-pw-77!", "alice@example.com")])
+    result = run(str(hijacked_mbox), "--vault", "my vault.kdbx", "--me", "alice@example.com", "--password-stdin",
+                 input=MASTER + "\n")
     assert result.exit_code == 1, result.output
     assert result.stdout.rstrip().splitlines()[-1] == (
         "Next: reuse-audit plan 'my vault.kdbx' --breached alice@example.com"
@@ -457,3 +463,38 @@ def test_bounces_without_a_date_header_are_dated_by_their_received_line(tmp_path
     assert result.exit_code == 1, result.output
     [account] = json.loads(result.stdout)["accounts"]
     assert account["verdict"] == "compromised" and account["first"].startswith(START.strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_a_burst_of_bounces_of_mail_in_the_sent_folder_is_undetermined_not_no_hijack(hijacked_mbox: Path,
+                                                                                      tmp_path: Path) -> None:
+    """Webmail saves what a hijacker sends through it in the Sent folder: a burst of such bounces cannot be told
+    from spam, so it is not 'no hijack pattern' (a few mistyped addresses still are)."""
+    sent = tmp_path / "Sent"
+    box = mailbox.mbox(sent)
+    for n in range(6):
+        box.add((f"From: alice@example.com\r\nTo: x{n}@gmail.com, y{n}@gmail.com, z{n}@yahoo.co.jp\r\n"
+                 f"Subject: hello\r\nMessage-ID: <s{n}@example.com>\r\n\r\nspam\r\n").encode())
+    box.flush()
+    result = run(str(hijacked_mbox), "--sent", str(sent), "--format", "json", "--quiet")
+    assert result.exit_code == 1, result.output
+    [account] = json.loads(result.stdout)["accounts"]
+    assert account["verdict"] == "undetermined" and account["own_mail"] == 6
+    kinds = [e["kind"] for e in account["evidence"]]
+    assert kinds[0] == "own_mail_burst" and "in_sent" in kinds
+    text = run(str(hijacked_mbox), "--sent", str(sent), "--lang", "ja")
+    assert "送信済み" in text.stdout and "own_mail_burst" not in text.stdout
+
+
+def test_a_few_bounces_of_mail_in_the_sent_folder_are_the_owners_own(tmp_path: Path) -> None:
+    inbox, sent = tmp_path / "Inbox", tmp_path / "Sent"
+    box, sent_box = mailbox.mbox(inbox), mailbox.mbox(sent)
+    for n in range(2):
+        box.add(make_bounce(when=START + timedelta(minutes=7 * n), message_id=f"<t{n}@example.com>",
+                            recipients=[f"typo{n}@gmail.com"]))
+        sent_box.add((f"From: alice@example.com\r\nTo: typo{n}@gmail.com\r\nSubject: hi\r\n"
+                      f"Message-ID: <t{n}@example.com>\r\n\r\nhi\r\n").encode())
+    box.flush()
+    sent_box.flush()
+    result = run(str(inbox), "--sent", str(sent), "--format", "json", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accounts"][0]["verdict"] == "none"
