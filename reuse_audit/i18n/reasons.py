@@ -34,7 +34,8 @@ TEMPLATES: dict[ReasonCode, str] = {
                                 "loaded ({why})"),
     C.BREACH_LIST_STALE: N_("could not refresh the breach list ({why}); using the cached copy"),
     C.BREACH_LIST_UNAVAILABLE: N_("breached sites not checked ({why})"),
-    C.MASTER_PASSWORD_USED: N_("it unlocks every other password in the vault, and {entries} use it too"),
+    C.MASTER_PASSWORD_USED: N_("it unlocks every other password in the vault, and it is also the password of "
+                               "{entries}"),
     C.BREACHED_ACCOUNT: N_("this is the breached account (you named {selector})"),
     C.SAME_PASSWORD_AS_BREACHED: N_("same password as the breached {what}"),
     C.LINKED_TO_BREACHED: N_("its password refers to the breached {what}'s (same password)"),
