@@ -35,7 +35,7 @@ IMAP_BATCH = 200
 IMAP_TIMEOUT_SECONDS = 30.0  # one network operation (connect, one read)
 _LOGOUT_SECONDS = 2.0  # a polite LOGOUT may take this long at most
 # A bounce's notification and DSN parts come before the returned original; anything past this many
-# bytes of the body is an attachment of the original and is not fetched.
+# bytes of the body is an attachment of the original and is not fetched (nor read from a local file).
 IMAP_BODY_LIMIT = 256 * 1024
 _MAX_HEADER_BYTES = 256 * 1024
 
@@ -81,14 +81,26 @@ def _read_header_block(handle: BinaryIO) -> bytes:
     return b"".join(lines)
 
 
+def _bounded(handle: BinaryIO) -> bytes:
+    """A message as the checks read it: its header block and the first :data:`IMAP_BODY_LIMIT` bytes of its body,
+    as from IMAP (the notice and the DSN come first; past them is the returned mail's attachments): a 100 MB
+    bounce is not parsed whole."""
+    return _read_header_block(handle) + handle.read(IMAP_BODY_LIMIT)
+
+
 def _box_message(box: mailbox.Mailbox[Any], key: str, where: str) -> RawMessage:
-    """One message of a local mailbox: its header block now, the whole message only when asked for."""
+    """One message of a local mailbox: its header block now, the message (bounded) only when asked for."""
     handle = box.get_file(key)
     try:
         headers = _read_header_block(handle)  # type: ignore[arg-type]
     finally:
         handle.close()
-    return RawMessage(where, headers, lambda: box.get_bytes(key))
+
+    def load() -> bytes:
+        with contextlib.closing(box.get_file(key)) as message:
+            return _bounded(message)  # type: ignore[arg-type]
+
+    return RawMessage(where, headers, load)
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ def _file_message(path: Path, where: str) -> RawMessage:
 
     def load() -> bytes:
         with _open_regular(path) as handle:
-            return handle.read()
+            return _bounded(handle)
 
     return RawMessage(where, headers, load)
 

@@ -81,3 +81,29 @@ def test_bad_sources_raise_mail_source_error(spec: str) -> None:
 def test_directory_without_mail_is_refused(tmp_path: Path) -> None:
     with pytest.raises(MailSourceError, match="no Maildir"):
         open_source(str(tmp_path))
+
+
+@pytest.mark.parametrize("kind", ["mbox", "maildir", "eml"])
+def test_a_huge_bounce_is_read_only_as_far_as_imap_would_fetch_it(kind: str, tmp_path: Path) -> None:
+    """The notice and the DSN come first; a 4 MB returned attachment is not read (a 113 MB bounce took 1 GB)."""
+    from reuse_audit.bounces.detect import Bounce, parse_headers, read_message, screen
+    from reuse_audit.bounces.sources import IMAP_BODY_LIMIT
+
+    raw = make_bounce().replace(b"spam body\r\n", b"spam body\r\n" + b"A" * 76 + b"\r\n") \
+        .replace(b"spam body\r\n", b"spam body\r\n" + (b"B" * 76 + b"\r\n") * 52_000)
+    if kind == "mbox":
+        box = mailbox.mbox(tmp_path / "Inbox")
+        box.add(raw)
+        box.flush()
+        source = open_source(str(tmp_path / "Inbox"))
+    elif kind == "maildir":
+        box = mailbox.Maildir(tmp_path / "Maildir")
+        box.add(raw)
+        source = open_source(str(tmp_path / "Maildir"))
+    else:
+        (tmp_path / "big.eml").write_bytes(raw)
+        source = open_source(str(tmp_path / "big.eml"))
+    [(message, full)] = [(m, m.full()) for m in source.messages()]  # read while the mailbox is open
+    assert len(raw) > 4_000_000 and len(full) <= len(message.headers) + IMAP_BODY_LIMIT
+    headers = parse_headers(message.headers)
+    assert isinstance(read_message(full, headers, screen(headers)), Bounce)
