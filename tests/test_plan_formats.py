@@ -456,3 +456,18 @@ def test_the_mailbox_why_is_english_for_scripts_and_in_the_language_asked_for_to
     assert mailbox["why"].startswith("took aaa.jp webmail (admin) as the mailbox of admin@aaa.jp")
     assert "メールアカウントと判断しました" in mailbox["why_text"]
     assert doc["breach"]["mailboxes"][0]["why_text"] == mailbox["why_text"]
+
+
+def test_japanese_csv_names_the_master_password_step_in_japanese(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reuse_audit.cli import app
+    from tests.conftest import MASTER, E, build_vault
+
+    vault = tmp_path / "v.kdbx"
+    build_vault(vault, [E("Vault copy", MASTER, "me"), E("Shop", "Unrelated-pw-77!", "me@aaa.jp")])
+    for lang, name in (("ja", "KeePass データベース"), ("en", "KeePass vault")):
+        result = CliRunner().invoke(app, ["plan", str(vault), "--password-stdin", "--offline", "--format", "csv",
+                                          "--lang", lang], input=MASTER + "\n")
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert [r["title"] for r in rows if r["tier"] == "0"] == [name]

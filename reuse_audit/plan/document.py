@@ -7,7 +7,7 @@ from typing import Any
 from reuse_audit import __version__
 from reuse_audit.i18n import Translator
 from reuse_audit.plan.model import Action, BreachContext, Mailbox, Plan, RotationStep, StepStatus, Tier
-from reuse_audit.plan.view import action_text, checklist_text
+from reuse_audit.plan.view import action_text, checklist_text, heading
 from reuse_audit.report import escape
 from reuse_audit.times import iso
 
@@ -115,7 +115,8 @@ def render_csv(plan: Plan, lang: str) -> str:
     for s in plan.steps:
         row = {
             "step": s.step, "tier": int(s.tier), "action": s.action.value, "status": s.status.value,
-            "title": s.title, "username": s.username, "url": s.url, "group": s.group,
+            "title": heading(t, "vault_step") if s.tier == Tier.MASTER_PASSWORD and s.uuid is None else s.title,
+            "username": s.username, "url": s.url, "group": s.group,
             "reasons": t.join_parts(t.reasons(s.reasons)),
             "reason_codes": ",".join(s.reason_codes), "change_url": s.change_url or "",
             "tfa_url": s.tfa_url or "", "has_otp": "yes" if s.has_otp else "no", "uuid": s.uuid or "",
