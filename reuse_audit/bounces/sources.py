@@ -327,7 +327,7 @@ class ImapSource:
                                         watchdog=watchdog, watch=watch)
         except ssl.SSLCertVerificationError as exc:
             raise MailSourceError(N_("IMAP server {where}: TLS certificate not trusted ({reason})"), where=where,
-                                  reason=exc.verify_message) from None
+                                  reason=_tls_reason(str(exc.verify_message or ""))) from None
         except (OSError, imaplib.IMAP4.error) as exc:
             if deadline.expired():
                 raise self._deadline_error(deadline) from None
@@ -421,6 +421,29 @@ class ImapSource:
         if status != "OK":
             return b""
         return b"".join(item[1] for item in data if isinstance(item, tuple))
+
+
+# OpenSSL's words for the usual reasons a certificate is not trusted, in the user's language; others as they are.
+_TLS_REASONS = {
+    "unable to get local issuer certificate": N_("its issuer is not known here: a private CA? give --ca-file"),
+    "self-signed certificate": N_("a self-signed certificate: give it with --ca-file"),
+    "self signed certificate": N_("a self-signed certificate: give it with --ca-file"),
+    "self-signed certificate in certificate chain": N_("a self-signed certificate in its chain: give it with "
+                                                       "--ca-file"),
+    "self signed certificate in certificate chain": N_("a self-signed certificate in its chain: give it with "
+                                                       "--ca-file"),
+    "certificate has expired": N_("the certificate has expired"),
+    "certificate is not yet valid": N_("the certificate is not valid yet"),
+}
+
+
+def _tls_reason(verify_message: str) -> Message | str:
+    if verify_message.startswith("Hostname mismatch"):
+        return Message.of(N_("the certificate is for another host name"))
+    if verify_message.startswith("IP address mismatch"):
+        return Message.of(N_("the certificate is for another address"))
+    known = _TLS_REASONS.get(verify_message)
+    return Message.of(known) if known is not None else verify_message
 
 
 def _log_in(client: imaplib.IMAP4_SSL, user: str, password: Secret) -> None:

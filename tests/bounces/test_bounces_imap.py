@@ -266,8 +266,12 @@ def test_command_reads_password_from_a_command(imap: Imap, tmp_path: Path) -> No
 
 def test_imap_untrusted_certificate_is_refused(imap: Imap) -> None:
     login = ImapLogin(USER, Secret(PASSWORD), None)
-    with pytest.raises(MailSourceError, match="not trusted"):
+    with pytest.raises(MailSourceError, match="not trusted") as raised:
         list(ImapSource(ImapFolder.parse(imap.url()), login, None).messages())
+    from reuse_audit.i18n import Translator
+
+    said = raised.value.render(Translator("ja"))  # OpenSSL's reason too, in the user's language
+    assert "自己署名証明書" in said and "--ca-file" in said and "self" not in said, said
 
 
 def test_a_password_beyond_ascii_logs_in_as_utf8(imap: Imap) -> None:
