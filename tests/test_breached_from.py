@@ -102,10 +102,11 @@ def _plan_from(vault: Path, flood: Path, *extra: str) -> tuple[int, dict]:  # ty
 
 
 def test_breached_from_reads_the_sent_folder_as_bounces_does(vault_factory, flood, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The bounces are of mail alice sent herself (its Message-IDs are in her Sent folder): her own typos,
-    not a hijack. `bounces --sent` says so; `plan --breached-from --sent` must agree and breach nothing."""
+    """Four of the six bounced mails are in alice's Sent folder (her own typos), too few for a burst of their
+    own; the other two are no burst either. `bounces --sent` says so; `plan --breached-from --sent` must agree
+    and breach nothing. (All six in Sent would be undetermined: webmail saves what a hijacker sends.)"""
     sent = mailbox.mbox(tmp_path / "Sent")
-    for n in range(6):
+    for n in range(4):
         sent.add(f"From: alice@example.com\nTo: x{n}@gmail.com, y{n}@gmail.com, z{n}@yahoo.co.jp\n"
                  f"Subject: invoice {n}\nMessage-ID: <s{n}@example.com>\n"
                  f"Date: {(START - timedelta(minutes=1)).strftime('%a, %d %b %Y %H:%M:%S +0000')}\n\nHello\n")
@@ -119,6 +120,15 @@ def test_breached_from_reads_the_sent_folder_as_bounces_does(vault_factory, floo
     _, doc = _plan_from(vault, flood, "--sent", str(tmp_path / "Sent"))
     assert not (doc["breach"] or {}).get("mailbox")
     assert all(s["tier"] >= 4 for s in doc["steps"])
+    for n in range(4, 6):  # every bounced mail in Sent, six separate mails: as webmail saves a hijacker's spam
+        sent.add(f"From: alice@example.com\nTo: x{n}@gmail.com, y{n}@gmail.com, z{n}@yahoo.co.jp\n"
+                 f"Subject: invoice {n}\nMessage-ID: <s{n}@example.com>\n\nHello\n")
+    sent.flush()
+    bounces = CliRunner().invoke(app, ["bounces", str(flood), "--sent", str(tmp_path / "Sent"), "-f", "json"])
+    assert bounces.exit_code == 1, bounces.output
+    assert [a["verdict"] for a in json.loads(bounces.stdout)["accounts"]] == ["undetermined"]
+    _, doc = _plan_from(vault, flood, "--sent", str(tmp_path / "Sent"))
+    assert doc["breach"]["mailbox"]["address"] == "alice@example.com"  # undetermined: breached to be safe
 
 
 def test_breached_from_takes_me_and_since(vault_factory, flood) -> None:  # type: ignore[no-untyped-def]
